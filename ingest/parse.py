@@ -1,0 +1,95 @@
+"""One file → one Document: read the format, take the metadata, parse the structure.
+
+`parse_file` is pure apart from reading the file; nothing is stored here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .errors import DocumentError
+from .metadata import MANIFEST_NAME, extract_meta, read_manifest, split_header
+from .models import LEVELS_IN_ORDER, Clause, Document, DocumentMeta
+from .readers import SUPPORTED_SUFFIXES, read_document_text
+from .structure import detect_family, parse_body
+
+# Bump when parsing changes what a file turns into, so re-ingest replaces stale clauses.
+PARSER_VERSION = "1"
+
+
+def parse_file(path: Path | str, root: Path | str | None = None, meta: DocumentMeta | None = None) -> Document:
+    """Parse one file into a Document.
+
+    Parameters: `root` is the folder the file was found under (the `source` is relative to it;
+    default: the file's own folder). `meta` overrides what is read off the text, as a manifest
+    row does; when it is None a `manifest.csv` in `root` is consulted.
+    Raises DocumentError naming the file and the problem.
+    """
+    path = Path(path)
+    root = Path(root) if root is not None else path.parent
+    try:
+        source = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        source = path.name
+    if meta is None:
+        manifest = root / MANIFEST_NAME
+        if manifest.is_file():
+            meta = read_manifest(manifest).get(source)
+    text = read_document_text(path)
+    return parse_text(text, source, meta, raw_hash=_file_hash(path))
+
+
+def parse_text(text: str, source: str, meta: DocumentMeta | None = None, raw_hash: str = "") -> Document:
+    """Parse already-decoded text (used by parse_file and by uploads)."""
+    folder = source.split("/")[0] if "/" in source else ""
+    if meta is None:
+        meta = extract_meta(text, source, folder_level=folder if folder in LEVELS_IN_ORDER else "")
+    body = split_header(text).body
+    family = detect_family(body, meta.level)
+    raw = parse_body(body, family)
+    if not raw:
+        raise DocumentError(source, "no clauses found in the text")
+    ids = [f"{source}#{r.key}" for r in raw]
+    by_key = dict(zip((r.key for r in raw), ids))
+    clauses = [
+        Clause(
+            id=ids[i], label=r.label, number=r.number, kind=r.kind, heading_path=r.heading_path,
+            title=r.title, text=r.text, position=i, parent=by_key.get(r.parent_key) if r.parent_key else None,
+            prev=ids[i - 1] if i else None, next=ids[i + 1] if i + 1 < len(ids) else None,
+            para_start=r.para_start,
+        )
+        for i, r in enumerate(raw)
+    ]
+    digest = hashlib.sha256()
+    digest.update(PARSER_VERSION.encode())
+    digest.update((raw_hash or hashlib.sha256(text.encode()).hexdigest()).encode())
+    digest.update(meta.model_dump_json().encode())
+    return Document(**meta.model_dump(), source=source, family=family, content_hash=digest.hexdigest(),
+                    clauses=clauses)
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def find_files(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """Expand files and folders into (file, root) pairs of supported files, in a stable order.
+
+    Hidden files and `manifest.csv`/README files are not documents.
+    """
+    found: list[tuple[Path, Path]] = []
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if f.is_file() and not any(part.startswith(".") for part in rel.parts) \
+                        and f.suffix.lower() in SUPPORTED_SUFFIXES and f.name.lower() != "readme.md":
+                    found.append((f, p))
+        else:
+            found.append((p, p.parent))
+    return found

@@ -1,0 +1,196 @@
+"""File formats → plain text lines. Every failure becomes a DocumentError naming the file and the problem.
+
+Markdown headings are kept as '#' lines (the structure parser uses them); .docx heading styles are
+turned into the same '#' lines so that one parser serves every format.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from .errors import DocumentError
+
+SUPPORTED_SUFFIXES = (".md", ".txt", ".docx", ".pdf")
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the largest law in the corpus is under 1 MB
+MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb unpacks far beyond any real document
+MAX_PDF_PAGES = 2000
+MAX_LINE_CHARS = 100_000
+
+# Characters that carry no text: zero-width spaces and joiners, BOM, soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def read_document_text(path: Path) -> str:
+    """Return the text of a supported file, normalised (see `normalise_text`)."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(path, f"unsupported file type '{suffix or '(none)'}'; stdkb reads .md, .txt, .docx and .pdf")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise DocumentError(path, "file is empty")
+    if size > MAX_FILE_BYTES:
+        raise DocumentError(path, f"file is too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+    if suffix in (".md", ".txt"):
+        text = decode_text(path.read_bytes(), path)
+    elif suffix == ".docx":
+        text = _read_docx(path)
+    else:
+        text = _read_pdf(path)
+    text = normalise_text(text)
+    if not text.strip():
+        raise DocumentError(path, "no text found in file")
+    return text
+
+
+def decode_text(data: bytes, path: Path | str) -> str:
+    """Decode UTF-8 (with or without BOM) or GB18030/GBK; refuse binary data and other encodings.
+
+    Strict UTF-8 almost never succeeds on GBK-encoded Chinese, so trying it first cannot silently
+    mis-decode a GBK file; GB18030 is a superset of GBK and GB2312.
+    """
+    if b"\x00" in data[:65536]:
+        raise DocumentError(path, "binary data (NUL bytes), not a text file")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _control_ratio(text) > 0.01:
+            raise DocumentError(path, "binary data (control characters), not a text file")
+        if encoding == "gb18030" and _looks_mis_decoded(text):
+            break
+        return text
+    raise DocumentError(path, "text is neither UTF-8 nor GB18030/GBK; re-save it as UTF-8")
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:65536]
+    bad = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return bad / max(1, len(sample))
+
+
+def _looks_mis_decoded(text: str) -> bool:
+    """GB18030 decodes almost any byte string; real Chinese text is mostly common CJK and ASCII."""
+    sample = text[:65536]
+    common = sum(1 for ch in sample if ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    return common / max(1, len(sample)) < 0.9
+
+
+def normalise_text(text: str) -> str:
+    """Remove invisible characters and fix known source quirks; keep everything else as written."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    # U+E010 stands in for a decimal point in some LawRefBook files ("5\ue0106平方千米").
+    text = re.sub(r"(?<=\d)\ue010(?=\d)", ".", text)
+    lines = text.split("\n")
+    if any(len(line) > MAX_LINE_CHARS for line in lines):
+        lines = [_wrap_long_line(line) for line in lines]
+    return "\n".join(lines)
+
+
+def _wrap_long_line(line: str) -> str:
+    if len(line) <= MAX_LINE_CHARS:
+        return line
+    # A single enormous line (minified or broken export): break it at sentence ends so the parser
+    # works on paragraphs, not one 10 MB string.
+    return re.sub(r"(?<=[。；！？])", "\n", line)
+
+
+# -------------------------------------------------------------------------------------------- docx
+def _read_docx(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            unpacked = sum(info.file_size for info in zf.infolist())
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                raise DocumentError(path, "macro-enabled Word file (contains vbaProject.bin); save it as a plain .docx")
+            if unpacked > MAX_DOCX_UNPACKED_BYTES:
+                raise DocumentError(path, f"unpacks to {unpacked // (1024 * 1024)} MB (limit {MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} MB): refused as a possible zip bomb")
+            if "word/document.xml" not in names:
+                raise DocumentError(path, "not a Word document (no word/document.xml in the package)")
+    except zipfile.BadZipFile as exc:
+        raise DocumentError(path, f"corrupt .docx (not a valid zip archive): {exc}") from exc
+    import docx  # python-docx; imported here so plain-text ingestion does not pay for it
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several unrelated types for broken packages
+        raise DocumentError(path, f"corrupt .docx: {exc}") from exc
+    lines: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(_docx_paragraph_line(docx.text.paragraph.Paragraph(child, document)))
+        elif tag == "tbl":
+            table = docx.table.Table(child, document)
+            for row in table.rows:
+                cells = [c.text.strip() for c in row.cells]
+                lines.append(" | ".join(c for c in cells if c))
+    return "\n\n".join(line for line in lines if line.strip())
+
+
+def _docx_paragraph_line(paragraph) -> str:
+    text = paragraph.text.strip()
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    m = re.match(r"^(?:Heading|标题)\s*(\d)$", style.strip(), re.IGNORECASE)
+    if m and text:
+        return "#" * min(6, int(m.group(1)) + 1) + " " + text
+    if style.strip().lower() in ("title", "标题") and text:
+        return "# " + text
+    return text
+
+
+# --------------------------------------------------------------------------------------------- pdf
+def _read_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise DocumentError(path, "encrypted PDF; provide an unencrypted copy")
+            except DocumentError:
+                raise
+            except Exception as exc:
+                raise DocumentError(path, f"encrypted PDF that cannot be opened: {exc}") from exc
+        pages = reader.pages
+        if len(pages) > MAX_PDF_PAGES:
+            raise DocumentError(path, f"PDF has {len(pages)} pages (limit {MAX_PDF_PAGES})")
+        texts = [page.extract_text() or "" for page in pages]
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise DocumentError(path, f"corrupt or truncated PDF: {exc}") from exc
+    except Exception as exc:  # pypdf surfaces many internal errors on malformed files
+        raise DocumentError(path, f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
+    visible = sum(len(re.sub(r"\s", "", t)) for t in texts)
+    if visible < 10 * max(1, len(texts)) // 2 and visible < 50:
+        raise DocumentError(path, "PDF has no text layer (scanned, needs OCR)")
+    return "\n".join(_unwrap_pdf_lines(t) for t in texts)
+
+
+_STRUCTURAL_START = re.compile(r"^(第[一二三四五六七八九十百千零〇0-9]+[编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]|\d+(\.\d+)*\s|附\s*录|#)")
+_SENTENCE_END = re.compile(r"[。；：:！？!?）)」”]$")
+
+
+def _unwrap_pdf_lines(text: str) -> str:
+    """Rejoin lines that the PDF layout wrapped in mid-sentence; keep real line breaks."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if out and not _SENTENCE_END.search(out[-1]) and not _STRUCTURAL_START.match(line) \
+                and len(out[-1]) >= 20:
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
