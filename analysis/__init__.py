@@ -1,0 +1,1 @@
+"""Gap analysis and review reports over the index."""

@@ -1,0 +1,36 @@
+"""Every setting of stdkb, with its default and meaning, read once at the edge (CLI, server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STDKB_", extra="ignore")
+
+    data_dir: Path = Field(Path("stdkb-data"), description="Where stdkb stores the catalogue, vectors and models.")
+    embed_model: str = Field("domain", description="'domain' (trained on the corpus at ingest), a local "
+                             "sentence-transformers directory, or a hub id fetched with `stdkb models pull`.")
+    corpus: Path = Field(DEFAULT_CORPUS, description="Default folder ingested by the main command.")
+    chroma_mode: str = Field("persistent", description="'persistent' (embedded, in the data directory) or 'http'.")
+    chroma_url: str = Field("", description="URL of a Chroma server (`chroma run`) when chroma_mode is 'http'.")
+    domain_tune_steps: int = Field(0, ge=0, le=100_000, description="Contrastive tuning steps for the domain model.")
+
+    @field_validator("chroma_mode")
+    @classmethod
+    def _known_mode(cls, v: str) -> str:
+        if v not in ("persistent", "http"):
+            raise ValueError("chroma_mode must be 'persistent' or 'http'")
+        return v
+
+    @model_validator(mode="after")
+    def _data_outside_corpus(self) -> "Settings":
+        # The corpus folder is read-only source material; stdkb never writes into it.
+        if self.data_dir.resolve().is_relative_to(self.corpus.resolve()):
+            raise ValueError(f"the data directory {self.data_dir} must not be inside the corpus folder {self.corpus}")
+        return self

@@ -1,0 +1,263 @@
+"""The catalogue: documents, clauses and the keyword index, in one SQLite file.
+
+Why SQLite FTS5 rather than a persisted bm25s index: replacing one document must be atomic
+(old clauses out, new ones in, or neither) and must not rebuild the whole index. FTS5 gives BM25
+ranking inside the same transaction as the clause rows, so the keyword index and the clause
+store can never disagree, and WAL mode lets searches read while an ingest writes.
+
+A document row is written with state 'pending' before its vectors change and flipped to
+'complete' in the same transaction that writes its clauses; readers only see complete documents,
+and `repair` removes whatever a crash left pending.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ingest.models import Clause, Document, DocumentMeta
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    source TEXT PRIMARY KEY,
+    title TEXT NOT NULL, level TEXT NOT NULL, issuer TEXT NOT NULL, doc_number TEXT NOT NULL,
+    publish_date TEXT NOT NULL, effective_date TEXT NOT NULL,
+    status TEXT NOT NULL,            -- as given (manifest) or derived from versions
+    given_status TEXT NOT NULL,      -- as given by the manifest or 'unknown'
+    status_from_manifest INTEGER NOT NULL,
+    family TEXT NOT NULL, work TEXT NOT NULL, content_hash TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'complete')),
+    clause_count INTEGER NOT NULL DEFAULT 0,
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE INDEX IF NOT EXISTS documents_work ON documents(work);
+CREATE TABLE IF NOT EXISTS clauses (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT UNIQUE NOT NULL,
+    source TEXT NOT NULL REFERENCES documents(source),
+    position INTEGER NOT NULL, label TEXT NOT NULL, number TEXT NOT NULL, kind TEXT NOT NULL,
+    heading_path TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+    parent TEXT, prev TEXT, next TEXT, para_start INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS clauses_source ON clauses(source, position);
+CREATE VIRTUAL TABLE IF NOT EXISTS clause_fts USING fts5(body, context, tokenize = 'unicode61');
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_DOC_COLUMNS = ("source", "title", "level", "issuer", "doc_number", "publish_date", "effective_date",
+                "status", "given_status", "status_from_manifest", "family", "work", "content_hash",
+                "state", "clause_count", "ingested_at")
+
+
+def work_key(title: str) -> str:
+    """Versions of one work share this key: the title without 《》, spaces and 中华人民共和国."""
+    t = title.replace("《", "").replace("》", "").replace(" ", "").replace("\u3000", "")
+    return t.removeprefix("中华人民共和国")
+
+
+class Catalog:
+    """SQLite store of documents and clauses with an FTS5 keyword index. Thread-safe."""
+
+    def __init__(self, path: Path, read_only: bool = False):
+        self.path = path
+        uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+        self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        if not read_only:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # ------------------------------------------------------------------------------------- meta
+    def get_meta(self, key: str) -> str | None:
+        row = self._query_one("SELECT value FROM meta WHERE key=?", (key,))
+        return row["value"] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # -------------------------------------------------------------------------------- documents
+    def document_hashes(self) -> dict[str, tuple[str, str]]:
+        """source → (content_hash, state) for every stored document."""
+        rows = self._query("SELECT source, content_hash, state FROM documents")
+        return {r["source"]: (r["content_hash"], r["state"]) for r in rows}
+
+    def begin_document(self, doc: Document) -> None:
+        """Mark `doc` pending: from now until `finish_document`, readers do not see it."""
+        with self._lock, self._transaction():
+            self._conn.execute(
+                "INSERT INTO documents(source, title, level, issuer, doc_number, publish_date, effective_date,"
+                " status, given_status, status_from_manifest, family, work, content_hash, state)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, 'pending')"
+                " ON CONFLICT(source) DO UPDATE SET state='pending'",
+                (doc.source, doc.title, doc.level, doc.issuer, doc.doc_number, doc.publish_date,
+                 doc.effective_date, doc.status, doc.status, int(doc.status_from_manifest), doc.family,
+                 work_key(doc.title), doc.content_hash),
+            )
+
+    def finish_document(self, doc: Document, tokens: list[tuple[str, str]]) -> None:
+        """Replace the clauses of `doc` and mark it complete, atomically.
+
+        `tokens` holds, per clause, the space-joined body tokens and context tokens for FTS5.
+        """
+        with self._lock, self._transaction():
+            self._delete_clauses(doc.source)
+            for clause, (body, context) in zip(doc.clauses, tokens):
+                cur = self._conn.execute(
+                    "INSERT INTO clauses(id, source, position, label, number, kind, heading_path, title, text,"
+                    " parent, prev, next, para_start) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (clause.id, doc.source, clause.position, clause.label, clause.number, clause.kind,
+                     json.dumps(clause.heading_path, ensure_ascii=False), clause.title, clause.text,
+                     clause.parent, clause.prev, clause.next, clause.para_start),
+                )
+                self._conn.execute("INSERT INTO clause_fts(rowid, body, context) VALUES (?,?,?)",
+                                   (cur.lastrowid, body, context))
+            self._conn.execute(
+                "UPDATE documents SET title=?, level=?, issuer=?, doc_number=?, publish_date=?, effective_date=?,"
+                " status=?, given_status=?, status_from_manifest=?, family=?, work=?, content_hash=?,"
+                " state='complete', clause_count=?, ingested_at=datetime('now') WHERE source=?",
+                (doc.title, doc.level, doc.issuer, doc.doc_number, doc.publish_date, doc.effective_date,
+                 doc.status, doc.status, int(doc.status_from_manifest), doc.family, work_key(doc.title),
+                 doc.content_hash, len(doc.clauses), doc.source),
+            )
+            self._relink_versions(work_key(doc.title))
+
+    def remove_document(self, source: str) -> None:
+        with self._lock, self._transaction():
+            work = self._conn.execute("SELECT work FROM documents WHERE source=?", (source,)).fetchone()
+            self._delete_clauses(source)
+            self._conn.execute("DELETE FROM documents WHERE source=?", (source,))
+            if work:
+                self._relink_versions(work["work"])
+
+    def pending_documents(self) -> list[str]:
+        return [r["source"] for r in self._query("SELECT source FROM documents WHERE state='pending'")]
+
+    def _delete_clauses(self, source: str) -> None:
+        self._conn.execute("DELETE FROM clause_fts WHERE rowid IN (SELECT rowid FROM clauses WHERE source=?)", (source,))
+        self._conn.execute("DELETE FROM clauses WHERE source=?", (source,))
+
+    def _relink_versions(self, work: str) -> None:
+        """Within one work, every version older than the newest is 已被修订 unless the manifest says otherwise."""
+        rows = self._conn.execute(
+            "SELECT source, publish_date, given_status, status_from_manifest FROM documents WHERE work=?"
+            " ORDER BY publish_date", (work,)).fetchall()
+        dated = [r for r in rows if r["publish_date"]]
+        newest = dated[-1]["publish_date"] if dated else None
+        for r in rows:
+            status = r["given_status"]
+            if not r["status_from_manifest"] and newest and r["publish_date"] and r["publish_date"] < newest:
+                status = "已被修订"
+            self._conn.execute("UPDATE documents SET status=? WHERE source=?", (status, r["source"]))
+
+    # ------------------------------------------------------------------------------------ reads
+    def documents(self, include_pending: bool = False) -> list[dict]:
+        where = "" if include_pending else "WHERE state='complete'"
+        return [dict(r) for r in self._query(f"SELECT * FROM documents {where} ORDER BY source")]
+
+    def document(self, source: str) -> dict | None:
+        row = self._query_one("SELECT * FROM documents WHERE source=? AND state='complete'", (source,))
+        return dict(row) if row else None
+
+    def versions(self, source: str) -> list[dict]:
+        """All complete versions of the work `source` belongs to, oldest first."""
+        return [dict(r) for r in self._query(
+            "SELECT * FROM documents WHERE state='complete' AND work=(SELECT work FROM documents WHERE source=?)"
+            " ORDER BY publish_date", (source,))]
+
+    def clauses_of(self, source: str) -> list[Clause]:
+        rows = self._query("SELECT * FROM clauses WHERE source=? ORDER BY position", (source,))
+        return [_clause(r) for r in rows]
+
+    def clauses_by_id(self, ids: Iterable[str]) -> dict[str, tuple[Clause, dict]]:
+        """id → (clause, its document row) for complete documents only."""
+        ids = list(ids)
+        out: dict[str, tuple[Clause, dict]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(
+                f"SELECT c.*, {', '.join('d.' + c + ' AS d_' + c for c in _DOC_COLUMNS)} FROM clauses c"
+                f" JOIN documents d ON d.source=c.source WHERE d.state='complete' AND c.id IN ({marks})", chunk)
+            for r in rows:
+                out[r["id"]] = (_clause(r), {c: r["d_" + c] for c in _DOC_COLUMNS})
+        return out
+
+    def all_clause_ids(self) -> set[str]:
+        return {r["id"] for r in self._query(
+            "SELECT c.id FROM clauses c JOIN documents d ON d.source=c.source WHERE d.state='complete'")}
+
+    def iter_clauses(self) -> Iterator[tuple[Clause, dict]]:
+        """Every clause of every complete document, with its document row."""
+        docs = {d["source"]: d for d in self.documents()}
+        for r in self._query("SELECT * FROM clauses ORDER BY source, position"):
+            if r["source"] in docs:
+                yield _clause(r), docs[r["source"]]
+
+    def counts(self) -> dict[str, int]:
+        row = self._query_one(
+            "SELECT (SELECT count(*) FROM documents WHERE state='complete') AS documents,"
+            " (SELECT count(*) FROM clauses c JOIN documents d ON d.source=c.source WHERE d.state='complete') AS clauses,"
+            " (SELECT count(*) FROM documents WHERE state='pending') AS pending")
+        return dict(row)
+
+    def keyword_search(self, tokens: list[str], k: int, context_weight: float = 0.3) -> list[tuple[str, float]]:
+        """BM25 over clause tokens (and, weighted lower, title/heading tokens): (clause id, score)."""
+        terms = sorted({t.replace('"', "") for t in tokens if t.replace('"', "")})
+        if not terms:
+            return []
+        match = " OR ".join(f'"{t}"' for t in terms)
+        rows = self._query(
+            "SELECT c.id AS id, -bm25(clause_fts, 1.0, ?) AS score FROM clause_fts"
+            " JOIN clauses c ON c.rowid = clause_fts.rowid JOIN documents d ON d.source = c.source"
+            " WHERE clause_fts MATCH ? AND d.state='complete' ORDER BY bm25(clause_fts, 1.0, ?) LIMIT ?",
+            (context_weight, match, context_weight, k))
+        return [(r["id"], r["score"]) for r in rows]
+
+    # ---------------------------------------------------------------------------------- helpers
+    def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchall()
+
+    def _query_one(self, sql: str, params: Iterable = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchone()
+
+    def _transaction(self):
+        return _Transaction(self._conn)
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        return False
+
+
+def _clause(r: sqlite3.Row) -> Clause:
+    return Clause(id=r["id"], label=r["label"], number=r["number"], kind=r["kind"],
+                  heading_path=json.loads(r["heading_path"]), title=r["title"], text=r["text"],
+                  position=r["position"], parent=r["parent"], prev=r["prev"], next=r["next"],
+                  para_start=r["para_start"])
+
+
+def meta_from_row(row: dict) -> DocumentMeta:
+    return DocumentMeta(title=row["title"], level=row["level"], issuer=row["issuer"], doc_number=row["doc_number"],
+                        publish_date=row["publish_date"], effective_date=row["effective_date"], status=row["status"],
+                        status_from_manifest=bool(row["status_from_manifest"]))

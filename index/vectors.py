@@ -1,0 +1,135 @@
+"""The vector store behind one small interface, so a Chroma server can replace the embedded one.
+
+`open_vector_store("persistent", path=...)` keeps vectors in the data directory (the default);
+`open_vector_store("http", url=...)` talks to `chroma run` elsewhere. Nothing else in stdkb
+imports chromadb. Chroma's errors are wrapped in VectorStoreError at this boundary.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ingest.errors import StdkbError
+
+COLLECTION = "clauses"
+
+
+class VectorStoreError(StdkbError):
+    """The vector store failed (unreachable server, disk full, corrupt files)."""
+
+
+class VectorStore(Protocol):
+    def upsert(self, ids: Sequence[str], vectors: np.ndarray, sources: Sequence[str]) -> None: ...
+    def delete_document(self, source: str) -> None: ...
+    def delete_ids(self, ids: Sequence[str]) -> None: ...
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
+    def all_ids(self) -> set[str]: ...
+    def count(self) -> int: ...
+    def reset(self) -> None: ...
+
+
+class ChromaVectorStore:
+    """Cosine-space Chroma collection of clause vectors; metadata holds the document source."""
+
+    def __init__(self, client, collection: str = COLLECTION):
+        self._client = client
+        self._name = collection
+        self._collection = self._open()
+
+    def _open(self):
+        try:
+            return self._client.get_or_create_collection(
+                self._name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        except Exception as exc:
+            raise VectorStoreError(f"cannot open vector collection '{self._name}': {exc}") from exc
+
+    def upsert(self, ids: Sequence[str], vectors: np.ndarray, sources: Sequence[str]) -> None:
+        batch = 2000  # well under Chroma's max batch size
+        try:
+            for i in range(0, len(ids), batch):
+                self._collection.upsert(
+                    ids=list(ids[i:i + batch]), embeddings=vectors[i:i + batch].astype(np.float32),
+                    metadatas=[{"source": s} for s in sources[i:i + batch]])
+        except Exception as exc:
+            raise VectorStoreError(f"writing vectors failed: {exc}") from exc
+
+    def delete_document(self, source: str) -> None:
+        try:
+            self._collection.delete(where={"source": source})
+        except Exception as exc:
+            raise VectorStoreError(f"deleting vectors of {source} failed: {exc}") from exc
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        try:
+            for i in range(0, len(ids), 2000):
+                self._collection.delete(ids=ids[i:i + 2000])
+        except Exception as exc:
+            raise VectorStoreError(f"deleting vectors failed: {exc}") from exc
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Nearest clauses: (id, cosine similarity), best first."""
+        n = self.count()
+        if n == 0:
+            return []
+        try:
+            res = self._collection.query(query_embeddings=[vector.astype(np.float32)], n_results=min(k, n),
+                                         include=["distances"])
+        except Exception as exc:
+            raise VectorStoreError(f"vector query failed: {exc}") from exc
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def all_ids(self) -> set[str]:
+        out: set[str] = set()
+        offset, page = 0, 5000
+        try:
+            while True:
+                got = self._collection.get(include=[], limit=page, offset=offset)["ids"]
+                out.update(got)
+                if len(got) < page:
+                    return out
+                offset += page
+        except Exception as exc:
+            raise VectorStoreError(f"listing vectors failed: {exc}") from exc
+
+    def count(self) -> int:
+        try:
+            return self._collection.count()
+        except Exception as exc:
+            raise VectorStoreError(f"counting vectors failed: {exc}") from exc
+
+    def reset(self) -> None:
+        """Drop every vector (used when the embedder changes and all clauses are re-embedded)."""
+        try:
+            self._client.delete_collection(self._name)
+        except Exception:
+            pass  # nothing to drop
+        self._collection = self._open()
+
+
+def open_vector_store(mode: str = "persistent", path: Path | None = None, url: str = "") -> ChromaVectorStore:
+    """Open the embedded store in `path` (mode 'persistent') or a Chroma server at `url` (mode 'http')."""
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if mode == "persistent":
+            if path is None:
+                raise VectorStoreError("the persistent vector store needs a directory")
+            client = chromadb.PersistentClient(path=str(path), settings=settings)
+        elif mode == "http":
+            parsed = urlparse(url if "://" in url else f"http://{url}")
+            client = chromadb.HttpClient(host=parsed.hostname or "localhost", port=parsed.port or 8000,
+                                         ssl=parsed.scheme == "https", settings=settings)
+        else:
+            raise VectorStoreError(f"unknown vector store mode '{mode}' (use 'persistent' or 'http')")
+    except VectorStoreError:
+        raise
+    except Exception as exc:
+        raise VectorStoreError(f"cannot open the vector store ({mode}): {exc}") from exc
+    return ChromaVectorStore(client)

@@ -1,0 +1,99 @@
+"""Chinese word segmentation for the keyword index and for queries: jieba + the domain dictionary.
+
+The dictionary and the synonym map are data files in `ingest/data/` so that drafters can extend
+them without touching code. A `Segmenter` owns its own jieba Tokenizer (no global state).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from functools import cached_property
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+DOMAIN_DICT = DATA_DIR / "domain_dict.txt"
+SYNONYMS = DATA_DIR / "synonyms.tsv"
+
+_WORDISH = re.compile(r"[\w\u4e00-\u9fff]")
+# Function words that carry no retrieval signal in legal text or in questions about it.
+STOPWORDS = frozenset(
+    "的 了 和 与 及 或 或者 以及 等 是 在 对 为 由 将 把 被 从 向 于 其 之 而 并 也 都 就 要 应 应当 可以 "
+    "不 有 没有 这 那 这个 那个 什么 怎么 怎样 如何 哪些 哪 吗 呢 吧 啊 么 多少 能 能不能 会 需要 "
+    "一个 一些 我 我们 你 他 她 它 他们 所 所称 本 该 上 下 中 里 时 后 前 按 按照 依照 根据 规定 "
+    "有关 相关 方面 问题 情况 要求 是否 一般 可 得 须 必须 怎么办 是不是 说 讲 现行 现在".split()
+)
+
+
+def _file_digest(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class Segmenter:
+    """jieba with the domain dictionary; `tokens` for indexing, `query_tokens` adds synonyms."""
+
+    def __init__(self, dictionary: Path = DOMAIN_DICT, synonyms: Path = SYNONYMS):
+        self.dictionary_path = dictionary
+        self.synonyms_path = synonyms
+        self.synonyms = _read_synonyms(synonyms)
+        self.version = _file_digest(dictionary, synonyms)
+
+    @cached_property
+    def _jieba(self):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.load_userdict(str(self._clean_dictionary()))
+        for variant in self.synonyms:
+            tokenizer.add_word(variant, freq=500)
+        return tokenizer
+
+    def _clean_dictionary(self) -> Path:
+        # jieba's load_userdict does not skip comment lines.
+        import tempfile
+
+        lines = [ln for ln in self.dictionary_path.read_text(encoding="utf-8").splitlines()
+                 if ln.strip() and not ln.startswith("#")]
+        out = Path(tempfile.gettempdir()) / f"stdkb-dict-{self.version}.txt"
+        if not out.exists():
+            out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return out
+
+    def words(self, text: str) -> list[str]:
+        """Plain jieba segmentation (precise mode), lower-cased, whitespace dropped."""
+        return [w.lower() for w in self._jieba.cut(text, HMM=True) if w.strip()]
+
+    def tokens(self, text: str) -> list[str]:
+        """Index tokens: search-mode segmentation (words plus their sub-words), no stopwords or punctuation."""
+        out = []
+        for w in self._jieba.cut_for_search(text, HMM=True):
+            w = w.strip().lower()
+            if w and w not in STOPWORDS and _WORDISH.search(w):
+                out.append(w)
+        return out
+
+    def query_tokens(self, text: str) -> list[str]:
+        """Tokens of a query, with the canonical terms of any synonym it contains added."""
+        toks = self.tokens(text)
+        extra: list[str] = []
+        for variant, canonical in self.synonyms.items():
+            if variant in text:
+                for term in canonical:
+                    extra.extend(self.tokens(term))
+        return toks + [t for t in extra if t not in toks]
+
+
+def _read_synonyms(path: Path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        variant, _, canonical = line.partition("\t")
+        if variant.strip() and canonical.strip():
+            out[variant.strip()] = canonical.split()
+    return out

@@ -1,0 +1,1 @@
+"""Web pages (Chinese UI) served by the API app."""
