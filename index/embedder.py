@@ -33,7 +33,8 @@ class Embedder:
 
     @property
     def dim(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(getter())
 
     def encode(self, texts: list[str], batch_size: int = 256) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""

@@ -1,0 +1,72 @@
+"""Shared fixtures: real documents from ../shared/corpus, ingested into real stores on temp dirs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+# A small real knowledge base: core 机关事务 rules, a law in two versions, a pilot document.
+SUBSET = [
+    "行政法规/机关事务管理条例(2012-06-28).md",
+    "行政法规/公共机构节能条例(2017-03-01).md",
+    "法律/保守国家秘密法(2010-04-29).md",
+    "法律/保守国家秘密法(2024-02-27).md",
+    "法律/反食品浪费法(2021-04-29).md",
+    "试点文件/003_机关事务运行保障国家级综合标准化试点实施方案.txt",
+]
+
+
+def copy_subset(target: Path, sources=SUBSET) -> Path:
+    """Copy documents (keeping their folders) and the matching manifest rows into `target`."""
+    import csv
+
+    for rel in sources:
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / rel, target / rel)
+    with open(CORPUS / "manifest.csv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["path"] in sources]
+    with open(target / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+@pytest.fixture(scope="session")
+def subset_corpus(tmp_path_factory) -> Path:
+    return copy_subset(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="session")
+def kb_dir(tmp_path_factory, subset_corpus) -> Path:
+    """A data directory with the subset ingested (session-wide, read-only for tests)."""
+    from index.index import Index
+
+    data = tmp_path_factory.mktemp("kb")
+    index = Index(data)
+    report = index.ingest([subset_corpus])
+    assert not report.skipped, report.skipped
+    index.close()
+    return data
+
+
+@pytest.fixture(scope="session")
+def kb(kb_dir):
+    from index.index import Index
+
+    index = Index(kb_dir)
+    yield index
+    index.close()
+
+
+@pytest.fixture
+def kb_copy(kb_dir, tmp_path) -> Path:
+    """A private copy of the ingested data directory, for tests that write."""
+    target = tmp_path / "kb"
+    shutil.copytree(kb_dir, target)
+    return target

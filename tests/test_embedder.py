@@ -1,0 +1,69 @@
+"""Embedder loading through sentence-transformers, tested with a tiny model built here (no download)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.embedder import EmbedderError, hub_dir, load_embedder, pull_model
+from index.index import Index, IndexMismatch
+
+
+def _tiny_model(path):
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.models import StaticEmbedding
+    from tokenizers import Tokenizer, pre_tokenizers
+    from tokenizers.models import WordLevel
+
+    vocab = {"[UNK]": 0, **{ch: i + 1 for i, ch in enumerate(dict.fromkeys("公务用车会议服务节能机关事标准"))}}
+    tok = Tokenizer(WordLevel(vocab, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Split("", "isolated")
+    rng = np.random.default_rng(0)
+    model = SentenceTransformer(modules=[StaticEmbedding(tok, embedding_weights=rng.normal(size=(len(vocab), 16)).astype(np.float32))])
+    model.save(str(path))
+    return path
+
+
+def test_local_model_directory_loads_and_embeds(tmp_path):
+    embedder = load_embedder(str(_tiny_model(tmp_path / "tiny")), tmp_path / "models")
+    vecs = embedder.encode(["公务用车", "会议服务"])
+    assert vecs.shape == (2, 16)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+
+
+def test_hub_id_that_was_not_pulled_gives_a_clear_error(tmp_path):
+    with pytest.raises(EmbedderError, match="stdkb models pull BAAI/bge-small-zh-v1.5"):
+        load_embedder("BAAI/bge-small-zh-v1.5", tmp_path / "models")
+
+
+def test_models_pull_downloads_loads_and_verifies(tmp_path, monkeypatch):
+    import huggingface_hub
+
+    source = _tiny_model(tmp_path / "tiny")
+
+    def fake_snapshot_download(repo_id, local_dir, revision=None):
+        import shutil
+
+        shutil.copytree(source, local_dir)  # stands in for the hub: same files, same layout
+        return local_dir
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_snapshot_download)
+    embedder = pull_model("org/tiny-zh", tmp_path / "models")
+    assert embedder.dim == 16
+    assert hub_dir(tmp_path / "models", "org/tiny-zh").is_dir()
+    assert load_embedder("org/tiny-zh", tmp_path / "models").fingerprint == embedder.fingerprint
+
+
+def test_configured_model_must_match_the_one_the_index_was_built_with(kb_copy, tmp_path):
+    index = Index(kb_copy, embed_model=str(_tiny_model(tmp_path / "tiny")))
+    with pytest.raises(IndexMismatch, match="STDKB_EMBED_MODEL=domain"):
+        index.search("机关运行经费")
+
+
+def test_ingest_with_a_local_model_reembeds_everything(kb_copy, tmp_path, subset_corpus):
+    model = str(_tiny_model(tmp_path / "tiny"))
+    index = Index(kb_copy, embed_model=model)
+    index.ingest([subset_corpus])
+    assert index.manifest()["embed_model"] == model
+    assert index.check().ok
+    assert index.search("公务用车", k=3).hits

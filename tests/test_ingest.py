@@ -1,0 +1,93 @@
+"""Ingesting into real stores (SQLite + Chroma on a temp dir): idempotence, replacement, bad files, crashes."""
+
+from __future__ import annotations
+
+import shutil
+
+from index.index import Index
+
+from .conftest import CORPUS, copy_subset
+
+
+def test_subset_is_fully_indexed_in_both_stores(kb):
+    report = kb.check()
+    assert report.ok, report.problems
+    assert report.documents == 6
+    assert report.vectors == report.clauses > 250
+
+
+def test_reingesting_unchanged_files_writes_nothing(kb_copy, subset_corpus):
+    index = Index(kb_copy)
+    report = index.ingest([subset_corpus])
+    assert (report.documents_added, report.documents_replaced, report.documents_unchanged) == (0, 0, 6)
+    assert report.clauses_written == 0 and not report.embedder_trained
+
+
+def test_changed_file_replaces_its_clauses_completely(kb_copy, tmp_path):
+    corpus = copy_subset(tmp_path / "c", ["行政法规/机关事务管理条例(2012-06-28).md"])
+    path = corpus / "行政法规/机关事务管理条例(2012-06-28).md"
+    text = path.read_text(encoding="utf-8")
+    cut = text.index("第十条")
+    path.write_text(text[:cut] + "第十条 本条已改写为测试文本。\n\n第十一条 最后一条。\n", encoding="utf-8")
+    index = Index(kb_copy)
+    report = index.ingest([corpus])
+    assert report.documents_replaced == 1
+    labels = [c.label for c in index.catalog.clauses_of("行政法规/机关事务管理条例(2012-06-28).md")]
+    assert labels[-2:] == ["第十条", "第十一条"] and "第二十条" not in labels
+    assert index.check().ok
+
+
+def test_bad_file_is_skipped_with_reason_and_the_rest_is_ingested(kb_copy, tmp_path):
+    corpus = copy_subset(tmp_path / "c", ["法律/反食品浪费法(2021-04-29).md"])
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (corpus / "junk.txt").write_bytes(b"\x00\x01\x02" * 100)
+    index = Index(kb_copy)
+    before = index.catalog.counts()
+    report = index.ingest([corpus])
+    reasons = {s.path.split("/")[-1]: s.reason for s in report.skipped}
+    assert set(reasons) == {"broken.pdf", "junk.txt"}
+    assert "binary" in reasons["junk.txt"]
+    assert index.catalog.counts()["clauses"] == before["clauses"]
+    assert index.check().ok
+
+
+def test_older_version_of_a_law_is_marked_superseded_without_manifest(tmp_path):
+    corpus = tmp_path / "c"
+    (corpus / "法律").mkdir(parents=True)
+    for name in ("保守国家秘密法(2010-04-29).md", "保守国家秘密法(2024-02-27).md"):
+        shutil.copy(CORPUS / "法律" / name, corpus / "法律" / name)
+    index = Index(tmp_path / "kb")
+    index.ingest([corpus])
+    status = {d["publish_date"]: d["status"] for d in index.documents()}
+    assert status == {"2010-04-29": "已被修订", "2024-02-27": "unknown"}
+
+
+def test_half_written_document_is_removed_by_check_repair(kb_copy):
+    index = Index(kb_copy)
+    source = "法律/反食品浪费法(2021-04-29).md"
+    # Simulate a crash between step 1 (pending) and step 3 (complete) of a replacement.
+    index.catalog._conn.execute("UPDATE documents SET state='pending' WHERE source=?", (source,))
+    index.vectors.delete_document(source)
+    report = index.check()
+    assert not report.ok and report.pending_documents == [source]
+    assert all(h.source != source for h in index.search("反食品浪费", k=20).hits)
+    assert index.check(repair=True).repaired
+    assert index.check().ok and index.catalog.document(source) is None
+
+
+def test_stray_vectors_are_removed_by_repair(kb_copy):
+    import numpy as np
+
+    index = Index(kb_copy)
+    index.vectors.upsert(["ghost#第一条"], np.ones((1, index.embedder().dim), dtype=np.float32), ["ghost"])
+    assert index.check().orphan_vectors == 1
+    index.check(repair=True)
+    assert index.check().ok
+
+
+def test_search_returns_hits_with_contract_fields(kb):
+    result = kb.search("公共机构应当制定年度节能目标和实施方案", k=5)
+    hit = result.hits[0]
+    assert hit.title == "公共机构节能条例"
+    assert {"rank", "score", "title", "publish_date", "level", "status", "article", "heading_path", "text",
+            "source"} <= set(hit.model_dump())
