@@ -60,7 +60,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Parse and store documents (files or folders); unchanged files are skipped."""
     settings = _settings(args)
-    paths = [Path(p) for p in args.paths] or [settings.corpus]
+    paths = [Path(p) for p in args.paths] or [Path(args.corpus) if args.corpus else settings.corpus]
     index = _open_index(settings)
     print(f"stdkb: data directory {settings.data_dir}; embedder: {index.embedder_description()}", file=sys.stderr)
     report = index.ingest(paths, progress=_ProgressBar())
@@ -167,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("ingest", help=cmd_ingest.__doc__, description=cmd_ingest.__doc__)
-    p.add_argument("paths", nargs="*", help="files or folders (default: $STDKB_CORPUS or ../shared/corpus)")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the corpus folder)")
+    p.add_argument("--corpus", help="corpus folder ingested when no path is given (default: $STDKB_CORPUS or ../shared/corpus)")
     data_dir(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_ingest)

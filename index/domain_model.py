@@ -170,7 +170,8 @@ def _contrastive_tune(model, pairs: list[tuple[str, str]], steps: int, progress:
     for step in range(steps):
         start = (step * batch_size) % (len(pairs) - batch_size)
         batch = pairs[start:start + batch_size]
-        features = [model.tokenize([a for a, _ in batch]), model.tokenize([b for _, b in batch])]
+        prepare = getattr(model, "preprocess", None) or model.tokenize  # renamed in sentence-transformers 6
+        features = [prepare([a for a, _ in batch]), prepare([b for _, b in batch])]
         loss = loss_fn(features, torch.empty(0))
         optimizer.zero_grad()
         loss.backward()

@@ -44,3 +44,10 @@ def test_ingest_into_the_corpus_folder_is_refused(capsys, monkeypatch):
     monkeypatch.setenv("STDKB_CORPUS", str(CORPUS))
     assert main(["ingest", "--data-dir", str(CORPUS / "data")]) == 2
     assert "must not be inside the corpus" in capsys.readouterr().err
+
+
+def test_ingest_without_paths_takes_the_corpus_option(tmp_path, subset_corpus, capsys):
+    assert main(["ingest", "--corpus", str(subset_corpus), "--data-dir", str(tmp_path / "kb"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["documents_added"] == 6 and report["skipped"] == []
+    assert report["embedder_trained"] is True
