@@ -54,7 +54,7 @@ def train_domain_model(clauses: list[dict], out_dir: Path, segmenter: Segmenter,
     docs = [segmenter.words(c["text"]) for c in clauses]
     counts = Counter(w for d in docs for w in d if _CJK_OR_WORD.search(w))
     vocab_words = [w for w, c in counts.items() if c >= min_count and len(w) > 1]
-    chars = Counter(ch for w, c in counts.items() for ch in w for _ in range(1))
+    chars: Counter = Counter()
     for w, c in counts.items():
         for ch in w:
             chars[ch] += c
