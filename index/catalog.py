@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ingest.models import Clause, Document, DocumentMeta
+from ingest.models import Clause, Document
 
 SCHEMA_VERSION = 1
 
@@ -256,8 +256,3 @@ def _clause(r: sqlite3.Row) -> Clause:
                   position=r["position"], parent=r["parent"], prev=r["prev"], next=r["next"],
                   para_start=r["para_start"])
 
-
-def meta_from_row(row: dict) -> DocumentMeta:
-    return DocumentMeta(title=row["title"], level=row["level"], issuer=row["issuer"], doc_number=row["doc_number"],
-                        publish_date=row["publish_date"], effective_date=row["effective_date"], status=row["status"],
-                        status_from_manifest=bool(row["status_from_manifest"]))
