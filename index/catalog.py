@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 
 from ingest.models import Clause, Document
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -42,10 +42,17 @@ CREATE TABLE IF NOT EXISTS clauses (
     source TEXT NOT NULL REFERENCES documents(source),
     position INTEGER NOT NULL, label TEXT NOT NULL, number TEXT NOT NULL, kind TEXT NOT NULL,
     heading_path TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
-    parent TEXT, prev TEXT, next TEXT, para_start INTEGER NOT NULL
+    parent TEXT, prev TEXT, next TEXT, para_start INTEGER NOT NULL,
+    defines TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS clauses_source ON clauses(source, position);
+CREATE TABLE IF NOT EXISTS terms (
+    term TEXT NOT NULL, clause_id TEXT NOT NULL, source TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS terms_term ON terms(term);
+CREATE INDEX IF NOT EXISTS terms_source ON terms(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS clause_fts USING fts5(body, context, tokenize = 'unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS clause_vocab USING fts5vocab(clause_fts, 'row');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -104,6 +111,7 @@ class Catalog:
                  doc.effective_date, doc.status, doc.status, int(doc.status_from_manifest), doc.family,
                  work_key(doc.title), doc.content_hash),
             )
+            self._bump_generation()
 
     def finish_document(self, doc: Document, tokens: list[tuple[str, str]]) -> None:
         """Replace the clauses of `doc` and mark it complete, atomically.
@@ -115,11 +123,14 @@ class Catalog:
             for clause, (body, context) in zip(doc.clauses, tokens):
                 cur = self._conn.execute(
                     "INSERT INTO clauses(id, source, position, label, number, kind, heading_path, title, text,"
-                    " parent, prev, next, para_start) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " parent, prev, next, para_start, defines) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (clause.id, doc.source, clause.position, clause.label, clause.number, clause.kind,
                      json.dumps(clause.heading_path, ensure_ascii=False), clause.title, clause.text,
-                     clause.parent, clause.prev, clause.next, clause.para_start),
+                     clause.parent, clause.prev, clause.next, clause.para_start,
+                     json.dumps(clause.defines, ensure_ascii=False)),
                 )
+                self._conn.executemany("INSERT INTO terms(term, clause_id, source) VALUES (?,?,?)",
+                                       [(t, clause.id, doc.source) for t in clause.defines])
                 self._conn.execute("INSERT INTO clause_fts(rowid, body, context) VALUES (?,?,?)",
                                    (cur.lastrowid, body, context))
             self._conn.execute(
@@ -131,6 +142,7 @@ class Catalog:
                  doc.content_hash, len(doc.clauses), doc.source),
             )
             self._relink_versions(work_key(doc.title))
+            self._bump_generation()
 
     def remove_document(self, source: str) -> None:
         with self._lock, self._transaction():
@@ -139,11 +151,13 @@ class Catalog:
             self._conn.execute("DELETE FROM documents WHERE source=?", (source,))
             if work:
                 self._relink_versions(work["work"])
+            self._bump_generation()
 
     def pending_documents(self) -> list[str]:
         return [r["source"] for r in self._query("SELECT source FROM documents WHERE state='pending'")]
 
     def _delete_clauses(self, source: str) -> None:
+        self._conn.execute("DELETE FROM terms WHERE source=?", (source,))
         self._conn.execute("DELETE FROM clause_fts WHERE rowid IN (SELECT rowid FROM clauses WHERE source=?)", (source,))
         self._conn.execute("DELETE FROM clauses WHERE source=?", (source,))
 
@@ -211,18 +225,82 @@ class Catalog:
             " (SELECT count(*) FROM documents WHERE state='pending') AS pending")
         return dict(row)
 
-    def keyword_search(self, tokens: list[str], k: int, context_weight: float = 0.3) -> list[tuple[str, float]]:
-        """BM25 over clause tokens (and, weighted lower, title/heading tokens): (clause id, score)."""
+    def keyword_search(self, tokens: list[str], k: int, context_weight: float = 0.3,
+                       sources: set[str] | None = None) -> list[tuple[str, float]]:
+        """BM25 over clause tokens (and, weighted lower, title/heading tokens): (clause id, score).
+
+        `sources` restricts the search to those documents (None: all).
+        """
         terms = sorted({t.replace('"', "") for t in tokens if t.replace('"', "")})
-        if not terms:
+        if not terms or (sources is not None and not sources):
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
+        where, params = "", [context_weight, match]
+        if sources is not None:
+            where = " AND c.source IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(sorted(sources), ensure_ascii=False))
         rows = self._query(
             "SELECT c.id AS id, -bm25(clause_fts, 1.0, ?) AS score FROM clause_fts"
             " JOIN clauses c ON c.rowid = clause_fts.rowid JOIN documents d ON d.source = c.source"
-            " WHERE clause_fts MATCH ? AND d.state='complete' ORDER BY bm25(clause_fts, 1.0, ?) LIMIT ?",
-            (context_weight, match, context_weight, k))
+            f" WHERE clause_fts MATCH ? AND d.state='complete'{where} ORDER BY bm25(clause_fts, 1.0, ?) LIMIT ?",
+            (*params, context_weight, k))
         return [(r["id"], r["score"]) for r in rows]
+
+    def keyword_rows(self) -> tuple[list[str], list[list[str]], list[list[str]]]:
+        """Clause ids with their body and context tokens, for the in-memory keyword index."""
+        rows = self._query(
+            "SELECT c.id AS id, f.body AS body, f.context AS context FROM clause_fts f"
+            " JOIN clauses c ON c.rowid = f.rowid JOIN documents d ON d.source = c.source"
+            " WHERE d.state='complete' ORDER BY c.rowid")
+        return [r["id"] for r in rows], [r["body"].split() for r in rows], [r["context"].split() for r in rows]
+
+    def doc_freq(self, terms: list[str]) -> dict[str, int]:
+        """How many clauses contain each term (in their body or context)."""
+        if not terms:
+            return {}
+        rows = self._query("SELECT term, doc FROM clause_vocab WHERE term IN (SELECT value FROM json_each(?))",
+                           (json.dumps(terms, ensure_ascii=False),))
+        return {r["term"]: r["doc"] for r in rows}
+
+    def article(self, source: str, number: str) -> list[Clause]:
+        """The clauses (the article and its parts) numbered `number` in `source`, in order."""
+        return [_clause(r) for r in self._query(
+            "SELECT * FROM clauses WHERE source=? AND number=? ORDER BY position", (source, number))]
+
+    def clauses_labelled(self, source: str, label: str) -> list[Clause]:
+        return [_clause(r) for r in self._query(
+            "SELECT * FROM clauses WHERE source=? AND label=? ORDER BY position", (source, label))]
+
+    def generation(self) -> int:
+        """Goes up whenever a document is written or removed (lets readers cache document lists)."""
+        return int(self.get_meta("generation") or 0)
+
+    def _bump_generation(self) -> None:
+        self._conn.execute("INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key)"
+                           " DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+
+    def term_definitions(self, term: str, partial: bool = True) -> list[tuple[str, str]]:
+        """(defined term, clause id) for clauses of complete documents that define `term`.
+
+        With `partial`, also terms that contain `term` or are contained in it (敏感个人信息 / 个人信息).
+        """
+        exact = self._query(
+            "SELECT t.term, t.clause_id FROM terms t JOIN documents d ON d.source=t.source"
+            " WHERE d.state='complete' AND t.term=?", (term,))
+        out = [(r["term"], r["clause_id"]) for r in exact]
+        if partial and len(term) >= 2:
+            rows = self._query(
+                "SELECT t.term, t.clause_id FROM terms t JOIN documents d ON d.source=t.source"
+                " WHERE d.state='complete' AND t.term<>? AND (instr(t.term, ?) > 0 OR instr(?, t.term) > 0)",
+                (term, term, term))
+            out += [(r["term"], r["clause_id"]) for r in rows if len(r["term"]) >= 2]
+        return out
+
+    def all_terms(self) -> list[tuple[str, str, str]]:
+        """(term, clause id, source) for every defined term of every complete document."""
+        return [(r["term"], r["clause_id"], r["source"]) for r in self._query(
+            "SELECT t.term, t.clause_id, t.source FROM terms t JOIN documents d ON d.source=t.source"
+            " WHERE d.state='complete' ORDER BY t.term")]
 
     # ---------------------------------------------------------------------------------- helpers
     def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
@@ -254,5 +332,5 @@ def _clause(r: sqlite3.Row) -> Clause:
     return Clause(id=r["id"], label=r["label"], number=r["number"], kind=r["kind"],
                   heading_path=json.loads(r["heading_path"]), title=r["title"], text=r["text"],
                   position=r["position"], parent=r["parent"], prev=r["prev"], next=r["next"],
-                  para_start=r["para_start"])
+                  para_start=r["para_start"], defines=json.loads(r["defines"]))
 

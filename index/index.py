@@ -26,11 +26,12 @@ from ingest.segment import Segmenter
 from .catalog import Catalog
 from .domain_model import train_domain_model, training_clauses
 from .embedder import DOMAIN, Embedder, load_embedder
-from .hybrid import rrf
-from .results import CheckReport, Hit, IngestReport, SearchResult, SkippedFile
+from .filters import SearchFilters
+from .results import CheckReport, IngestReport, SearchResult, SkippedFile
+from .search import Searcher
 from .vectors import VectorStore, open_vector_store
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Retrain the domain model when this share of the corpus changed since it was trained.
 RETRAIN_SHARE = 0.2
 
@@ -62,6 +63,7 @@ class Index:
         self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
         self.vectors: VectorStore = open_vector_store(vector_mode, path=self.data_dir / "chroma", url=vector_url)
         self._embedder: Embedder | None = None
+        self._searcher: Searcher | None = None
         self._check_manifest()
 
     # ----------------------------------------------------------------------------- description
@@ -295,19 +297,15 @@ class Index:
         return report
 
     # ---------------------------------------------------------------------------------- search
-    def search(self, query: str, k: int = 10) -> SearchResult:
-        """Hybrid search: keyword BM25 and dense vectors fused by reciprocal rank."""
-        pool = max(50, k * 5)
-        keyword = self.catalog.keyword_search(self.segmenter.query_tokens(query), pool)
-        dense = self.vectors.query(self.embedder().encode([query])[0], pool) if self.vectors.count() else []
-        fused = rrf([keyword, dense])[:k]
-        found = self.catalog.clauses_by_id([cid for cid, _ in fused])
-        hits = []
-        for cid, score in fused:
-            if cid in found:
-                clause, doc = found[cid]
-                hits.append(make_hit(len(hits) + 1, score, clause, doc))
-        return SearchResult(query=query, low_confidence=not hits, hits=hits)
+    @property
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = Searcher(self.catalog, self.vectors, self.embedder, self.segmenter)
+        return self._searcher
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
+        """Citation lookup, then hybrid retrieval; see `search.py`."""
+        return self.searcher.search(query, k=k, filters=filters)
 
     # ----------------------------------------------------------------------------------- reads
     def documents(self) -> list[dict]:
@@ -321,13 +319,6 @@ def passage_text(clause: Clause, doc_title: str) -> str:
     """What the embedder sees for a clause: where it stands, then what it says."""
     where = " ".join([doc_title, *clause.heading_path[-1:], clause.title])
     return f"{where}\n{clause.text}"
-
-
-def make_hit(rank: int, score: float, clause: Clause, doc: dict) -> Hit:
-    return Hit(rank=rank, score=round(float(score), 4), title=doc["title"], publish_date=doc["publish_date"],
-               level=doc["level"], status=doc["status"], article=clause.label, heading_path=clause.heading_path,
-               text=clause.text, source=doc["source"], id=clause.id, kind=clause.kind, clause_title=clause.title,
-               issuer=doc["issuer"], doc_number=doc["doc_number"])
 
 
 class _DirectoryLock:

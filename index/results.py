@@ -31,6 +31,7 @@ class SearchResult(BaseModel):
     query: str
     low_confidence: bool = False
     hits: list[Hit]
+    notice: str = Field("", description="What could not be answered as asked, e.g. a cited article that does not exist.")
 
 
 class SkippedFile(BaseModel):

@@ -26,8 +26,9 @@ class VectorStore(Protocol):
     def upsert(self, ids: Sequence[str], vectors: np.ndarray, sources: Sequence[str]) -> None: ...
     def delete_document(self, source: str) -> None: ...
     def delete_ids(self, ids: Sequence[str]) -> None: ...
-    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
+    def query(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[str, float]]: ...
     def all_ids(self) -> set[str]: ...
+    def all_vectors(self) -> tuple[list[str], np.ndarray]: ...
     def count(self) -> int: ...
     def reset(self) -> None: ...
 
@@ -71,14 +72,16 @@ class ChromaVectorStore:
         except Exception as exc:
             raise VectorStoreError(f"deleting vectors failed: {exc}") from exc
 
-    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """Nearest clauses: (id, cosine similarity), best first."""
-        n = self.count()
-        if n == 0:
+    def query(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[str, float]]:
+        """Nearest clauses: (id, cosine similarity), best first; `sources` restricts the documents."""
+        if sources is not None and not sources:
             return []
+        where = None
+        if sources is not None:
+            where = {"source": {"$in": sorted(sources)}} if len(sources) > 1 else {"source": next(iter(sources))}
         try:
-            res = self._collection.query(query_embeddings=[vector.astype(np.float32)], n_results=min(k, n),
-                                         include=["distances"])
+            res = self._collection.query(query_embeddings=[vector.astype(np.float32)], n_results=k,
+                                         where=where, include=["distances"])
         except Exception as exc:
             raise VectorStoreError(f"vector query failed: {exc}") from exc
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
@@ -95,6 +98,24 @@ class ChromaVectorStore:
                 offset += page
         except Exception as exc:
             raise VectorStoreError(f"listing vectors failed: {exc}") from exc
+
+    def all_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every id with its vector, in pages (for the searcher's in-memory copy)."""
+        ids: list[str] = []
+        blocks: list[np.ndarray] = []
+        offset, page = 0, 5000
+        try:
+            while True:
+                got = self._collection.get(include=["embeddings"], limit=page, offset=offset)
+                ids.extend(got["ids"])
+                if len(got["ids"]):
+                    blocks.append(np.asarray(got["embeddings"], dtype=np.float32))
+                if len(got["ids"]) < page:
+                    break
+                offset += page
+        except Exception as exc:
+            raise VectorStoreError(f"reading vectors failed: {exc}") from exc
+        return ids, (np.vstack(blocks) if blocks else np.zeros((0, 0), dtype=np.float32))
 
     def count(self) -> int:
         try:

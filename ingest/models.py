@@ -37,6 +37,7 @@ class Clause(BaseModel):
     prev: Optional[str] = None
     next: Optional[str] = None
     para_start: int = Field(1, description="For laws: the 款 (1-based) this clause's text starts with.")
+    defines: list[str] = Field(default_factory=list, description="Terms this clause defines (所称X，是指…; 术语).")
 
 
 class DocumentMeta(BaseModel):

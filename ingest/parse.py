@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
+from .definitions import defined_terms
 from .errors import DocumentError
 from .metadata import MANIFEST_NAME, extract_meta, read_manifest, split_header
 from .models import LEVELS_IN_ORDER, Clause, Document, DocumentMeta
@@ -15,7 +17,7 @@ from .readers import SUPPORTED_SUFFIXES, read_document_text
 from .structure import detect_family, parse_body
 
 # Bump when parsing changes what a file turns into, so re-ingest replaces stale clauses.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def parse_file(path: Path | str, root: Path | str | None = None, meta: DocumentMeta | None = None) -> Document:
@@ -57,7 +59,7 @@ def parse_text(text: str, source: str, meta: DocumentMeta | None = None, raw_has
             id=ids[i], label=r.label, number=r.number, kind=r.kind, heading_path=r.heading_path,
             title=r.title, text=r.text, position=i, parent=by_key.get(r.parent_key) if r.parent_key else None,
             prev=ids[i - 1] if i else None, next=ids[i + 1] if i + 1 < len(ids) else None,
-            para_start=r.para_start,
+            para_start=r.para_start, defines=_terms_of(r),
         )
         for i, r in enumerate(raw)
     ]
@@ -67,6 +69,14 @@ def parse_text(text: str, source: str, meta: DocumentMeta | None = None, raw_has
     digest.update(meta.model_dump_json().encode())
     return Document(**meta.model_dump(), source=source, family=family, content_hash=digest.hexdigest(),
                     clauses=clauses)
+
+
+def _terms_of(raw) -> list[str]:
+    """A standard's term entry defines its title (the term, less any English equivalent)."""
+    if raw.kind == "term" and raw.title:
+        term = re.split(r"\s+[A-Za-z]", raw.title.strip())[0].strip()
+        return [term] if term else []
+    return defined_terms(raw.text)
 
 
 def _file_hash(path: Path) -> str:

@@ -1,0 +1,101 @@
+"""In-memory BM25 over the clause tokens stored in the catalogue: the keyword retriever.
+
+Why not query FTS5 directly: an OR query over a dozen Chinese words walks posting lists of
+thousands of clauses and took 20–50 ms here; a precomputed sparse matrix of BM25 weights answers
+in about a millisecond and makes "only these documents" a cheap mask. The catalogue's FTS5 table
+stays the durable, transactional copy of the tokens; this index is rebuilt from it (under a
+second for the shared corpus) whenever the catalogue changes.
+
+Each clause has two fields: its body (label, title, text) and its context (document title and
+headings). Context words count `context_weight` as much, so a question naming a law favours that
+law's clauses without drowning the clauses that say what was asked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from scipy import sparse
+
+K1 = 1.2
+B = 0.75
+
+
+class KeywordIndex:
+    def __init__(self, ids: list[str], bodies: list[list[str]], contexts: list[list[str]],
+                 context_weight: float = 0.3):
+        self.ids = ids
+        self.row_of = {cid: i for i, cid in enumerate(ids)}
+        self.sources = np.array([cid.split("#", 1)[0] for cid in ids], dtype=object)
+        self.vocab: dict[str, int] = {}
+        for tokens in (*bodies, *contexts):
+            for t in tokens:
+                self.vocab.setdefault(t, len(self.vocab))
+        body = self._weights(bodies)
+        context = self._weights(contexts)
+        self.doc_freq = np.asarray((body > 0).sum(axis=0)).ravel() if body.shape[1] else np.zeros(0)
+        self.matrix = (body + context_weight * context).tocsc()
+        self._source_rows: dict[str, np.ndarray] = {}
+        for source in set(self.sources):
+            self._source_rows[source] = np.flatnonzero(self.sources == source)
+
+    def _weights(self, docs: list[list[str]]) -> sparse.csr_matrix:
+        rows, cols, tfs = [], [], []
+        lengths = np.zeros(len(docs))
+        for i, tokens in enumerate(docs):
+            lengths[i] = len(tokens)
+            for term, tf in Counter(tokens).items():
+                rows.append(i)
+                cols.append(self.vocab[term])
+                tfs.append(tf)
+        n_terms = max(len(self.vocab), 1)
+        tf = sparse.csr_matrix((np.array(tfs, dtype=np.float32), (rows, cols)), shape=(len(docs), n_terms))
+        df = np.bincount(np.array(cols, dtype=np.int64), minlength=n_terms)
+        idf = np.log(1 + (len(docs) - df + 0.5) / (df + 0.5)).astype(np.float32)
+        avg = lengths.mean() if len(docs) and lengths.mean() > 0 else 1.0
+        norm = (K1 * (1 - B + B * lengths / avg)).astype(np.float32)
+        tf = tf.tocoo()
+        data = idf[tf.col] * tf.data * (K1 + 1) / (tf.data + norm[tf.row])
+        return sparse.csr_matrix((data, (tf.row, tf.col)), shape=tf.shape)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def frequency(self, term: str) -> int:
+        """In how many clause bodies `term` occurs."""
+        col = self.vocab.get(term)
+        return int(self.doc_freq[col]) if col is not None and col < len(self.doc_freq) else 0
+
+    def rows_of(self, sources: set[str]) -> np.ndarray:
+        parts = [self._source_rows[s] for s in sources if s in self._source_rows]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def search(self, tokens: list[str], k: int, sources: set[str] | None = None) -> list[tuple[str, float]]:
+        """Best `k` clauses for the query tokens, (id, BM25 score); `sources` restricts documents."""
+        cols = sorted({self.vocab[t] for t in tokens if t in self.vocab})
+        if not cols or not len(self.ids):
+            return []
+        scores = np.asarray(self.matrix[:, cols].sum(axis=1)).ravel()
+        if sources is not None:
+            keep = self.rows_of(sources)
+            masked = np.full_like(scores, 0.0)
+            masked[keep] = scores[keep]
+            scores = masked
+        candidates = np.flatnonzero(scores > 0)
+        if len(candidates) > k:
+            candidates = candidates[np.argpartition(-scores[candidates], k)[:k]]
+        order = candidates[np.argsort(-scores[candidates], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in order]
+
+    def tokens_of(self, cid: str) -> set[str]:
+        """The body and context words of one clause (for confidence)."""
+        row = self.row_of.get(cid)
+        if row is None:
+            return set()
+        inverse = getattr(self, "_inverse", None)
+        if inverse is None:
+            inverse = self._inverse = {v: t for t, v in self.vocab.items()}
+            self._rows = self.matrix.tocsr()
+        start, end = self._rows.indptr[row], self._rows.indptr[row + 1]
+        return {inverse[c] for c in self._rows.indices[start:end]}

@@ -1,0 +1,341 @@
+"""Clause search: exact citation lookup first, then hybrid retrieval with the query's own evidence.
+
+For one query:
+  1. `query.analyse` reads what the query names: a citation, works, regions, levels, terms.
+  2. A citation that resolves is answered by exact lookup and ranked first; one naming an article
+     that does not exist gets a notice saying so.
+  3. Ranked lists are fused by weighted reciprocal rank: keyword (FTS5 BM25 over jieba tokens),
+     dense (the configured embedder over Chroma), the same two restricted to the works the query
+     names, and the clauses defining the term a definition question asks about.
+  4. The fused scores are adjusted by what the query says about documents: works it names,
+     regions, levels; superseded versions yield to the version in force unless the user chose
+     versions by filter.
+  5. Parts of one long article collapse into one hit; `low_confidence` is set when the best hit
+     does not carry the query's content words (see `confidence.py`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ingest.models import Clause
+from ingest.numerals import int_to_cn
+from ingest.segment import Segmenter
+
+from .catalog import Catalog
+from .citations import ArticleRef, Citation, standard_key
+from .confidence import is_low_confidence
+from .dense import IN_MEMORY_LIMIT, DenseIndex
+from .embedder import Embedder
+from .filters import SearchFilters, allowed_sources
+from .hybrid import rrf
+from .keyword import KeywordIndex
+from .query import QueryPlan, analyse
+from .results import Hit, SearchResult
+from .titles import TitleIndex, Work
+from .vectors import VectorStore
+
+SUPERSEDED = ("已被修订", "已废止")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Fusion weights and adjustments, tuned on ../shared/eval/dev.jsonl (see README, "Search")."""
+
+    rrf_k: int = 60
+    pool: int = 100
+    keyword: float = 1.0
+    dense: float = 0.6
+    named_keyword: float = 1.0
+    named_dense: float = 0.6
+    definition: float = 1.5
+    named_boost: float = 1.6
+    region_boost: float = 1.4
+    level_boost: float = 1.2
+    superseded_factor: float = 0.5
+
+
+@dataclass
+class Lookup:
+    """The result of resolving a citation: hits found by exact lookup, and what could not be found."""
+
+    hits: list[tuple[Clause, dict, str]] = field(default_factory=list)   # (clause, document, full text)
+    notices: list[str] = field(default_factory=list)
+
+
+class Searcher:
+    """Search over one catalogue and vector store. Thread-safe; caches the document list per generation."""
+
+    def __init__(self, catalog: Catalog, vectors: VectorStore, embedder: Callable[[], Embedder],
+                 segmenter: Segmenter, weights: Weights = Weights(), background_refresh: bool = False):
+        self.catalog = catalog
+        self.vectors = vectors
+        self.embedder = embedder
+        self.segmenter = segmenter
+        self.weights = weights
+        self.background_refresh = background_refresh
+        self._lock = threading.Lock()
+        self._state: _Snapshot | None = None
+        self._rebuilding = False
+
+    # ------------------------------------------------------------------------------ documents
+    def _refresh(self) -> None:
+        """Rebuild the in-memory views when the catalogue changed.
+
+        A server refreshes in the background and keeps answering from the previous snapshot
+        meanwhile: hits are always read back through the catalogue, which returns only complete
+        documents, so a half-replaced document is never shown; new clauses appear once rebuilt.
+        """
+        generation = self.catalog.generation()
+        state = self._state
+        if state is not None and state.generation == generation:
+            return
+        if state is None or not self.background_refresh:
+            with self._lock:
+                if self._state is None or self._state.generation != generation:
+                    self._state = _Snapshot.build(self.catalog, self.vectors, generation)
+            return
+        with self._lock:
+            if self._rebuilding:
+                return
+            self._rebuilding = True
+
+        def rebuild() -> None:
+            try:
+                self._state = _Snapshot.build(self.catalog, self.vectors, generation)
+            finally:
+                self._rebuilding = False
+
+        threading.Thread(target=rebuild, name="stdkb-refresh", daemon=True).start()
+
+    @property
+    def _documents(self) -> list[dict]:
+        return self._state.documents
+
+    @property
+    def _by_source(self) -> dict[str, dict]:
+        return self._state.by_source
+
+    @property
+    def _titles(self) -> TitleIndex:
+        return self._state.titles
+
+    @property
+    def titles(self) -> TitleIndex:
+        self._refresh()
+        return self._titles
+
+    # --------------------------------------------------------------------------------- search
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
+        filters = filters or SearchFilters()
+        self._refresh()
+        allowed = allowed_sources(self._documents, filters)
+        plan = analyse(query, self._titles)
+        lookup = self.resolve(plan, allowed) if plan.is_citation else Lookup()
+        pinned = [self._hit(0, 1.0, c, d, text) for c, d, text in lookup.hits]
+        fused, nearest, named = self._ranked(plan, allowed, filters)
+        hits = list(pinned)
+        seen = {h.id for h in pinned}   # a pinned hit is an article's first clause; its parts name it as parent
+        found = self.catalog.clauses_by_id([cid for cid, _ in fused[: max(k * 4, 40)]])
+        for cid, score in fused:
+            if len(hits) >= k:
+                break
+            if cid not in found:
+                continue
+            clause, doc = found[cid]
+            key = clause.parent or clause.id
+            if key in seen:
+                continue
+            seen.add(key)
+            hits.append(self._hit(0, score, clause, doc))
+        hits = hits[:k]
+        for n, h in enumerate(hits, start=1):
+            h.rank = n
+        low = not hits or (not pinned and is_low_confidence(plan, hits, self.segmenter, self._state.keyword,
+                                                             nearest, named))
+        notice = " ".join(lookup.notices)
+        return SearchResult(query=query, low_confidence=low or bool(lookup.notices and not pinned),
+                            hits=hits, notice=notice)
+
+    def _ranked(self, plan: QueryPlan, allowed: set[str] | None,
+                filters: SearchFilters) -> tuple[list[tuple[str, float]], float, set[str]]:
+        """Fused, adjusted (clause id, score) best first; the nearest clause's cosine; the named sources."""
+        w = self.weights
+        tokens = self.segmenter.query_tokens(plan.text)
+        keyword = self._state.keyword
+        lists: list[list[tuple[str, float]]] = [keyword.search(tokens, w.pool, sources=allowed)]
+        weights = [w.keyword]
+        vector = self.embedder().encode([plan.text])[0] if self._state.vector_count else None
+        nearest = 0.0
+        if vector is not None:
+            dense = self._dense(vector, w.pool, allowed)
+            nearest = dense[0][1] if dense else 0.0
+            lists.append(dense)
+            weights.append(w.dense)
+        named = self._sources_of(plan.mentioned, allowed)
+        if named:
+            content_tokens = self.segmenter.query_tokens(plan.content) or tokens
+            lists.append(keyword.search(content_tokens, w.pool, sources=named))
+            weights.append(w.named_keyword)
+            if vector is not None:
+                lists.append(self._dense(vector, w.pool, named))
+                weights.append(w.named_dense)
+        if plan.terms:
+            lists.append(self._definitions(plan, allowed, named))
+            weights.append(w.definition)
+        fused = rrf(lists, k=w.rrf_k, weights=weights)
+        scale = (w.rrf_k + 1) / (w.keyword + w.dense)
+        adjusted = []
+        for cid, score in fused:
+            doc = self._by_source.get(cid.split("#", 1)[0])
+            if doc is None:
+                continue
+            adjusted.append((cid, score * scale * self._document_factor(doc, plan, named, filters)))
+        adjusted.sort(key=lambda kv: (-kv[1], kv[0]))
+        return adjusted, nearest, named
+
+    def _dense(self, vector, k: int, sources: set[str] | None) -> list[tuple[str, float]]:
+        dense = self._state.dense
+        return dense.search(vector, k, sources) if dense is not None else self.vectors.query(vector, k, sources)
+
+    def _document_factor(self, doc: dict, plan: QueryPlan, named: set[str], filters: SearchFilters) -> float:
+        w = self.weights
+        factor = 1.0
+        if doc["source"] in named:
+            factor *= w.named_boost
+        if plan.regions and any(doc["title"].startswith(r) or r in doc["issuer"] for r in plan.regions):
+            factor *= w.region_boost
+        if plan.levels and doc["level"] in plan.levels:
+            factor *= w.level_boost
+        if doc["status"] in SUPERSEDED and not filters.chooses_versions:
+            factor *= w.superseded_factor
+        return factor
+
+    def _definitions(self, plan: QueryPlan, allowed: set[str] | None, named: set[str]) -> list[tuple[str, float]]:
+        """Clauses defining the asked-for terms: exact term first, in named works, higher levels, current."""
+        from ingest.models import LEVELS_IN_ORDER
+
+        rows = []
+        for term in plan.terms:
+            for defined, cid in self.catalog.term_definitions(term):
+                source = cid.split("#", 1)[0]
+                doc = self._by_source.get(source)
+                if doc is None or (allowed is not None and source not in allowed):
+                    continue
+                level = LEVELS_IN_ORDER.index(doc["level"]) if doc["level"] in LEVELS_IN_ORDER else 99
+                rows.append(((defined != term, source not in named, doc["status"] in SUPERSEDED, level,
+                              abs(len(defined) - len(term))), cid))
+        rows.sort()
+        ranked = list(dict.fromkeys(cid for _, cid in rows))
+        return [(cid, 1.0) for cid in ranked]
+
+    def _sources_of(self, works: list[Work], allowed: set[str] | None) -> set[str]:
+        return {v["source"] for w in works for v in w.versions if allowed is None or v["source"] in allowed}
+
+    # ----------------------------------------------------------------------------- citations
+    def resolve(self, plan: QueryPlan, allowed: set[str] | None = None) -> Lookup:
+        """Exact lookup of the citation in `plan` (which must have one)."""
+        citation = plan.citation
+        assert citation is not None
+        if citation.is_standard:
+            return self._resolve_standard(citation, allowed)
+        out = Lookup()
+        for match in plan.cited:
+            doc = _pick_version(match.work, citation.year, allowed)
+            if doc is None:
+                out.notices.append(f"《{match.work.versions[-1]['title']}》没有符合筛选条件的版本。")
+                continue
+            for ref in citation.articles:
+                clauses = self.catalog.article(doc["source"], ref.number)
+                if not clauses:
+                    out.notices.append(_missing_article(doc, ref, self.catalog))
+                    continue
+                text = "\n".join(c.text for c in clauses)
+                out.hits.append((clauses[0], doc, text))
+        return out
+
+    def _resolve_standard(self, citation: Citation, allowed: set[str] | None) -> Lookup:
+        out = Lookup()
+        key = standard_key(citation.standard_code)
+        docs = [d for d in self._documents if (allowed is None or d["source"] in allowed)
+                and key in standard_key(d["doc_number"] + " " + d["title"])]
+        if citation.standard_year:
+            dated = [d for d in docs if citation.standard_year in d["doc_number"] or
+                     d["publish_date"].startswith(citation.standard_year)]
+            docs = dated or docs
+        if not docs:
+            out.notices.append(f"知识库中没有标准 {citation.standard_code}"
+                               f"{'—' + citation.standard_year if citation.standard_year else ''}。")
+            return out
+        doc = sorted(docs, key=lambda d: (d["status"] != "现行有效", d["publish_date"]))[-1] \
+            if not citation.standard_year else docs[-1]
+        if not citation.clause_number:
+            clauses = self.catalog.clauses_of(doc["source"])[:1]
+        else:
+            clauses = self.catalog.clauses_labelled(doc["source"], citation.clause_number) or \
+                self.catalog.article(doc["source"], citation.clause_number)
+        if not clauses:
+            out.notices.append(f"《{doc['title']}》中没有 {citation.clause_number} 条。")
+            return out
+        out.hits.append((clauses[0], doc, "\n".join(c.text for c in clauses)))
+        return out
+
+    # ---------------------------------------------------------------------------------- hits
+    def _hit(self, rank: int, score: float, clause: Clause, doc: dict, text: str | None = None) -> Hit:
+        hit = make_hit(rank, score, clause, doc)
+        if text is not None:
+            hit.text = text
+        return hit
+
+
+@dataclass
+class _Snapshot:
+    """Everything derived from one generation of the catalogue, swapped in as a whole."""
+
+    generation: int
+    documents: list[dict]
+    by_source: dict[str, dict]
+    titles: TitleIndex
+    keyword: KeywordIndex
+    vector_count: int
+    dense: DenseIndex | None      # None: too many vectors to hold, query the store
+
+    @classmethod
+    def build(cls, catalog: Catalog, vectors: VectorStore, generation: int) -> "_Snapshot":
+        docs = catalog.documents()
+        ids, bodies, contexts = catalog.keyword_rows()
+        count = vectors.count()
+        dense = DenseIndex(*vectors.all_vectors()) if 0 < count <= IN_MEMORY_LIMIT else None
+        return cls(generation, docs, {d["source"]: d for d in docs}, TitleIndex(docs),
+                   KeywordIndex(ids, bodies, contexts), count, dense)
+
+
+def make_hit(rank: int, score: float, clause: Clause, doc: dict) -> Hit:
+    return Hit(rank=rank, score=round(float(score), 4), title=doc["title"], publish_date=doc["publish_date"],
+               level=doc["level"], status=doc["status"], article=clause.label, heading_path=clause.heading_path,
+               text=clause.text, source=doc["source"], id=clause.id, kind=clause.kind, clause_title=clause.title,
+               issuer=doc["issuer"], doc_number=doc["doc_number"])
+
+
+def _pick_version(work: Work, year: str, allowed: set[str] | None) -> dict | None:
+    versions = [v for v in work.versions if allowed is None or v["source"] in allowed]
+    if not versions:
+        return None
+    if year:
+        for v in reversed(versions):
+            if v["publish_date"].startswith(year) or v["effective_date"].startswith(year):
+                return v
+    in_force = [v for v in versions if v["status"] == "现行有效"]
+    return (in_force or versions)[-1]
+
+
+def _missing_article(doc: dict, ref: ArticleRef, catalog: Catalog) -> str:
+    numbers = [c.number for c in catalog.clauses_of(doc["source"]) if c.kind in ("article", "part")]
+    last = max((int(n.split("-")[0]) for n in numbers if n.split("-")[0].isdigit()), default=0)
+    if ref.article <= 0:
+        return f"“第{int_to_cn(ref.article) if ref.article else '零'}条”不是有效的条号。"
+    span = f"（共{int_to_cn(last)}条）" if last else ""
+    return f"《{doc['title']}》（{doc['publish_date']}）没有{ref.label.split('款')[0].split('条')[0]}条" \
+           f"{'之' + int_to_cn(ref.sub) if ref.sub else ''}{span}。"

@@ -1,0 +1,191 @@
+"""Which documents a name means: full titles, titles without 中华人民共和国, short names, regions.
+
+Drafters write "节能法" for 中华人民共和国节约能源法, "保密法" for 保守国家秘密法 and
+"楼堂馆所条例" for 机关团体建设楼堂馆所管理条例. Rather than a hand-kept alias list, a name
+matches a title when its characters appear in the title in order and both end in the same kind
+of instrument (法 / 条例 / 办法 …): the short names in use are built that way. Exact and suffix
+matches rank above such abbreviations, so "预算法" never means anything but 预算法.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.models import LEVELS_IN_ORDER
+
+from .citations import clean_title
+
+# Kinds of instrument, longest first so that 实施条例 is not read as 条例.
+_KINDS = ("实施细则", "实施条例", "实施办法", "暂行办法", "暂行规定", "议事规则", "编制说明", "实施方案",
+          "办法", "条例", "规定", "细则", "规则", "决定", "通知", "方案", "标准", "规范", "意见", "法")
+_REGION_RE = re.compile(r"^(.{2,6}?(?:自治区|自治州|省|市|县|区))")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff《》]+")
+# How a question refers to a law in general words: "食品安全法律" means 食品安全法.
+_QUERY_NORMALISE = (("法律", "法"),)
+_MAX_GAPS = 2
+
+
+def kind_of(name: str) -> str:
+    for kind in _KINDS_BY_LAST.get(name[-1:], ()):
+        if name.endswith(kind):
+            return kind
+    return ""
+
+
+_KINDS_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _kind in _KINDS:
+    _KINDS_BY_LAST[_kind[-1]] = _KINDS_BY_LAST.get(_kind[-1], ()) + (_kind,)
+
+
+def region_of(title: str) -> str:
+    """'杭州市会展业促进条例' → '杭州市'; '' for national documents."""
+    m = _REGION_RE.match(clean_title(title))
+    return m.group(1) if m else ""
+
+
+@dataclass
+class Work:
+    """All versions of one title. `versions` are document rows, oldest first."""
+
+    key: str
+    base: str                     # key without its region prefix
+    region: str
+    kind: str
+    level_rank: int
+    versions: list[dict] = field(default_factory=list)
+
+    def current(self) -> dict:
+        """The version in force: the newest 现行有效 one, else simply the newest."""
+        in_force = [v for v in self.versions if v["status"] == "现行有效"]
+        return (in_force or self.versions)[-1]
+
+    def version_of_year(self, year: str) -> dict | None:
+        for v in reversed(self.versions):
+            if year and (v["publish_date"].startswith(year) or v["effective_date"].startswith(year)):
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class WorkMatch:
+    work: Work
+    quality: float   # 4 exact, 3 same name in another region, 2 suffix, 1–2 abbreviation
+
+
+class TitleIndex:
+    """Resolve names to works, find the works and regions a question mentions."""
+
+    def __init__(self, documents: list[dict]):
+        works: dict[str, Work] = {}
+        for d in sorted(documents, key=lambda d: (d["publish_date"], d["source"])):
+            key = clean_title(d["title"])
+            region = region_of(d["title"]) if d["level"] not in ("法律", "行政法规") else ""
+            if key not in works:
+                rank = LEVELS_IN_ORDER.index(d["level"]) if d["level"] in LEVELS_IN_ORDER else len(LEVELS_IN_ORDER)
+                works[key] = Work(key=key, base=key.removeprefix(region), region=region, kind=kind_of(key),
+                                  level_rank=rank)
+            works[key].versions.append(d)
+        self.works = list(works.values())
+        self._by_kind: dict[str, list[Work]] = {}
+        for w in self.works:
+            self._by_kind.setdefault(w.kind, []).append(w)
+        regions = {w.region for w in self.works if w.region}
+        # Each region is recognised by its full name and by its name without 省/市 (杭州, 浙江).
+        self._region_names = sorted(
+            {(name, r) for r in regions for name in (r, re.sub(r"(自治区|自治州|省|市|县|区)$", "", r))
+             if len(name) >= 2}, key=lambda x: -len(x[0]))
+
+    # -------------------------------------------------------------------------------- resolve
+    def resolve(self, name: str, strict: bool = False) -> list[WorkMatch]:
+        """Works `name` may mean, best first. `strict` drops abbreviation (subsequence) matches."""
+        q = clean_title(name)
+        if len(q) < 2:
+            return []
+        matches = []
+        kind = kind_of(q)
+        # A name of one kind of instrument can only match works of that kind, or a title exactly.
+        candidates = self._by_kind.get(kind, []) if kind else self.works
+        for w in candidates:
+            quality = _quality(q, w, kind)
+            if quality and (not strict or quality >= 2):
+                matches.append(WorkMatch(w, quality))
+        if any(m.quality >= 4 for m in matches):
+            matches = [m for m in matches if m.quality >= 4]
+        # National before local, then the shortest title.
+        return sorted(matches, key=lambda m: (-m.quality, m.work.level_rank, len(m.work.key)))
+
+    def resolve_in_text(self, text: str) -> list[WorkMatch]:
+        """The works a citation's title part names. Leading words that are not part of the name
+        ("请问根据") are dropped by trying ever shorter endings of the text."""
+        q = clean_title(text)
+        for start in range(0, max(len(q) - 1, 0)):
+            found = self.resolve(q[start:])
+            if found:
+                return found
+        return []
+
+    def mentions(self, query: str) -> list[Work]:
+        """Works a question names somewhere inside it ("按现行突发事件应对法，…")."""
+        text = query
+        for general, specific in _QUERY_NORMALISE:
+            text = text.replace(general, specific)
+        found: dict[str, Work] = {}
+        for run in _CJK_RUN.findall(text):
+            run = run.replace("《", "").replace("》", "")
+            for end in range(len(run), 1, -1):
+                if not kind_of(run[:end]):
+                    continue
+                for start in range(0, end - 2):
+                    fragment = run[start:end]
+                    matches = [m for m in self.resolve(fragment) if _mention_ok(fragment, m)]
+                    if matches:
+                        for m in matches:
+                            found.setdefault(m.work.key, m.work)
+                        break
+        return list(found.values())
+
+    def regions(self, query: str) -> list[str]:
+        """Regions a question names (杭州 → 杭州市); a region inside a longer one is not counted twice."""
+        hits, text = [], query
+        for name, region in self._region_names:
+            if name in text:
+                if region not in hits:
+                    hits.append(region)
+                text = text.replace(name, " ")
+        return hits
+
+
+def _quality(q: str, w: Work, kind: str) -> float:
+    if q == w.key:
+        return 4.0
+    if w.region and q == w.base:
+        return 3.0
+    if kind != w.kind or len(q) < 3 or not kind:
+        return 0.0
+    if w.key.endswith(q):
+        return 2.0 + len(q) / len(w.key) * 0.5
+    gaps = _subsequence_gaps(q, w.base)
+    if gaps is not None and gaps <= _MAX_GAPS:
+        return 1.0 + len(q) / len(w.base) * 0.5 - gaps * 0.1
+    return 0.0
+
+
+def _mention_ok(fragment: str, match: WorkMatch) -> bool:
+    """Inside a question a name must start where the title (or its regional base) starts, unless
+    it matches exactly: "会展业条例" may mean every region's 会展业(促进)条例, "业条例" nothing."""
+    w = match.work
+    return match.quality >= 2 or fragment[0] == w.base[0] or fragment[0] == w.key[0]
+
+
+def _subsequence_gaps(q: str, title: str) -> int | None:
+    """Number of gaps when q's characters are found in order in title (greedy), None if not found."""
+    pos, gaps, last = 0, 0, -1
+    for ch in q:
+        idx = title.find(ch, pos)
+        if idx < 0:
+            return None
+        if last >= 0 and idx != last + 1:
+            gaps += 1
+        last, pos = idx, idx + 1
+    return gaps
