@@ -78,25 +78,92 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _filters(args: argparse.Namespace):
+    from index.filters import SearchFilters
+
+    return SearchFilters(level=args.level or [], status=args.status or [], region=args.region or "",
+                         document=args.document or "", as_of=args.as_of or "", date_from=args.date_from or "",
+                         date_to=args.date_to or "")
+
+
+def _highlighter(query: str, index):
+    """Matched words in bold yellow on a terminal, in 【】 otherwise."""
+    from index.highlight import mark, query_terms
+
+    terms = query_terms(query, index.segmenter)
+    before, after = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
+    return lambda text: mark(text, terms, before, after)
+
+
+def _print_hit(h, highlight) -> None:
+    print(f"{h.rank:>2}. {h.title} {h.article}  [{h.level} · {h.status} · {h.publish_date or '日期不详'}]"
+          f"  score {h.score}")
+    if h.heading_path:
+        print("    " + " / ".join(h.heading_path))
+    text = h.text.replace("\n", " ")
+    print("    " + highlight(text[:240] + ("…" if len(text) > 240 else "")))
+
+
 def cmd_search(args: argparse.Namespace) -> int:
-    """Search clauses. With '-' as the query, read one query per line from standard input."""
+    """Search clauses by question or citation. With '-' as the query, read one query per line from standard input."""
+    settings = _settings(args)
+    filters = _filters(args)
+    index = _open_index(settings)
+    queries = (line.strip() for line in sys.stdin) if args.query == "-" else iter([args.query])
+    for q in queries:
+        if not q and args.query == "-":
+            continue
+        result = index.search(q, k=args.k, filters=filters)
+        if args.json:
+            sys.stdout.write(result.model_dump_json() + "\n")
+            sys.stdout.flush()
+            continue
+        print(f"「{q}」" + ("  — 知识库中没有可靠的答案（low confidence）" if result.low_confidence else ""))
+        if result.notice:
+            print(f"  注意：{result.notice}")
+        highlight = _highlighter(q, index)
+        for h in result.hits:
+            _print_hit(h, highlight)
+    index.close()
+    return 0
+
+
+def cmd_clause(args: argparse.Namespace) -> int:
+    """Look up a citation exactly: the clause, the articles before and after it, and the document outline."""
     settings = _settings(args)
     index = _open_index(settings)
-    queries = [q.strip() for q in sys.stdin] if args.query == "-" else [args.query]
-    for q in queries:
-        if not q:
-            continue
-        result = index.search(q, k=args.k)
-        if args.json:
-            sys.stdout.write(result.model_dump_json(include={"query", "low_confidence", "hits"}) + "\n")
-        else:
-            print(f"「{q}」" + ("  (no confident answer)" if result.low_confidence else ""))
-            for h in result.hits:
-                print(f"{h.rank:>2}. {h.title} {h.article}  [{h.level} · {h.status} · {h.publish_date}]")
-                if h.heading_path:
-                    print("    " + " / ".join(h.heading_path))
-                print("    " + h.text.replace("\n", " ")[:160])
+    result = index.clause(args.citation, filters=_filters(args))
     index.close()
+    if args.json:
+        _print_json(result.model_dump())
+    else:
+        if result.notice:
+            print(f"注意：{result.notice}")
+        for h in result.hits:
+            print(f"{h.title}（{h.publish_date or '日期不详'}，{h.level}，{h.status}）{h.article}")
+            if h.heading_path:
+                print("  " + " / ".join(h.heading_path))
+            print(h.text)
+            if h.previous:
+                print(f"  ← {h.previous.article}")
+            if h.next:
+                print(f"  → {h.next.article}")
+    return 0 if result.found else 3
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score retrieval on questions with gold clauses, next to the naive-chunk BM25 and dense baselines."""
+    from evaluation.report import evaluate, render
+
+    settings = _settings(args)
+    index = _open_index(settings)
+    corpus = Path(args.corpus) if args.corpus else settings.corpus
+    report = evaluate(index, Path(args.questions), corpus=corpus, baselines=not args.no_baselines, k=args.k)
+    index.close()
+    if args.json:
+        _print_json(report)
+    else:
+        print(render(report))
     return 0
 
 
@@ -173,12 +240,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_ingest)
 
+    def filters(p):
+        g = p.add_argument_group("filters")
+        g.add_argument("--level", action="append", help="document level, e.g. 法律, 地方性法规 (repeatable)")
+        g.add_argument("--status", action="append", help="现行有效 / 已被修订 / 已废止 (repeatable)")
+        g.add_argument("--region", help="text in the issuer or at the start of the title, e.g. 杭州")
+        g.add_argument("--document", help="a document's source path or text in its title")
+        g.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD: only versions in force on that day")
+        g.add_argument("--from", dest="date_from", help="published on or after YYYY-MM-DD")
+        g.add_argument("--to", dest="date_to", help="published on or before YYYY-MM-DD")
+
     p = sub.add_parser("search", help=cmd_search.__doc__, description=cmd_search.__doc__)
     p.add_argument("query", help="a question or a citation; '-' reads queries from standard input")
     p.add_argument("-k", type=int, default=10, choices=range(1, 101), metavar="N", help="number of hits (1-100)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    filters(p)
     data_dir(p)
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("clause", help=cmd_clause.__doc__, description=cmd_clause.__doc__)
+    p.add_argument("citation", help="e.g. 机关事务管理条例第十条, 《标准化法》第2条第二款, GB/T 30520—2014 3.1")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    filters(p)
+    data_dir(p)
+    p.set_defaults(func=cmd_clause)
+
+    p = sub.add_parser("eval", help=cmd_eval.__doc__, description=cmd_eval.__doc__)
+    p.add_argument("questions", help="JSONL questions with gold clauses (format of ../shared/eval/dev.jsonl)")
+    p.add_argument("-k", type=int, default=10, help="hits per question (default 10)")
+    p.add_argument("--corpus", help="corpus folder for the baselines (default: $STDKB_CORPUS or ../shared/corpus)")
+    p.add_argument("--no-baselines", action="store_true", help="score stdkb only")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    data_dir(p)
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("check", help=cmd_check.__doc__, description=cmd_check.__doc__)
     p.add_argument("--repair", action="store_true", help="remove half-written documents and fix the stores")

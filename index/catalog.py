@@ -144,6 +144,17 @@ class Catalog:
             self._relink_versions(work_key(doc.title))
             self._bump_generation()
 
+    def replace_tokens(self, source: str, tokens: list[tuple[str, str]]) -> None:
+        """Rewrite the keyword rows of one document's clauses (after the dictionary changed)."""
+        with self._lock, self._transaction():
+            rowids = [r["rowid"] for r in self._conn.execute(
+                "SELECT rowid FROM clauses WHERE source=? ORDER BY position", (source,))]
+            self._conn.execute("DELETE FROM clause_fts WHERE rowid IN (SELECT rowid FROM clauses WHERE source=?)",
+                               (source,))
+            self._conn.executemany("INSERT INTO clause_fts(rowid, body, context) VALUES (?,?,?)",
+                                   [(rowid, body, context) for rowid, (body, context) in zip(rowids, tokens)])
+            self._bump_generation()
+
     def remove_document(self, source: str) -> None:
         with self._lock, self._transaction():
             work = self._conn.execute("SELECT work FROM documents WHERE source=?", (source,)).fetchone()

@@ -27,7 +27,8 @@ from .catalog import Catalog
 from .domain_model import train_domain_model, training_clauses
 from .embedder import DOMAIN, Embedder, load_embedder
 from .filters import SearchFilters
-from .results import CheckReport, IngestReport, SearchResult, SkippedFile
+from .outline import article_neighbours, outline
+from .results import CheckReport, ClauseInContext, ClauseLookup, IngestReport, Neighbour, SearchResult, SkippedFile
 from .search import Searcher
 from .vectors import VectorStore, open_vector_store
 
@@ -132,6 +133,8 @@ class Index:
             stored = self.catalog.document_hashes()
             changed = [d for d in docs if stored.get(d.source) != (d.content_hash, "complete")]
             report.documents_unchanged = len(docs) - len(changed)
+            if self.manifest().get("dictionary") not in (None, self.segmenter.version):
+                self._retokenize_stored(skip={d.source for d in changed}, progress=progress)
             reembed_all = self._prepare_embedder(changed, progress, report)
             if reembed_all:
                 self._reembed_stored(skip={d.source for d in changed}, progress=progress)
@@ -229,12 +232,24 @@ class Index:
             vecs = self.embedder().encode([passage_text(c, doc["title"]) for c in clauses])
             self.vectors.upsert([c.id for c in clauses], vecs, [doc["source"]] * len(clauses))
 
+    def _retokenize_stored(self, skip: set[str], progress: Progress) -> None:
+        """The dictionary or synonym map changed: rebuild every stored document's keyword rows."""
+        docs = [d for d in self.catalog.documents() if d["source"] not in skip]
+        for n, doc in enumerate(docs, start=1):
+            progress("re-segmenting stored documents", n, len(docs))
+            self.catalog.replace_tokens(doc["source"], self._tokens(self.catalog.clauses_of(doc["source"]), doc["title"]))
+        self._write_manifest(dictionary=self.segmenter.version)
+
+    def _tokens(self, clauses: list[Clause], title: str) -> list[tuple[str, str]]:
+        """Per clause, the space-joined keyword tokens of its body and of its context."""
+        return [(" ".join(self.segmenter.tokens(f"{c.label} {c.title} {c.text}")),
+                 " ".join(self.segmenter.tokens(" ".join([title, *c.heading_path]))))
+                for c in clauses]
+
     def _write_document(self, doc: Document) -> None:
         passages = [passage_text(c, doc.title) for c in doc.clauses]
         vecs = self.embedder().encode(passages)
-        tokens = [(" ".join(self.segmenter.tokens(f"{c.label} {c.title} {c.text}")),
-                   " ".join(self.segmenter.tokens(" ".join([doc.title, *c.heading_path]))))
-                  for c in doc.clauses]
+        tokens = self._tokens(doc.clauses, doc.title)
         self.catalog.begin_document(doc)
         self.vectors.delete_document(doc.source)
         self.vectors.upsert([c.id for c in doc.clauses], vecs, [doc.source] * len(doc.clauses))
@@ -306,6 +321,20 @@ class Index:
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         """Citation lookup, then hybrid retrieval; see `search.py`."""
         return self.searcher.search(query, k=k, filters=filters)
+
+    def clause(self, citation: str, filters: SearchFilters | None = None) -> ClauseLookup:
+        """Exact lookup of a citation, with each found clause's neighbours and its document's outline."""
+        found = self.searcher.lookup(citation, filters)
+        entries = []
+        for hit in found.hits:
+            clauses = self.catalog.clauses_of(hit.source)
+            before, after = article_neighbours(clauses, hit.id)
+            entries.append(ClauseInContext(
+                **hit.model_dump(),
+                previous=Neighbour(id=before.id, article=before.label, text=before.text) if before else None,
+                next=Neighbour(id=after.id, article=after.label, text=after.text) if after else None,
+                outline=outline(clauses)))
+        return ClauseLookup(query=citation, found=bool(entries), notice=found.notice, hits=entries)
 
     # ----------------------------------------------------------------------------------- reads
     def documents(self) -> list[dict]:

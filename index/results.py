@@ -34,6 +34,27 @@ class SearchResult(BaseModel):
     notice: str = Field("", description="What could not be answered as asked, e.g. a cited article that does not exist.")
 
 
+class Neighbour(BaseModel):
+    id: str
+    article: str
+    text: str
+
+
+class ClauseInContext(Hit):
+    """A clause found by exact lookup, with the articles around it and its document's outline."""
+
+    previous: Optional[Neighbour] = None
+    next: Optional[Neighbour] = None
+    outline: list[dict] = Field(default_factory=list)
+
+
+class ClauseLookup(BaseModel):
+    query: str
+    found: bool
+    notice: str = ""
+    hits: list[ClauseInContext]
+
+
 class SkippedFile(BaseModel):
     path: str
     reason: str

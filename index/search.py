@@ -25,7 +25,7 @@ from ingest.numerals import int_to_cn
 from ingest.segment import Segmenter
 
 from .catalog import Catalog
-from .citations import ArticleRef, Citation, standard_key
+from .citations import ArticleRef, Citation, parse_citation, standard_key
 from .confidence import is_low_confidence
 from .dense import IN_MEMORY_LIMIT, DenseIndex
 from .embedder import Embedder
@@ -54,7 +54,7 @@ class Weights:
     named_boost: float = 1.6
     region_boost: float = 1.4
     level_boost: float = 1.2
-    superseded_factor: float = 0.5
+    superseded_factor: float = 0.8
 
 
 @dataclass
@@ -235,6 +235,24 @@ class Searcher:
         return {v["source"] for w in works for v in w.versions if allowed is None or v["source"] in allowed}
 
     # ----------------------------------------------------------------------------- citations
+    def lookup(self, text: str, filters: SearchFilters | None = None) -> SearchResult:
+        """Only the exact lookup of a citation; a notice says why nothing was found."""
+        self._refresh()
+        allowed = allowed_sources(self._documents, filters or SearchFilters())
+        plan = analyse(text, self._titles)
+        if not plan.is_citation:
+            parsed = parse_citation(text)
+            if parsed is not None and parsed.title:
+                reason = f"知识库中没有名为“{parsed.title}”的文件。"
+            elif parsed is not None:
+                reason = "引用没有写明文件名称（例如“机关事务管理条例第十条”）。"
+            else:
+                reason = "这不是条文引用（例如“机关事务管理条例第十条”或“GB/T 30520—2014 3.1”）。"
+            return SearchResult(query=text, low_confidence=True, hits=[], notice=reason)
+        found = self.resolve(plan, allowed)
+        hits = [self._hit(n, 1.0, c, d, full) for n, (c, d, full) in enumerate(found.hits, start=1)]
+        return SearchResult(query=text, low_confidence=not hits, hits=hits, notice=" ".join(found.notices))
+
     def resolve(self, plan: QueryPlan, allowed: set[str] | None = None) -> Lookup:
         """Exact lookup of the citation in `plan` (which must have one)."""
         citation = plan.citation

@@ -161,10 +161,14 @@ def _quality(q: str, w: Work, kind: str) -> float:
         return 4.0
     if w.region and q == w.base:
         return 3.0
-    if kind != w.kind or len(q) < 3 or not kind:
+    if kind != w.kind or not kind:
         return 0.0
-    if w.key.endswith(q):
+    stem = len(q) - len(kind)   # the name without 法/条例: 管理条例 has too little of it to name anything
+    if w.key.endswith(q) and stem >= 3:
         return 2.0 + len(q) / len(w.key) * 0.5
+    # An abbreviation keeps the first character (节能法, 保密法) or a long stretch (楼堂馆所条例).
+    if stem < 2 or (stem < 4 and q[0] != w.base[0]):
+        return 0.0
     gaps = _subsequence_gaps(q, w.base)
     if gaps is not None and gaps <= _MAX_GAPS:
         return 1.0 + len(q) / len(w.base) * 0.5 - gaps * 0.1

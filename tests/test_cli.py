@@ -6,7 +6,7 @@ import json
 
 from api.cli import main
 
-from .conftest import CORPUS
+from .conftest import CORPUS, SUBSET
 
 
 def test_parse_json_has_the_contract_fields(capsys):
@@ -49,5 +49,78 @@ def test_ingest_into_the_corpus_folder_is_refused(capsys, monkeypatch):
 def test_ingest_without_paths_takes_the_corpus_option(tmp_path, subset_corpus, capsys):
     assert main(["ingest", "--corpus", str(subset_corpus), "--data-dir", str(tmp_path / "kb"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["documents_added"] == 6 and report["skipped"] == []
+    assert report["documents_added"] == len(SUBSET) and report["skipped"] == []
     assert report["embedder_trained"] is True
+
+
+def test_search_json_follows_the_contract(kb_dir, capsys):
+    assert main(["search", "机关事务管理条例第十条", "--json", "-k", "2", "--data-dir", str(kb_dir)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"query", "low_confidence", "hits"} <= set(out)
+    hit = out["hits"][0]
+    assert {"rank", "score", "title", "publish_date", "level", "status", "article", "heading_path", "text",
+            "source"} <= set(hit)
+    assert (hit["rank"], hit["title"], hit["article"], hit["heading_path"]) == (1, "机关事务管理条例", "第十条",
+                                                                              ["第二章 经费管理"])
+    assert hit["source"] == "行政法规/机关事务管理条例(2012-06-28).md"
+
+
+def test_search_filters_on_the_command_line(kb_dir, capsys):
+    assert main(["search", "国家秘密", "--json", "--as-of", "2020-01-01", "--data-dir", str(kb_dir)]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert hits and all(h["publish_date"] != "2024-02-27" for h in hits)
+
+
+def test_a_bad_filter_is_a_clear_error(kb_dir, capsys):
+    assert main(["search", "国家秘密", "--as-of", "2020-02-30", "--data-dir", str(kb_dir)]) == 2
+    assert "2020-02-30" in capsys.readouterr().err
+
+
+def test_human_search_output_marks_the_matched_words(kb_dir, capsys):
+    assert main(["search", "公共机构节能规划", "-k", "1", "--data-dir", str(kb_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "【" in out and "公共机构节能条例" in out
+
+
+def test_clause_json_has_neighbours_and_outline(kb_dir, capsys):
+    assert main(["clause", "《机关事务管理条例》第10条", "--json", "--data-dir", str(kb_dir)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    hit = out["hits"][0]
+    assert hit["article"] == "第十条" and hit["previous"]["article"] == "第九条" and hit["next"]["article"] == "第十一条"
+    assert hit["outline"]
+
+
+def test_clause_that_does_not_exist_exits_nonzero_with_a_notice(kb_dir, capsys):
+    assert main(["clause", "机关事务管理条例第九十九条", "--json", "--data-dir", str(kb_dir)]) == 3
+    assert "第九十九条" in json.loads(capsys.readouterr().out)["notice"]
+
+
+def test_eval_scores_stdkb_next_to_the_baselines(kb_dir, subset_corpus, tmp_path, capsys):
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "a", "type": "clause_ref", "query": "公共机构节能条例第十七条",
+         "relevant": [{"title": "公共机构节能条例", "publish_date": "2017-03-01", "article": "第十七条",
+                       "path": "行政法规/公共机构节能条例(2017-03-01).md"}]},
+        {"id": "b", "type": "version", "query": "国家秘密的密级分为哪几级？",
+         "relevant": [{"title": "中华人民共和国保守国家秘密法", "publish_date": "2024-02-27", "article": "第十四条",
+                       "path": "法律/保守国家秘密法(2024-02-27).md"}],
+         "stale": [{"title": "中华人民共和国保守国家秘密法", "publish_date": "2010-04-29", "article": "第十条",
+                    "path": "法律/保守国家秘密法(2010-04-29).md"}]},
+        {"id": "c", "type": "no_answer", "query": "红烧肉怎么做才好吃？", "relevant": []},
+    ]
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert main(["eval", str(questions), "--json", "--corpus", str(subset_corpus), "--data-dir", str(kb_dir)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    ours = report["systems"]["stdkb"]
+    assert ours["by_type"]["clause_ref"]["recall@1"] == 1.0
+    assert ours["stale_above_gold"] == {"questions_with_stale": 1, "stale_ranked_above_gold": 0}
+    assert ours["low_confidence"]["flagged_without_gold"] == 1
+    assert set(report["systems"]) == {"stdkb", "bm25_naive_chunks", "dense_naive_chunks"}
+    assert 0 <= report["systems"]["bm25_naive_chunks"]["overall"]["recall@5"] <= 1
+
+
+def test_eval_names_a_bad_questions_line(kb_dir, tmp_path, capsys):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "x", "query": "a"}\nnot json\n', encoding="utf-8")
+    assert main(["eval", str(questions), "--no-baselines", "--data-dir", str(kb_dir)]) == 2
+    assert "line 2" in capsys.readouterr().err

@@ -6,20 +6,20 @@ import shutil
 
 from index.index import Index
 
-from .conftest import CORPUS, copy_subset
+from .conftest import CORPUS, SUBSET, copy_subset
 
 
 def test_subset_is_fully_indexed_in_both_stores(kb):
     report = kb.check()
     assert report.ok, report.problems
-    assert report.documents == 6
+    assert report.documents == len(SUBSET)
     assert report.vectors == report.clauses > 250
 
 
 def test_reingesting_unchanged_files_writes_nothing(kb_copy, subset_corpus):
     index = Index(kb_copy)
     report = index.ingest([subset_corpus])
-    assert (report.documents_added, report.documents_replaced, report.documents_unchanged) == (0, 0, 6)
+    assert (report.documents_added, report.documents_replaced, report.documents_unchanged) == (0, 0, len(SUBSET))
     assert report.clauses_written == 0 and not report.embedder_trained
 
 

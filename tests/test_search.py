@@ -1,0 +1,131 @@
+"""Clause search on a real index of a corpus subset: citations, evidence, versions, filters, confidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.filters import SearchFilters
+
+SECRETS_2024 = "法律/保守国家秘密法(2024-02-27).md"
+SECRETS_2010 = "法律/保守国家秘密法(2010-04-29).md"
+
+
+def test_a_citation_is_answered_by_exact_lookup_first(kb):
+    first = kb.search("机关事务管理条例 第28条", k=5).hits[0]
+    assert (first.title, first.article, first.score) == ("机关事务管理条例", "第二十八条", 1.0)
+    assert first.heading_path and first.level == "行政法规" and first.status == "现行有效"
+
+
+def test_a_short_name_cites_the_current_version(kb):
+    first = kb.search("保密法第二十条", k=3).hits[0]
+    assert (first.source, first.article) == (SECRETS_2024, "第二十条")
+
+
+def test_a_year_cites_the_older_version(kb):
+    first = kb.search("保密法（2010年）第二十条", k=3).hits[0]
+    assert (first.source, first.article) == (SECRETS_2010, "第二十条")
+
+
+def test_a_long_article_is_returned_whole(kb):
+    cited = kb.search("机关事务管理条例第十条", k=1).hits[0]
+    full = [c.text for c in kb.catalog.article("行政法规/机关事务管理条例(2012-06-28).md", "10")]
+    assert cited.text == "\n".join(full)
+
+
+def test_citing_a_missing_article_says_so(kb):
+    result = kb.search("机关事务管理条例第九十九条", k=5)
+    assert "没有第九十九条" in result.notice and "共" in result.notice
+    assert result.low_confidence
+    assert all(h.article != "第九十九条" for h in result.hits)
+
+
+def test_article_zero_is_refused_cleanly(kb):
+    result = kb.search("机关事务管理条例第零条", k=5)
+    assert "不是有效的条号" in result.notice
+
+
+def test_a_question_naming_a_law_favours_that_law(kb):
+    hits = kb.search("按照公共机构节能条例，公共机构超过能源消耗定额使用能源怎么办？", k=3).hits
+    assert hits[0].title == "公共机构节能条例" and hits[0].article == "第十七条"
+
+
+def test_the_current_version_outranks_the_superseded_one_with_the_same_text(kb):
+    hits = kb.search("国家秘密的密级分为绝密、机密、秘密三级", k=10).hits
+    sources = [h.source for h in hits]
+    assert SECRETS_2024 in sources and SECRETS_2010 in sources
+    assert sources.index(SECRETS_2024) < sources.index(SECRETS_2010)
+
+
+def test_identical_clauses_of_different_documents_stay_separate_hits(kb):
+    hits = kb.search("国家秘密的密级分为绝密、机密、秘密三级", k=10).hits
+    same = [h for h in hits if h.text.startswith("国家秘密的密级分为绝密、机密、秘密三级")]
+    assert {h.source for h in same} == {SECRETS_2024, SECRETS_2010}
+    assert {h.article for h in same} == {"第十四条", "第十条"}
+
+
+def test_as_of_a_date_returns_the_version_then_in_force(kb):
+    hits = kb.search("国家秘密的密级", k=10, filters=SearchFilters(as_of="2020-01-01")).hits
+    assert hits and SECRETS_2024 not in {h.source for h in hits}
+    assert SECRETS_2010 in {h.source for h in hits}
+
+
+def test_status_filter_shows_only_superseded_documents(kb):
+    hits = kb.search("保密", k=10, filters=SearchFilters(status=["已被修订"])).hits
+    assert hits and {h.status for h in hits} == {"已被修订"}
+
+
+def test_level_and_region_filters(kb):
+    hits = kb.search("节能", k=10, filters=SearchFilters(level=["地方性法规"])).hits
+    assert hits and {h.level for h in hits} == {"地方性法规"}
+    hits = kb.search("节能", k=10, filters=SearchFilters(region="杭州")).hits
+    assert hits and all(h.title.startswith("杭州") for h in hits)
+
+
+def test_a_bad_filter_date_is_refused():
+    with pytest.raises(ValueError):
+        SearchFilters(as_of="2020-13-45")
+
+
+def test_a_definition_question_finds_the_defining_clause(kb):
+    first = kb.search("法律上讲的“节约能源”是什么意思？", k=5).hits[0]
+    assert (first.title, first.article) == ("中华人民共和国节约能源法", "第三条")
+
+
+def test_a_region_in_the_question_favours_its_documents(kb):
+    hits = kb.search("杭州对办展览在节能环保方面有什么要求", k=3).hits
+    assert hits[0].title == "杭州市会展业促进条例"
+
+
+def test_a_question_the_rules_do_not_cover_is_low_confidence(kb):
+    assert kb.search("红烧肉怎么做才好吃？", k=5).low_confidence
+
+
+def test_a_question_the_rules_answer_is_not_low_confidence(kb):
+    result = kb.search("公共机构应当如何实行能源消费计量制度？", k=5)
+    assert not result.low_confidence and result.hits[0].title == "公共机构节能条例"
+
+
+def test_pilot_documents_are_found_by_their_headings(kb):
+    hits = kb.search("试点评估验收阶段要完成哪些工作", k=5).hits
+    assert any(h.level == "试点文件" for h in hits)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "？？？！！", "\x00\x01控制字符", "第一万条", "5..2", "机" * 20000])
+def test_odd_queries_are_answered_without_error(kb, query):
+    result = kb.search(query, k=5)
+    assert isinstance(result.hits, list)
+
+
+def test_clause_lookup_gives_neighbours_and_outline(kb):
+    result = kb.clause("机关事务管理条例第十条")
+    hit = result.hits[0]
+    assert result.found and hit.article == "第十条"
+    assert hit.previous.article == "第九条" and hit.next.article == "第十一条"
+    chapters = [e["heading"] for e in hit.outline]
+    assert "第二章 经费管理" in chapters
+
+
+def test_clause_lookup_of_something_that_is_not_a_citation(kb):
+    result = kb.clause("开会能不能安排宴请")
+    assert not result.found and "不是条文引用" in result.notice
+    assert "没有名为" in kb.clause("不存在的管理条例第三条").notice
