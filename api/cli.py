@@ -167,6 +167,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the JSON API (/api/v1, docs at /docs) on the data directory."""
+    from .app import serve
+
+    serve(_settings(args), host=args.host, port=args.port)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Verify that the stores of a data directory agree; --repair makes them agree."""
     index = _open_index(_settings(args))
@@ -273,6 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     data_dir(p)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    data_dir(p)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("check", help=cmd_check.__doc__, description=cmd_check.__doc__)
     p.add_argument("--repair", action="store_true", help="remove half-written documents and fix the stores")

@@ -55,7 +55,8 @@ class Index:
     """Documents and clauses of one data directory, searchable by keywords and by vectors."""
 
     def __init__(self, data_dir: Path | str, embed_model: str = DOMAIN, vector_mode: str = "persistent",
-                 vector_url: str = "", segmenter: Segmenter | None = None, domain_tune_steps: int = 0):
+                 vector_url: str = "", segmenter: Segmenter | None = None, domain_tune_steps: int = 0,
+                 background_refresh: bool = False):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.embed_model = embed_model or DOMAIN
@@ -65,6 +66,7 @@ class Index:
         self.vectors: VectorStore = open_vector_store(vector_mode, path=self.data_dir / "chroma", url=vector_url)
         self._embedder: Embedder | None = None
         self._searcher: Searcher | None = None
+        self.background_refresh = background_refresh   # a server keeps answering while views rebuild
         self._check_manifest()
 
     # ----------------------------------------------------------------------------- description
@@ -315,7 +317,8 @@ class Index:
     @property
     def searcher(self) -> Searcher:
         if self._searcher is None:
-            self._searcher = Searcher(self.catalog, self.vectors, self.embedder, self.segmenter)
+            self._searcher = Searcher(self.catalog, self.vectors, self.embedder, self.segmenter,
+                                      background_refresh=self.background_refresh)
         return self._searcher
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
@@ -339,6 +342,18 @@ class Index:
     # ----------------------------------------------------------------------------------- reads
     def documents(self) -> list[dict]:
         return self.catalog.documents()
+
+    def document(self, source: str) -> dict | None:
+        """One document's metadata, outline and versions (oldest first); None when absent."""
+        doc = self.catalog.document(source)
+        if doc is None:
+            return None
+        clauses = self.catalog.clauses_of(source)
+        versions = [{k: v[k] for k in ("source", "title", "publish_date", "effective_date", "status")}
+                    for v in self.catalog.versions(source)]
+        return {**doc, "outline": outline(clauses), "versions": versions,
+                "clauses": [c.model_dump(include={"id", "label", "kind", "heading_path", "title", "text", "parent"})
+                            for c in clauses]}
 
     def close(self) -> None:
         self.catalog.close()
