@@ -109,6 +109,12 @@ def _routes(index) -> APIRouter:
             raise HTTPException(404, detail=f"no document '{source}' in the knowledge base")
         return doc
 
+    @r.get("/terms", summary="Where a term is defined: every defining clause, side by side")
+    def terms(term: str = Query(..., min_length=1, max_length=50, description="e.g. 公共机构, 会展业"),
+              partial: bool = Query(False, description="Also terms containing it or contained in it")):
+        definitions = index.definitions(term, partial=partial)
+        return {"term": term, "documents": len({d["source"] for d in definitions}), "definitions": definitions}
+
     @r.get("/health", summary="Liveness and what the knowledge base holds")
     def health(request: Request):
         counts = index.catalog.counts()

@@ -29,7 +29,7 @@ from .embedder import DOMAIN, Embedder, load_embedder
 from .filters import SearchFilters
 from .outline import article_neighbours, outline
 from .results import CheckReport, ClauseInContext, ClauseLookup, IngestReport, Neighbour, SearchResult, SkippedFile
-from .search import Searcher
+from .search import Searcher, make_hit
 from .vectors import VectorStore, open_vector_store
 
 SCHEMA_VERSION = 2
@@ -342,6 +342,20 @@ class Index:
     # ----------------------------------------------------------------------------------- reads
     def documents(self) -> list[dict]:
         return self.catalog.documents()
+
+    def definitions(self, term: str, partial: bool = False) -> list[dict]:
+        """Clauses that define `term`, one per document, current versions and higher levels first."""
+        from ingest.models import LEVELS_IN_ORDER
+
+        found = self.catalog.clauses_by_id(cid for _, cid in self.catalog.term_definitions(term, partial=partial))
+        terms = {cid: t for t, cid in self.catalog.term_definitions(term, partial=partial)}
+        rows = []
+        for cid, (clause, doc) in found.items():
+            rank = LEVELS_IN_ORDER.index(doc["level"]) if doc["level"] in LEVELS_IN_ORDER else len(LEVELS_IN_ORDER)
+            rows.append(((doc["status"] != "现行有效", rank, doc["publish_date"]),
+                         {"term": terms[cid], **make_hit(0, 1.0, clause, doc).model_dump()}))
+        rows.sort(key=lambda r: r[0])
+        return [hit | {"rank": n} for n, (_, hit) in enumerate(rows, start=1)]
 
     def document(self, source: str) -> dict | None:
         """One document's metadata, outline and versions (oldest first); None when absent."""

@@ -73,3 +73,10 @@ def test_health_reports_the_knowledge_base(client):
 def test_openapi_docs_are_served(client):
     assert client.get("/docs").status_code == 200
     assert "/api/v1/search" in client.get("/openapi.json").json()["paths"]
+
+
+def test_terms_lists_every_defining_clause(client):
+    body = client.get("/api/v1/terms", params={"term": "节约能源"}).json()
+    assert body["definitions"][0]["title"] == "中华人民共和国节约能源法"
+    assert body["definitions"][0]["article"] == "第三条" and "是指" in body["definitions"][0]["text"]
+    assert client.get("/api/v1/terms", params={"term": "不存在的术语"}).json()["definitions"] == []
