@@ -1,9 +1,10 @@
 """The catalogue: documents, clauses and the keyword index, in one SQLite file.
 
-Why SQLite FTS5 rather than a persisted bm25s index: replacing one document must be atomic
-(old clauses out, new ones in, or neither) and must not rebuild the whole index. FTS5 gives BM25
-ranking inside the same transaction as the clause rows, so the keyword index and the clause
-store can never disagree, and WAL mode lets searches read while an ingest writes.
+Why the keyword tokens live in an SQLite FTS5 table: replacing one document must be atomic (old
+clauses out, new ones in, or neither), so the tokens are written in the same transaction as the
+clause rows and the two can never disagree; WAL mode lets searches read while an ingest writes.
+Searches rank with an in-memory BM25 view built from this table (`keyword.py`), because FTS5's own
+OR-query ranking was too slow for Chinese word lists; FTS5 stays the durable copy.
 
 A document row is written with state 'pending' before its vectors change and flipped to
 'complete' in the same transaction that writes its clauses; readers only see complete documents,
@@ -52,7 +53,6 @@ CREATE TABLE IF NOT EXISTS terms (
 CREATE INDEX IF NOT EXISTS terms_term ON terms(term);
 CREATE INDEX IF NOT EXISTS terms_source ON terms(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS clause_fts USING fts5(body, context, tokenize = 'unicode61');
-CREATE VIRTUAL TABLE IF NOT EXISTS clause_vocab USING fts5vocab(clause_fts, 'row');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -236,27 +236,6 @@ class Catalog:
             " (SELECT count(*) FROM documents WHERE state='pending') AS pending")
         return dict(row)
 
-    def keyword_search(self, tokens: list[str], k: int, context_weight: float = 0.3,
-                       sources: set[str] | None = None) -> list[tuple[str, float]]:
-        """BM25 over clause tokens (and, weighted lower, title/heading tokens): (clause id, score).
-
-        `sources` restricts the search to those documents (None: all).
-        """
-        terms = sorted({t.replace('"', "") for t in tokens if t.replace('"', "")})
-        if not terms or (sources is not None and not sources):
-            return []
-        match = " OR ".join(f'"{t}"' for t in terms)
-        where, params = "", [context_weight, match]
-        if sources is not None:
-            where = " AND c.source IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(sorted(sources), ensure_ascii=False))
-        rows = self._query(
-            "SELECT c.id AS id, -bm25(clause_fts, 1.0, ?) AS score FROM clause_fts"
-            " JOIN clauses c ON c.rowid = clause_fts.rowid JOIN documents d ON d.source = c.source"
-            f" WHERE clause_fts MATCH ? AND d.state='complete'{where} ORDER BY bm25(clause_fts, 1.0, ?) LIMIT ?",
-            (*params, context_weight, k))
-        return [(r["id"], r["score"]) for r in rows]
-
     def keyword_rows(self) -> tuple[list[str], list[list[str]], list[list[str]]]:
         """Clause ids with their body and context tokens, for the in-memory keyword index."""
         rows = self._query(
@@ -264,14 +243,6 @@ class Catalog:
             " JOIN clauses c ON c.rowid = f.rowid JOIN documents d ON d.source = c.source"
             " WHERE d.state='complete' ORDER BY c.rowid")
         return [r["id"] for r in rows], [r["body"].split() for r in rows], [r["context"].split() for r in rows]
-
-    def doc_freq(self, terms: list[str]) -> dict[str, int]:
-        """How many clauses contain each term (in their body or context)."""
-        if not terms:
-            return {}
-        rows = self._query("SELECT term, doc FROM clause_vocab WHERE term IN (SELECT value FROM json_each(?))",
-                           (json.dumps(terms, ensure_ascii=False),))
-        return {r["term"]: r["doc"] for r in rows}
 
     def article(self, source: str, number: str) -> list[Clause]:
         """The clauses (the article and its parts) numbered `number` in `source`, in order."""
@@ -306,12 +277,6 @@ class Catalog:
                 (term, term, term))
             out += [(r["term"], r["clause_id"]) for r in rows if len(r["term"]) >= 2]
         return out
-
-    def all_terms(self) -> list[tuple[str, str, str]]:
-        """(term, clause id, source) for every defined term of every complete document."""
-        return [(r["term"], r["clause_id"], r["source"]) for r in self._query(
-            "SELECT t.term, t.clause_id, t.source FROM terms t JOIN documents d ON d.source=t.source"
-            " WHERE d.state='complete' ORDER BY t.term")]
 
     # ---------------------------------------------------------------------------------- helpers
     def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:

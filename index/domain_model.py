@@ -59,7 +59,6 @@ def train_domain_model(clauses: list[dict], out_dir: Path, segmenter: Segmenter,
         for ch in w:
             chars[ch] += c
     vocab = ["<unk>"] + sorted(set(vocab_words) | set(chars), key=lambda w: (-counts.get(w, chars.get(w, 0)), w))
-    index = {w: i for i, w in enumerate(vocab)}
     freq = np.array([0] + [counts.get(w, 0) + (chars.get(w, 0) if len(w) == 1 else 0) for w in vocab[1:]], dtype=np.float64)
     tokenizer = _unigram_tokenizer(vocab, freq)
 
