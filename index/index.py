@@ -347,8 +347,8 @@ class Index:
         """Clauses that define `term`, one per document, current versions and higher levels first."""
         from ingest.models import LEVELS_IN_ORDER
 
-        found = self.catalog.clauses_by_id(cid for _, cid in self.catalog.term_definitions(term, partial=partial))
         terms = {cid: t for t, cid in self.catalog.term_definitions(term, partial=partial)}
+        found = self.catalog.clauses_by_id(terms)
         rows = []
         for cid, (clause, doc) in found.items():
             rank = LEVELS_IN_ORDER.index(doc["level"]) if doc["level"] in LEVELS_IN_ORDER else len(LEVELS_IN_ORDER)

@@ -91,3 +91,17 @@ def test_search_returns_hits_with_contract_fields(kb):
     assert hit.title == "公共机构节能条例"
     assert {"rank", "score", "title", "publish_date", "level", "status", "article", "heading_path", "text",
             "source"} <= set(hit.model_dump())
+
+
+def test_a_changed_dictionary_re_segments_stored_documents(kb_copy, subset_corpus, tmp_path):
+    from ingest.segment import DOMAIN_DICT, SYNONYMS, Segmenter
+
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text(DOMAIN_DICT.read_text(encoding="utf-8") + "能源消耗定额范围 5000 n\n", encoding="utf-8")
+    index = Index(kb_copy, segmenter=Segmenter(dictionary, SYNONYMS))
+    report = index.ingest([subset_corpus])
+    assert report.clauses_written == 0   # nothing re-parsed or re-embedded, only re-segmented
+    assert index.manifest()["dictionary"] == index.segmenter.version
+    ids, bodies, _ = index.catalog.keyword_rows()
+    assert any("能源消耗定额范围" in body for body in bodies)
+    index.close()
