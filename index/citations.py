@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.numerals import CN_NUMERAL_CHARS, cn_to_int, to_halfwidth_digits
+from ingest.numerals import CN_NUMERAL_CHARS, cn_to_int, int_to_cn, to_halfwidth_digits
 
 _NUM = rf"[0-9０-９]+|[{CN_NUMERAL_CHARS}]+"
 # 第十七条之一 / 第17条 / 第二款 / 第（三）项 / 第3项
@@ -45,8 +45,6 @@ class ArticleRef:
 
     @property
     def label(self) -> str:
-        from ingest.numerals import int_to_cn
-
         text = f"第{int_to_cn(self.article)}条" + (f"之{int_to_cn(self.sub)}" if self.sub else "")
         if self.paragraph:
             text += f"第{int_to_cn(self.paragraph)}款"
@@ -139,11 +137,3 @@ def standard_key(code: str) -> str:
     """'GB/T 30520' → 'GBT30520': a form that ignores spacing and the slash."""
     return re.sub(r"[\s/]", "", code).upper()
 
-
-def find_standard_numbers(text: str) -> list[tuple[str, str]]:
-    """Every standard number in `text` as (code, year): used to index documents and to read 规范性引用文件."""
-    out = []
-    for m in _STANDARD_RE.finditer(to_halfwidth_digits(text)):
-        if _is_standard_prefix(m.group(1)):
-            out.append((re.sub(r"\s+", "", m.group(1)) + " " + m.group(2), m.group(3) or ""))
-    return out

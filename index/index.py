@@ -19,7 +19,7 @@ from typing import Callable
 
 from ingest.errors import DocumentError, StdkbError
 from ingest.metadata import MANIFEST_NAME, read_manifest
-from ingest.models import Clause, Document
+from ingest.models import Clause, Document, level_rank
 from ingest.parse import find_files, parse_file
 from ingest.segment import Segmenter
 
@@ -345,14 +345,11 @@ class Index:
 
     def definitions(self, term: str, partial: bool = False) -> list[dict]:
         """Clauses that define `term`, one per document, current versions and higher levels first."""
-        from ingest.models import LEVELS_IN_ORDER
-
         terms = {cid: t for t, cid in self.catalog.term_definitions(term, partial=partial)}
         found = self.catalog.clauses_by_id(terms)
         rows = []
         for cid, (clause, doc) in found.items():
-            rank = LEVELS_IN_ORDER.index(doc["level"]) if doc["level"] in LEVELS_IN_ORDER else len(LEVELS_IN_ORDER)
-            rows.append(((doc["status"] != "现行有效", rank, doc["publish_date"]),
+            rows.append(((doc["status"] != "现行有效", level_rank(doc["level"]), doc["publish_date"]),
                          {"term": terms[cid], **make_hit(0, 1.0, clause, doc).model_dump()}))
         rows.sort(key=lambda r: r[0])
         return [hit | {"rank": n} for n, (_, hit) in enumerate(rows, start=1)]

@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ingest.models import Clause
+from ingest.models import Clause, level_rank
 from ingest.numerals import int_to_cn
 from ingest.segment import Segmenter
 
@@ -122,11 +122,6 @@ class Searcher:
     def _titles(self) -> TitleIndex:
         return self._state.titles
 
-    @property
-    def titles(self) -> TitleIndex:
-        self._refresh()
-        return self._titles
-
     # --------------------------------------------------------------------------------- search
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         filters = filters or SearchFilters()
@@ -215,8 +210,6 @@ class Searcher:
 
     def _definitions(self, plan: QueryPlan, allowed: set[str] | None, named: set[str]) -> list[tuple[str, float]]:
         """Clauses defining the asked-for terms: exact term first, in named works, higher levels, current."""
-        from ingest.models import LEVELS_IN_ORDER
-
         rows = []
         for term in plan.terms:
             for defined, cid in self.catalog.term_definitions(term):
@@ -224,8 +217,7 @@ class Searcher:
                 doc = self._by_source.get(source)
                 if doc is None or (allowed is not None and source not in allowed):
                     continue
-                level = LEVELS_IN_ORDER.index(doc["level"]) if doc["level"] in LEVELS_IN_ORDER else 99
-                rows.append(((defined != term, source not in named, doc["status"] in SUPERSEDED, level,
+                rows.append(((defined != term, source not in named, doc["status"] in SUPERSEDED, level_rank(doc["level"]),
                               abs(len(defined) - len(term))), cid))
         rows.sort()
         ranked = list(dict.fromkeys(cid for _, cid in rows))
@@ -261,7 +253,7 @@ class Searcher:
             return self._resolve_standard(citation, allowed)
         out = Lookup()
         for match in plan.cited:
-            doc = _pick_version(match.work, citation.year, allowed)
+            doc = match.work.pick(citation.year, allowed)
             if doc is None:
                 out.notices.append(f"《{match.work.versions[-1]['title']}》没有符合筛选条件的版本。")
                 continue
@@ -335,18 +327,6 @@ def make_hit(rank: int, score: float, clause: Clause, doc: dict) -> Hit:
                level=doc["level"], status=doc["status"], article=clause.label, heading_path=clause.heading_path,
                text=clause.text, source=doc["source"], id=clause.id, kind=clause.kind, clause_title=clause.title,
                issuer=doc["issuer"], doc_number=doc["doc_number"])
-
-
-def _pick_version(work: Work, year: str, allowed: set[str] | None) -> dict | None:
-    versions = [v for v in work.versions if allowed is None or v["source"] in allowed]
-    if not versions:
-        return None
-    if year:
-        for v in reversed(versions):
-            if v["publish_date"].startswith(year) or v["effective_date"].startswith(year):
-                return v
-    in_force = [v for v in versions if v["status"] == "现行有效"]
-    return (in_force or versions)[-1]
 
 
 def _missing_article(doc: dict, ref: ArticleRef, catalog: Catalog) -> str:

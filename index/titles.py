@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.models import LEVELS_IN_ORDER
+from ingest.models import level_rank
 
 from .citations import clean_title
 
@@ -57,14 +57,19 @@ class Work:
 
     def current(self) -> dict:
         """The version in force: the newest 现行有效 one, else simply the newest."""
-        in_force = [v for v in self.versions if v["status"] == "现行有效"]
-        return (in_force or self.versions)[-1]
+        return self.pick()
 
-    def version_of_year(self, year: str) -> dict | None:
-        for v in reversed(self.versions):
-            if year and (v["publish_date"].startswith(year) or v["effective_date"].startswith(year)):
-                return v
-        return None
+    def pick(self, year: str = "", allowed: set[str] | None = None) -> dict | None:
+        """The version a citation means: of those `allowed`, the one of `year` if given, else the current one."""
+        versions = [v for v in self.versions if allowed is None or v["source"] in allowed]
+        if not versions:
+            return None
+        if year:
+            for v in reversed(versions):
+                if v["publish_date"].startswith(year) or v["effective_date"].startswith(year):
+                    return v
+        in_force = [v for v in versions if v["status"] == "现行有效"]
+        return (in_force or versions)[-1]
 
 
 @dataclass(frozen=True)
@@ -82,9 +87,8 @@ class TitleIndex:
             key = clean_title(d["title"])
             region = region_of(d["title"]) if d["level"] not in ("法律", "行政法规") else ""
             if key not in works:
-                rank = LEVELS_IN_ORDER.index(d["level"]) if d["level"] in LEVELS_IN_ORDER else len(LEVELS_IN_ORDER)
                 works[key] = Work(key=key, base=key.removeprefix(region), region=region, kind=kind_of(key),
-                                  level_rank=rank)
+                                  level_rank=level_rank(d["level"]))
             works[key].versions.append(d)
         self.works = list(works.values())
         self._by_kind: dict[str, list[Work]] = {}

@@ -18,6 +18,11 @@ LEVELS_IN_ORDER: tuple[str, ...] = (
 STATUSES: tuple[str, ...] = ("现行有效", "已被修订", "已废止", "unknown")
 
 
+def level_rank(level: str) -> int:
+    """Position of a level in the hierarchy (法律 first); unknown levels come last."""
+    return LEVELS_IN_ORDER.index(level) if level in LEVELS_IN_ORDER else len(LEVELS_IN_ORDER)
+
+
 class Clause(BaseModel):
     """One citable unit: an article (条), a standard clause (5.2.1), a term entry or a prose section.
 
