@@ -20,6 +20,13 @@ class Settings(BaseSettings):
     chroma_mode: str = Field("persistent", description="'persistent' (embedded, in the data directory) or 'http'.")
     chroma_url: str = Field("", description="URL of a Chroma server (`chroma run`) when chroma_mode is 'http'.")
     domain_tune_steps: int = Field(0, ge=0, le=100_000, description="Contrastive tuning steps for the domain model.")
+    api_key: str = Field("", repr=False, description="Key for the write endpoints (upload, delete), sent as "
+                         "`X-API-Key` or `Authorization: Bearer`. Empty: writes over HTTP are disabled.")
+    private_reads: bool = Field(False, description="Reads (API and pages) need the API key too.")
+    max_upload_mb: float = Field(50, gt=0, le=2048, description="Largest request body (uploads, drafts) in MB.")
+    llm_url: str = Field("", description="OpenAI-compatible endpoint for synthesised answers on /ask; empty: off.")
+    llm_model: str = Field("", description="Model name sent to that endpoint.")
+    llm_api_key: str = Field("", repr=False, description="Key for that endpoint, if it needs one.")
 
     @field_validator("chroma_mode")
     @classmethod

@@ -131,23 +131,38 @@ class Index:
         report = IngestReport()
         with self._ingest_lock():
             self.repair()
-            docs = self._parse_all(paths, report, progress)
-            stored = self.catalog.document_hashes()
-            changed = [d for d in docs if stored.get(d.source) != (d.content_hash, "complete")]
-            report.documents_unchanged = len(docs) - len(changed)
-            if self.manifest().get("dictionary") not in (None, self.segmenter.version):
-                self._retokenize_stored(skip={d.source for d in changed}, progress=progress)
-            reembed_all = self._prepare_embedder(changed, progress, report)
-            if reembed_all:
-                self._reembed_stored(skip={d.source for d in changed}, progress=progress)
-            for n, doc in enumerate(changed, start=1):
-                progress("indexing", n, len(changed))
-                self._write_document(doc)
-                if doc.source in stored:
-                    report.documents_replaced += 1
-                else:
-                    report.documents_added += 1
-                report.clauses_written += len(doc.clauses)
+            self._store(self._parse_all(paths, report, progress), report, progress)
+        return self._finish_report(report, started)
+
+    def ingest_documents(self, docs: list[Document], progress: Progress = _no_progress) -> IngestReport:
+        """Store documents parsed elsewhere (uploads); same guarantees as `ingest`."""
+        started = time.time()
+        report = IngestReport()
+        with self._ingest_lock():
+            self.repair()
+            self._store(docs, report, progress)
+        return self._finish_report(report, started)
+
+    def _store(self, docs: list[Document], report: IngestReport, progress: Progress) -> None:
+        """Write the documents whose content changed; the caller holds the ingest lock."""
+        stored = self.catalog.document_hashes()
+        changed = [d for d in docs if stored.get(d.source) != (d.content_hash, "complete")]
+        report.documents_unchanged = len(docs) - len(changed)
+        if self.manifest().get("dictionary") not in (None, self.segmenter.version):
+            self._retokenize_stored(skip={d.source for d in changed}, progress=progress)
+        reembed_all = self._prepare_embedder(changed, progress, report)
+        if reembed_all:
+            self._reembed_stored(skip={d.source for d in changed}, progress=progress)
+        for n, doc in enumerate(changed, start=1):
+            progress("indexing", n, len(changed))
+            self._write_document(doc)
+            if doc.source in stored:
+                report.documents_replaced += 1
+            else:
+                report.documents_added += 1
+            report.clauses_written += len(doc.clauses)
+
+    def _finish_report(self, report: IngestReport, started: float) -> IngestReport:
         counts = self.catalog.counts()
         report.total_documents, report.total_clauses = counts["documents"], counts["clauses"]
         report.embedder = self.embedder_description()
@@ -321,6 +336,11 @@ class Index:
                                       background_refresh=self.background_refresh)
         return self._searcher
 
+    def refresh_views(self) -> None:
+        """Make the next search see every write so far (the server otherwise refreshes in the background)."""
+        if self._searcher is not None:
+            self._searcher.refresh()
+
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         """Citation lookup, then hybrid retrieval; see `search.py`."""
         return self.searcher.search(query, k=k, filters=filters)
@@ -338,6 +358,14 @@ class Index:
                 next=Neighbour(id=after.id, article=after.label, text=after.text) if after else None,
                 outline=outline(clauses)))
         return ClauseLookup(query=citation, found=bool(entries), notice=found.notice, hits=entries)
+
+    def rarity(self, words: list[str]) -> dict[str, float]:
+        """How rare each keyword is in the knowledge base (inverse clause frequency)."""
+        return self.searcher.rarity(words)
+
+    def works_named(self, name: str) -> list[dict]:
+        """Documents (current versions) a title or short name means; [] when the knowledge base has none."""
+        return self.searcher.works_named(name)
 
     # ----------------------------------------------------------------------------------- reads
     def documents(self) -> list[dict]:

@@ -93,9 +93,10 @@ class KeywordIndex:
         row = self.row_of.get(cid)
         if row is None:
             return set()
-        inverse = getattr(self, "_inverse", None)
-        if inverse is None:
-            inverse = self._inverse = {v: t for t, v in self.vocab.items()}
-            self._rows = self.matrix.tocsr()
-        start, end = self._rows.indptr[row], self._rows.indptr[row + 1]
-        return {inverse[c] for c in self._rows.indices[start:end]}
+        lookup = getattr(self, "_lookup", None)
+        if lookup is None:
+            # Built on first use, published in one assignment: concurrent requests see all of it or none.
+            lookup = self._lookup = ({v: t for t, v in self.vocab.items()}, self.matrix.tocsr())
+        inverse, rows = lookup
+        start, end = rows.indptr[row], rows.indptr[row + 1]
+        return {inverse[c] for c in rows.indices[start:end]}

@@ -16,6 +16,7 @@ For one query:
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass, field
 from typing import Callable
@@ -104,11 +105,23 @@ class Searcher:
 
         def rebuild() -> None:
             try:
-                self._state = _Snapshot.build(self.catalog, self.vectors, generation)
+                self._install(_Snapshot.build(self.catalog, self.vectors, generation))
             finally:
                 self._rebuilding = False
 
         threading.Thread(target=rebuild, name="stdkb-refresh", daemon=True).start()
+
+    def refresh(self) -> None:
+        """Bring the views up to date now (after a write, so that its writer finds what it wrote)."""
+        generation = self.catalog.generation()
+        if self._state is None or self._state.generation != generation:
+            self._install(_Snapshot.build(self.catalog, self.vectors, generation))
+
+    def _install(self, snapshot: "_Snapshot") -> None:
+        # A slower background rebuild of an older generation must not replace a newer snapshot.
+        with self._lock:
+            if self._state is None or snapshot.generation >= self._state.generation:
+                self._state = snapshot
 
     @property
     def _documents(self) -> list[dict]:
@@ -121,6 +134,18 @@ class Searcher:
     @property
     def _titles(self) -> TitleIndex:
         return self._state.titles
+
+    def rarity(self, words: list[str]) -> dict[str, float]:
+        """Inverse clause frequency of each word: log((N + 1) / (df + 1)), high for rare words."""
+        self._refresh()
+        keyword = self._state.keyword
+        n = len(keyword)
+        return {w: math.log((n + 1) / (keyword.frequency(w) + 1)) for w in words}
+
+    def works_named(self, name: str) -> list[dict]:
+        """The current version of each work `name` may mean (no abbreviation guesses), best first."""
+        self._refresh()
+        return [m.work.current() for m in self._titles.resolve(name, strict=True)]
 
     # --------------------------------------------------------------------------------- search
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:

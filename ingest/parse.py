@@ -17,7 +17,7 @@ from .readers import SUPPORTED_SUFFIXES, read_document_text
 from .structure import detect_family, parse_body
 
 # Bump when parsing changes what a file turns into, so re-ingest replaces stale clauses.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 def parse_file(path: Path | str, root: Path | str | None = None, meta: DocumentMeta | None = None) -> Document:
@@ -39,7 +39,7 @@ def parse_file(path: Path | str, root: Path | str | None = None, meta: DocumentM
         if manifest.is_file():
             meta = read_manifest(manifest).get(source)
     text = read_document_text(path)
-    return parse_text(text, source, meta, raw_hash=_file_hash(path))
+    return parse_text(text, source, meta, raw_hash=file_hash(path))
 
 
 def parse_text(text: str, source: str, meta: DocumentMeta | None = None, raw_hash: str = "") -> Document:
@@ -49,7 +49,8 @@ def parse_text(text: str, source: str, meta: DocumentMeta | None = None, raw_has
         meta = extract_meta(text, source, folder_level=folder if folder in LEVELS_IN_ORDER else "")
     body = split_header(text).body
     family = detect_family(body, meta.level)
-    raw = parse_body(body, family)
+    # A plain-text file's first line is often just the title; it is metadata, not a clause.
+    raw = [r for r in parse_body(body, family) if not (r.kind == "preamble" and r.text.strip() == meta.title)]
     if not raw:
         raise DocumentError(source, "no clauses found in the text")
     ids = [f"{source}#{r.key}" for r in raw]
@@ -79,7 +80,7 @@ def _terms_of(raw) -> list[str]:
     return defined_terms(raw.text)
 
 
-def _file_hash(path: Path) -> str:
+def file_hash(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -1,0 +1,119 @@
+"""Who may do what, and how much they may send: the API key check and the request-body limit."""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+from fastapi import HTTPException, Request
+
+KEY_HEADER = "X-API-Key"
+KEY_COOKIE = "stdkb_key"
+
+
+def presented_key(request: Request) -> str:
+    """The key a client sent: X-API-Key, `Authorization: Bearer …`, or (pages) the login cookie."""
+    key = request.headers.get(KEY_HEADER, "")
+    auth = request.headers.get("Authorization", "")
+    if not key and auth.lower().startswith("bearer "):
+        key = auth[7:].strip()
+    return key or request.cookies.get(KEY_COOKIE, "")
+
+
+def key_matches(given: str, expected: str) -> bool:
+    # compare_digest: the time taken does not tell how much of a wrong key was right.
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def require_write_key(request: Request) -> None:
+    expected = request.app.state.settings.api_key
+    if not expected:
+        raise HTTPException(403, detail="writes over HTTP are disabled: the server has no STDKB_API_KEY set")
+    if not key_matches(presented_key(request), expected):
+        raise HTTPException(401, detail=f"a valid API key is required ({KEY_HEADER} header or Bearer token)",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+def require_read_key(request: Request) -> None:
+    settings = request.app.state.settings
+    if settings.private_reads and not key_matches(presented_key(request), settings.api_key):
+        raise HTTPException(401, detail=f"this knowledge base is private: send the API key ({KEY_HEADER} header)",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies over `max_bytes` with 413, counting while they stream in.
+
+    Content-Length is checked first; a chunked body is cut off as soon as it passes the limit,
+    before the multipart parser has spooled it to disk.
+    """
+
+    def __init__(self, app, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            return await self._refuse(send)
+        received = 0
+        started = False
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send):
+        mb = self.max_bytes / (1024 * 1024)
+        body = json.dumps({"error": f"request body too large (limit {mb:g} MB)", "type": "BodyTooLarge"},
+                          ensure_ascii=False).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def require_page_reader(request: Request) -> None:
+    """Pages of a private knowledge base send the browser to the login form instead of a 401."""
+    settings = request.app.state.settings
+    if settings.private_reads and not key_matches(presented_key(request), settings.api_key):
+        raise HTTPException(303, detail="login required", headers={"Location": "/login"})
+
+
+def login_router():
+    from fastapi import APIRouter, Form
+    from fastapi.responses import RedirectResponse
+
+    r = APIRouter(include_in_schema=False)
+
+    @r.post("/login")
+    def login(request: Request, key: str = Form("", max_length=500)):
+        if not key_matches(key, request.app.state.settings.api_key):
+            return RedirectResponse("/login?failed=1", status_code=303)
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(KEY_COOKIE, key, httponly=True, samesite="strict")
+        return response
+
+    return r

@@ -1,0 +1,75 @@
+"""Documents that arrive over HTTP: a safe stored name, metadata from the form, one Document.
+
+The client's file name is never used as a path: only its last component survives, cleaned to
+letters, digits, CJK and a few punctuation marks, so `../../etc/passwd.md` becomes `passwd.md`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from .errors import DocumentError
+from .metadata import extract_meta, parse_cn_date
+from .models import LEVELS_IN_ORDER, STATUSES, Document, DocumentMeta
+from .parse import file_hash, parse_text
+from .readers import SUPPORTED_SUFFIXES, read_document_text
+
+UPLOADS = "uploads"  # the folder (under the data directory) and the source prefix of uploaded documents
+_UNSAFE = re.compile(r"[^\w.\-()（）《》〔〕【】 ]+")
+MAX_NAME_CHARS = 120
+
+
+def safe_filename(name: str) -> str:
+    """A file name that is safe to create in the uploads folder; DocumentError if nothing usable is left."""
+    base = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")  # control and format characters
+    base = _UNSAFE.sub("_", base).strip(" .")
+    stem, dot, suffix = base.rpartition(".")
+    suffix = f".{suffix.lower()}" if dot else ""
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(name or "(no name)", f"unsupported file type '{suffix or '(none)'}'; "
+                            "stdkb reads .md, .txt, .docx and .pdf")
+    stem = stem.strip(" .") or hashlib.sha256(name.encode()).hexdigest()[:12]
+    return stem[:MAX_NAME_CHARS] + suffix
+
+
+def form_meta(text: str, source: str, fields: dict[str, str]) -> DocumentMeta:
+    """Metadata read off the text, overridden by what the uploader filled in; bad values are refused."""
+    meta = extract_meta(text, source).model_dump()
+    for key, value in fields.items():
+        value = (value or "").strip()
+        if not value:
+            continue
+        if key == "level" and value not in LEVELS_IN_ORDER:
+            raise DocumentError(source, f"unknown level '{value}'; one of {', '.join(LEVELS_IN_ORDER)}")
+        if key == "status" and value not in STATUSES:
+            raise DocumentError(source, f"unknown status '{value}'; one of {', '.join(STATUSES)}")
+        if key in ("publish_date", "effective_date"):
+            iso = _iso_date(value)
+            if not iso:
+                raise DocumentError(source, f"{key} '{value}' is not a date (YYYY-MM-DD)")
+            value = iso
+        meta[key] = value
+    meta["status_from_manifest"] = bool((fields.get("status") or "").strip())
+    return DocumentMeta(**meta)
+
+
+def _iso_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        return parse_cn_date(value)
+
+
+def parse_upload(path: Path, name: str, fields: dict[str, str]) -> Document:
+    """Parse a received file stored at `path` as the document `uploads/<name>`."""
+    source = f"{UPLOADS}/{name}"
+    try:
+        text = read_document_text(path)
+    except DocumentError as exc:
+        raise DocumentError(name, exc.problem) from None
+    return parse_text(text, source, form_meta(text, source, fields), raw_hash=file_hash(path))

@@ -1,0 +1,157 @@
+"""The web pages (Chinese UI), server-rendered with Jinja2 over the same core as the API.
+
+No script and no CDN: every page works as plain HTML forms and links, so a strict
+Content-Security-Policy holds. All document and query text goes through Jinja's autoescape;
+highlighting is done by splitting text into (run, matched) pairs, never by building HTML strings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from analysis.llm import answer_with_llm
+from analysis.review import literature_review
+from analysis.terms import definition_variants
+from analysis.versions import diff_documents
+from ingest.errors import StdkbError
+from ingest.models import LEVELS_IN_ORDER, level_rank
+from index.filters import SearchFilters
+from index.highlight import query_terms, spans
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+templates = Jinja2Templates(directory=HERE / "templates")
+STATUS_CLASS = {"现行有效": "current", "已被修订": "amended", "已废止": "repealed"}
+DEFAULT_STATUS = "现行有效"
+
+
+def doc_url(source: str, anchor: str = "", **params) -> str:
+    url = "/doc/" + quote(source, safe="/")
+    if params:
+        url += "?" + urlencode({k: v for k, v in params.items() if v})
+    return url + (f"#{quote(anchor, safe='')}" if anchor else "")
+
+
+def anchor(clause_id: str) -> str:
+    """The part of a clause id after '#': unique within its document, stable across ingests."""
+    return clause_id.split("#", 1)[-1]
+
+
+def marked(text: str, terms: list[str]) -> list[tuple[str, bool]]:
+    """`text` as runs of (text, matched) for the template to wrap matched runs in <mark>."""
+    runs, last = [], 0
+    for start, end in spans(text, terms):
+        runs.append((text[last:start], False))
+        runs.append((text[start:end], True))
+        last = end
+    runs.append((text[last:], False))
+    return [r for r in runs if r[0]]
+
+
+templates.env.globals.update(doc_url=doc_url, anchor=anchor, marked=marked, status_class=STATUS_CLASS,
+                             levels=LEVELS_IN_ORDER)
+
+
+def _render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _filters(level: list[str], status: str, region: str, as_of: str) -> SearchFilters:
+    return SearchFilters(level=[x for x in level if x], status=[] if status in ("", "all") else [status],
+                         region=region, as_of=as_of)
+
+
+def pages(reader_guard: Callable) -> APIRouter:
+    """The pages; `reader_guard` is the app's dependency deciding who may read (private knowledge bases)."""
+    r = APIRouter(include_in_schema=False, dependencies=[Depends(reader_guard)])
+
+    @r.get("/", response_class=HTMLResponse)
+    def search_page(request: Request, q: str = Query("", max_length=1000), level: list[str] = Query([]),
+                    status: str = Query(DEFAULT_STATUS, max_length=10), region: str = Query("", max_length=50),
+                    as_of: str = Query("", max_length=20), k: int = Query(10, ge=1, le=50)):
+        index = request.app.state.index
+        result, error, terms = None, "", []
+        if q.strip():
+            try:
+                result = index.search(q, k=k, filters=_filters(level, status, region, as_of))
+                terms = query_terms(q, index.segmenter)
+            except (ValidationError, StdkbError) as exc:
+                error = _message(exc)
+        return _render(request, "search.html", q=q, level=level, status=status, region=region, as_of=as_of,
+                       result=result, terms=terms, error=error, page="search")
+
+    @r.get("/documents", response_class=HTMLResponse)
+    def documents_page(request: Request, title: str = Query("", max_length=100), level: str = Query("", max_length=20)):
+        docs = [d for d in request.app.state.index.documents()
+                if title in d["title"] and (not level or d["level"] == level)]
+        docs.sort(key=lambda d: (level_rank(d["level"]), d["title"], d["publish_date"]))
+        return _render(request, "documents.html", docs=docs, title=title, level=level, page="documents")
+
+    @r.get("/doc/{source:path}", response_class=HTMLResponse)
+    def document_page(request: Request, source: str, compare: str = Query("", max_length=300)):
+        index = request.app.state.index
+        doc = index.document(source)
+        if doc is None:
+            return _render(request, "error.html", status_code=404, message=f"知识库中没有文件“{source}”。")
+        diff = None
+        if compare:
+            older, newer = sorted([compare, source], key=lambda s: _publish_date(index, s))
+            diff = diff_documents(index, older, newer)
+        return _render(request, "document.html", doc=doc, diff=diff, compare=compare, page="documents")
+
+    @r.get("/ask", response_class=HTMLResponse)
+    def ask_page(request: Request, q: str = Query("", max_length=1000)):
+        index = request.app.state.index
+        settings = request.app.state.settings
+        result = answer_with_llm(index, q, None, settings.llm_url, settings.llm_model,
+                                 settings.llm_api_key) if q.strip() else None
+        terms = query_terms(q, index.segmenter) if q.strip() else []
+        return _render(request, "ask.html", q=q, result=result, terms=terms, page="ask")
+
+    @r.get("/review", response_class=HTMLResponse)
+    def review_page(request: Request, topic: str = Query("", max_length=100), level: list[str] = Query([]),
+                    region: str = Query("", max_length=50)):
+        review, downloads = None, {}
+        if topic.strip():
+            review = literature_review(request.app.state.index, topic, filters=_filters(level, "", region, ""))
+            params = [("topic", topic), *[("level", x) for x in level if x], ("region", region)]
+            downloads = {fmt: "/api/v1/review?" + urlencode([*params, ("format", fmt)]) for fmt in ("md", "docx")}
+        return _render(request, "review.html", topic=topic, level=level, region=region, review=review,
+                       downloads=downloads, page="review")
+
+    @r.get("/terms", response_class=HTMLResponse)
+    def terms_page(request: Request, term: str = Query("", max_length=50)):
+        definitions = request.app.state.index.definitions(term.strip()) if term.strip() else []
+        return _render(request, "terms.html", term=term, variants=definition_variants(definitions),
+                       definitions=definitions, page="terms")
+
+    return r
+
+
+def login_page() -> APIRouter:
+    """The form for a private knowledge base's key; the app's POST /login checks it."""
+    r = APIRouter(include_in_schema=False)
+
+    @r.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, failed: int = Query(0, ge=0, le=1)):
+        return _render(request, "login.html", status_code=401 if failed else 200, failed=bool(failed), page="")
+
+    return r
+
+
+def _publish_date(index, source: str) -> str:
+    doc = index.catalog.document(source)
+    return doc["publish_date"] if doc else ""
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(str(e.get("msg", "")) for e in exc.errors())
+    return str(exc)
