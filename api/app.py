@@ -125,7 +125,14 @@ def _mount_docs(app: FastAPI) -> None:
                                    swagger_favicon_url="/swagger-ui/favicon-32x32.png")
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    import os
+
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers <= 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # Worker processes build their app from the environment, so the settings travel there.
+    os.environ["STDKB_DATA_DIR"] = str(Path(settings.data_dir).resolve())
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")

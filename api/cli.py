@@ -168,10 +168,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the JSON API (/api/v1, docs at /docs) on the data directory."""
+    """Serve the web pages (/), the JSON API (/api/v1) and its docs (/docs) on the data directory."""
     from .app import serve
 
-    serve(_settings(args), host=args.host, port=args.port)
+    serve(_settings(args), host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
@@ -285,6 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes; each holds its own search views in memory (default 1)")
     data_dir(p)
     p.set_defaults(func=cmd_serve)
 

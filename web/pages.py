@@ -48,8 +48,11 @@ def marked(text: str, terms: list[str]) -> list[tuple[str, bool]]:
     """`text` as runs of (text, matched) for the template to wrap matched runs in <mark>."""
     runs, last = [], 0
     for start, end in spans(text, terms):
-        runs.append((text[last:start], False))
-        runs.append((text[start:end], True))
+        if runs and runs[-1][1] and start == last:  # adjacent matches read as one: 室内空调
+            runs[-1] = (runs[-1][0] + text[start:end], True)
+        else:
+            runs.append((text[last:start], False))
+            runs.append((text[start:end], True))
         last = end
     runs.append((text[last:], False))
     return [r for r in runs if r[0]]

@@ -1,0 +1,147 @@
+"""The pages in a real browser: Playwright driving Debian's chromium against a real server on loopback."""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+
+import pytest
+from docx import Document as DocxDocument
+
+from api.app import create_app
+from api.settings import Settings
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags chromium keeps trying to reach Google on this closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_in_thread(settings: Settings):
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=_free_port(),
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{server.config.port}"
+
+
+@pytest.fixture(scope="module")
+def base_url(kb_dir):
+    server, thread, url = serve_in_thread(Settings(data_dir=kb_dir))
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("dialog", lambda d: pytest.fail(f"a script ran on the page: {d.message}"))
+    yield page
+    context.close()
+
+
+def test_typing_a_question_shows_the_right_clause_highlighted(page, base_url):
+    page.goto(base_url + "/")
+    page.get_by_role("searchbox", name="检索").fill("公共机构夏季室内空调温度设置")
+    page.get_by_role("button", name="检索").click()
+    first = page.locator("article.hit").first
+    assert first.locator(".title").inner_text() == "公共机构节能条例"
+    assert "空调" in first.locator("mark").all_inner_texts()
+    assert "现行有效" in first.locator(".badge").inner_text()
+
+
+def test_a_citation_opens_its_clause_in_the_document(page, base_url):
+    page.goto(base_url + "/")
+    page.get_by_role("searchbox", name="检索").fill("保密法第二十条")
+    page.keyboard.press("Enter")
+    first = page.locator("article.hit").first
+    assert first.locator(".article").inner_text().startswith("第二十条")
+    first.locator(".article").click()
+    page.wait_for_url("**/doc/**#*")
+    target = page.locator(".clause-block:target")
+    assert target.get_attribute("id") == "第二十条"
+    assert page.locator("h1").inner_text() == "中华人民共和国保守国家秘密法"
+
+
+def test_switching_version_and_seeing_what_changed(page, base_url):
+    page.goto(base_url + "/doc/法律/保守国家秘密法(2024-02-27).md")
+    page.get_by_role("link", name="2010-04-29 版").click()
+    assert "已被修订" in page.locator(".meta .badge").inner_text()
+    page.get_by_role("link", name="与本版比较").click()
+    diff = page.locator("section.diff")
+    assert "2010-04-29 版 → 2024-02-27 版" in diff.locator("h2").inner_text()
+    assert diff.locator(".change.added").count() > 0 and diff.locator(".change.modified ins").count() > 0
+
+
+def test_downloading_a_literature_review(page, base_url, tmp_path):
+    page.goto(base_url + "/review")
+    page.get_by_role("searchbox", name="主题").fill("公共机构节能")
+    page.get_by_role("button", name="生成综述").click()
+    assert page.locator(".level-group h2").first.inner_text() == "法律"
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载 Word（DOCX）").click()
+    path = tmp_path / "review.docx"
+    info.value.save_as(path)
+    doc = DocxDocument(io.BytesIO(path.read_bytes()))
+    assert doc.paragraphs[0].text == "文献综述：公共机构节能"
+
+
+def test_ask_page_answers_and_admits_ignorance(page, base_url):
+    page.goto(base_url + "/ask?q=" + "单位食堂应当怎样引导用餐人员适量点餐？")
+    assert "适量点餐" in page.locator("blockquote.quote").inner_text()
+    assert "反食品浪费法》第八条" in page.locator(".cite").inner_text()
+    page.goto(base_url + "/ask?q=" + "火星探测器的发射窗口怎么计算？")
+    assert page.locator(".no-answer").inner_text() == "知识库中没有关于这个问题的规定。"
+
+
+def test_document_text_is_shown_as_text_never_run(browser, tmp_path):
+    from index.index import Index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "恶意.md").write_text(
+        "# 某某管理办法<script>alert('title')</script>\n\n"
+        "第一条 <img src=x onerror=\"alert('img')\"> 本办法适用于会议室。\n"
+        "第二条 <script>alert('body')</script> 会议室应当保持整洁。\n", encoding="utf-8")
+    data = tmp_path / "kb"
+    Index(data).ingest([corpus])
+    server, thread, url = serve_in_thread(Settings(data_dir=data, corpus=corpus))
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(url + "/?q=会议室应当保持整洁&status=all")
+        assert "<script>alert('body')</script>" in page.locator("article.hit").first.inner_text()
+        page.locator("article.hit .title").first.click()
+        page.wait_for_load_state()
+        assert page.locator("img").count() == 0 and page.locator("main script").count() == 0
+        assert dialogs == []
+        context.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)
