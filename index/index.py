@@ -363,6 +363,18 @@ class Index:
         """How rare each keyword is in the knowledge base (inverse clause frequency)."""
         return self.searcher.rarity(words)
 
+    def work(self, name: str):
+        """All versions of the work a title or short name means (a titles.Work), or None."""
+        return self.searcher.work(name)
+
+    def standard_documents(self, code: str) -> list[dict]:
+        """Documents carrying a standard number, oldest first."""
+        return self.searcher.standard_documents(code)
+
+    def regions_in(self, text: str) -> list[str]:
+        """The regions of the knowledge base that `text` names (杭州 → 杭州市)."""
+        return self.searcher.regions_in(text)
+
     def works_named(self, name: str) -> list[dict]:
         """Documents (current versions) a title or short name means; [] when the knowledge base has none."""
         return self.searcher.works_named(name)

@@ -142,6 +142,23 @@ class Searcher:
         n = len(keyword)
         return {w: math.log((n + 1) / (keyword.frequency(w) + 1)) for w in words}
 
+    def work(self, name: str) -> Work | None:
+        """The work (all versions) a title or short name means, when one stands out; None otherwise."""
+        self._refresh()
+        matches = self._titles.resolve(name, strict=True)
+        return matches[0].work if matches else None
+
+    def standard_documents(self, code: str) -> list[dict]:
+        """Documents carrying a standard number (GB 31654, DB33/T 1234), oldest first."""
+        self._refresh()
+        key = standard_key(code)
+        return sorted((d for d in self._documents if key in standard_key(d["doc_number"] + " " + d["title"])),
+                      key=lambda d: d["publish_date"])
+
+    def regions_in(self, text: str) -> list[str]:
+        self._refresh()
+        return self._titles.regions(text)
+
     def works_named(self, name: str) -> list[dict]:
         """The current version of each work `name` may mean (no abbreviation guesses), best first."""
         self._refresh()

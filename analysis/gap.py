@@ -1,0 +1,204 @@
+"""Gap analysis of a draft standard (协调性分析): for each clause, what supports, duplicates or
+contradicts it; which applicable provisions the draft leaves out; whether its references are current.
+
+How a clause is labelled, first rule that holds:
+  conflict  — a relevant provision of an applicable jurisdiction sets a numeric requirement on the
+              same thing (the words around both numbers overlap) and the draft's is looser;
+  duplicate — a provision says the same nearly word for word (character similarity ≥ DUPLICATE);
+  basis     — search is confident and a provision of a normative level covers enough of the clause;
+  no_basis  — nothing relates (normal for operational details such as tray colours).
+Candidates come from searching the whole clause and each of its sentences, so a clause that
+bundles several duties finds the provision behind each.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from index.filters import SearchFilters
+from index.results import Hit
+
+from .draft import Draft, read_draft, structure_problems
+from .missing import missing_provisions
+from .quantities import looser, requirements
+from .references import ReferenceCheck, check_reference
+from .regions import applicable
+
+# Levels whose provisions can be a basis: everything normative (pilot documents are not).
+NON_NORMATIVE = {"试点文件", "其他"}
+DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
+BASIS_COVERAGE = 0.2        # share (by rarity) of a sentence's words a supporting provision must hold
+FUSION_K = 5                # reciprocal-rank fusion constant across the clause's queries
+SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must match to compare them
+EVIDENCE = 3
+PER_QUERY = 8
+_SPLIT = re.compile(r"[；;。，,]")
+# Words of obligation and drafting that say nothing about the subject.
+STOPWORDS = {"应当", "应", "宜", "可", "不得", "本文件", "有关", "规定", "进行", "及时", "相关", "按照", "依法",
+             "符合", "要求", "并", "或者", "以及", "等", "的", "和", "与", "对", "在"}
+
+
+class GapHit(Hit):
+    relation: str = Field(description="basis, duplicate, conflict or related")
+    note: str = ""
+    citation: str = ""
+
+
+class ClauseFinding(BaseModel):
+    number: str
+    text: str
+    label: str
+    evidence: list[GapHit]
+
+
+class MissingHit(Hit):
+    reason: str
+    citation: str = ""
+
+
+class Structure(BaseModel):
+    ok: bool
+    problems: list[str]
+
+
+class GapReport(BaseModel):
+    draft: str
+    title: str
+    regions: list[str] = Field(default_factory=list, description="Jurisdictions the draft applies in.")
+    clauses: list[ClauseFinding]
+    missing: list[MissingHit]
+    references: list[ReferenceCheck]
+    structure: Structure
+
+
+@dataclass
+class Candidate:
+    hit: Hit
+    coverage: float = 0.0          # best share of one sentence's words this provision holds
+    best_rank: int = 99
+    queries: set[int] = field(default_factory=set)
+    fused: float = 0.0             # reciprocal-rank fusion over the clause's queries: found often and high
+
+    @property
+    def score(self) -> float:
+        return self.fused * (0.3 + self.coverage)
+
+
+def sentences_of(text: str) -> list[str]:
+    return [s.strip() for s in _SPLIT.split(text) if len(s.strip()) >= 6]
+
+
+def content_words(text: str, segmenter) -> set[str]:
+    return {w for w in segmenter.words(text) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()}
+
+
+def coverage(words: set[str], other: set[str], rarity: dict[str, float]) -> float:
+    total = sum(rarity.get(w, 0.0) for w in words)
+    return sum(rarity.get(w, 0.0) for w in words if w in other) / total if total else 0.0
+
+
+def similarity(a: str, b: str) -> float:
+    """Character similarity of two texts, ignoring punctuation and spacing."""
+    clean = lambda s: re.sub(r"[\s，。；：、,.;:“”\"（）()]", "", s)  # noqa: E731
+    a, b = clean(a), clean(b)
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+def candidates(index, text: str, filters: SearchFilters) -> tuple[list[Candidate], bool]:
+    """Provisions found for the whole clause or any of its sentences; True when search was confident."""
+    queries = [text] + [s for s in sentences_of(text) if s != text]
+    found: dict[str, Candidate] = {}
+    confident = False
+    words_of = [content_words(q, index.segmenter) for q in queries]
+    rarity = index.rarity(sorted(set().union(*words_of)))
+    for qi, (query, words) in enumerate(zip(queries, words_of)):
+        result = index.search(query, k=PER_QUERY, filters=filters)
+        if qi == 0:  # whole-clause confidence: a short fragment finds something for almost anything
+            confident = not result.low_confidence
+        for rank, hit in enumerate(result.hits):
+            c = found.setdefault(hit.id, Candidate(hit))
+            hit_words = content_words(" ".join([hit.title, hit.clause_title, hit.text]), index.segmenter)
+            c.coverage = max(c.coverage, coverage(words, hit_words, rarity))
+            c.best_rank = min(c.best_rank, rank)
+            c.queries.add(qi)
+            c.fused += 1 / (FUSION_K + rank)
+    ranked = sorted(found.values(), key=lambda c: -c.score)
+    return ranked, confident
+
+
+def conflicts(text: str, cands: list[Candidate], segmenter) -> list[tuple[Candidate, str]]:
+    """Provisions whose numeric requirement on the same thing the draft loosens, with a note."""
+    draft_reqs = requirements(text)
+    if not draft_reqs:
+        return []
+    out = []
+    for c in cands:
+        for d in draft_reqs:
+            d_words = content_words(d.segment.replace(d.phrase, ""), segmenter)
+            for p in requirements(c.hit.text):
+                p_words = content_words(p.segment.replace(p.phrase, ""), segmenter)
+                shared = len(d_words & p_words) / max(min(len(d_words), len(p_words)), 1)
+                if shared >= SEGMENT_OVERLAP and looser(d, p):
+                    out.append((c, f"草案“{d.phrase}”，上位规定“{p.phrase}”（{p.segment.strip()}）"))
+                    break
+            else:
+                continue
+            break
+    return out
+
+
+def label_clause(index, number: str, text: str, filters: SearchFilters, regions: list[str]) -> ClauseFinding:
+    cands, confident = candidates(index, text, filters)
+    normative = [c for c in cands if c.hit.level not in NON_NORMATIVE]
+    in_force_here = [c for c in normative if applicable(c.hit, regions)]
+    found = conflicts(text, [c for c in in_force_here if c.coverage >= 0.25], index.segmenter)
+    if found:
+        evidence = [_gap_hit(c, "conflict", note) for c, note in found[:EVIDENCE]]
+        return ClauseFinding(number=number, text=text, label="conflict", evidence=evidence)
+    copies = sorted(((similarity(text, c.hit.text), c) for c in normative), key=lambda x: -x[0])
+    if copies and copies[0][0] >= DUPLICATE:
+        s, c = copies[0]
+        return ClauseFinding(number=number, text=text, label="duplicate", evidence=[
+            _gap_hit(c, "duplicate", f"与{_cite(c.hit)}几乎逐字相同（相似度 {s:.2f}），标准中宜引用而不照抄")])
+    support = [c for c in normative if c.coverage >= BASIS_COVERAGE]
+    if confident and support:
+        return ClauseFinding(number=number, text=text, label="basis", evidence=[
+            _gap_hit(c, "basis", f"覆盖草案条款要点 {c.coverage:.0%}") for c in support[:EVIDENCE]])
+    related = [_gap_hit(c, "related", f"相关度较低（{c.coverage:.0%}），仅供参考") for c in normative[:2]]
+    return ClauseFinding(number=number, text=text, label="no_basis", evidence=related)
+
+
+def analyse_draft(index, path: Path | str, levels: list[str] | None = None,
+                  regions: list[str] | None = None) -> GapReport:
+    """The whole 协调性 analysis of one draft file."""
+    draft = read_draft(path)
+    draft_regions = regions if regions is not None else draft_jurisdiction(index, draft)
+    filters = SearchFilters(status=["现行有效"], level=levels or [])
+    findings = [label_clause(index, c.number, c.text, filters, draft_regions) for c in draft.clauses]
+    cited = {e.id for f in findings for e in f.evidence if e.relation != "related"}
+    missing = missing_provisions(index, draft, draft_regions, filters, exclude=cited)
+    references = [check_reference(index, line) for line in draft.references]
+    problems = structure_problems(draft)
+    return GapReport(draft=str(path), title=draft.title, regions=draft_regions, clauses=findings, missing=missing,
+                     references=references, structure=Structure(ok=not problems, problems=problems))
+
+
+def draft_jurisdiction(index, draft: Draft) -> list[str]:
+    """Regions named on the cover and in 范围 (杭州市地方标准, 适用于杭州市…); [] for a national draft."""
+    from .regions import with_parents
+
+    head = "\n".join(draft.document.clauses[0].text.splitlines()[:12]) if draft.document else ""
+    return with_parents(index.regions_in(f"{draft.title}\n{head}\n{draft.scope}"))
+
+
+def _cite(hit: Hit) -> str:
+    return f"《{hit.title}》{hit.article}"
+
+
+def _gap_hit(c: Candidate, relation: str, note: str) -> GapHit:
+    return GapHit(**c.hit.model_dump(), relation=relation, note=note, citation=_cite(c.hit))

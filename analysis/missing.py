@@ -1,0 +1,96 @@
+"""Provisions that apply to a draft's subject but that no clause of the draft reflects.
+
+The candidates come from a checklist of cross-cutting duties (`data/duties.tsv`: gas safety, fire
+safety, waste sorting, food safety, energy saving, confidentiality …): an area is checked when the
+draft mentions one of its trigger words but none of the area's own words (a canteen standard that
+speaks of 用气 and 炉灶 but never of 燃气). The area's words are then searched together with the
+draft's subject, in the jurisdictions that bind the draft, and the best provision that imposes a
+duty (应当/必须/不得/禁止) in a sentence naming the area is reported, with that sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from index.filters import SearchFilters
+
+from .draft import Draft
+from .regions import applicable
+
+DUTIES_FILE = Path(__file__).resolve().parent / "data" / "duties.tsv"
+OBLIGATION = re.compile(r"应当|必须|不得|禁止|严禁")
+NON_NORMATIVE = {"试点文件", "其他"}
+MAX_MISSING = 8
+PER_QUERY = 10
+
+
+@dataclass(frozen=True)
+class Duty:
+    area: str
+    triggers: tuple[str, ...]
+    query: str
+    keys: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def duties() -> tuple[Duty, ...]:
+    out = []
+    for line in DUTIES_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            area, triggers, query, keys = line.split("\t")
+            out.append(Duty(area, tuple(triggers.split()), query, tuple(keys.split())))
+    return tuple(out)
+
+
+def subject_of(draft: Draft) -> str:
+    """What the draft is about, in its own words: the title without the series prefix and 草案."""
+    title = re.sub(r"[（(]?(征求意见稿|草案|送审稿|报批稿)[)）]?", "", draft.title)
+    return title.split()[-1] if title.split() else title
+
+
+def duty_sentence(text: str, duty: Duty) -> str:
+    """The sentence of a provision that names the area, imposes a duty and says most of the area's words."""
+    from .ask import sentences
+
+    words = duty.query.split()
+    best, best_score = "", 0
+    for sentence in sentences(text):
+        if not any(k in sentence for k in duty.keys) or not OBLIGATION.search(sentence):
+            continue
+        score = 1 + sum(len(w) for w in words if w in sentence)
+        if score > best_score and not sentence.endswith(("：", ":")):
+            best, best_score = sentence, score
+    return best
+
+
+def missing_provisions(index, draft: Draft, regions: list[str], filters: SearchFilters, exclude: set[str]):
+    """Up to MAX_MISSING provisions the draft should reflect, each with the reason it applies."""
+    from .gap import MissingHit, _cite
+    from .regions import NATIONAL_LEVELS, region_of_hit
+
+    subject = subject_of(draft)
+    out: list[tuple[int, MissingHit]] = []
+    for duty in duties():
+        triggered = [t for t in duty.triggers if t in draft.text]
+        if not triggered or any(k in draft.text for k in duty.keys):
+            continue  # not concerned, or the draft already speaks of it
+        found_in = [c.number for c in draft.clauses if any(t in c.text for t in triggered)]
+        result = index.search(f"{subject} {duty.query}", k=PER_QUERY,
+                              filters=SearchFilters(status=["现行有效"], level=filters.level))
+        for rank, hit in enumerate(result.hits):
+            if hit.id in exclude or hit.level in NON_NORMATIVE or not applicable(hit, regions):
+                continue
+            sentence = duty_sentence(hit.text, duty)
+            if not sentence:
+                continue
+            where = f"（{'、'.join(found_in[:4])}）" if found_in else ""
+            binds = "全国" if hit.level in NATIONAL_LEVELS else (region_of_hit(hit) or "本地区")
+            reason = (f"草案涉及“{'、'.join(triggered[:3])}”{where}，但没有提到“{'”“'.join(duty.keys)}”。"
+                      f"{duty.area}：本条在{binds}适用，规定“{sentence.rstrip('；;。')}”。")
+            out.append((rank, MissingHit(**hit.model_dump(), reason=reason, citation=_cite(hit))))
+            break
+    out.sort(key=lambda x: x[0])
+    return [m for _, m in out[:MAX_MISSING]]

@@ -1,0 +1,142 @@
+"""Numeric requirements in clause text, and whether a draft's requirement is looser than a provision's.
+
+A requirement is a number with a unit and a direction: 夏季不得低于二十六摄氏度 is a lower bound
+of 26 ℃; 就餐人数在五十人以下 an upper bound of 50 people; 每年进行健康检查 a frequency of at
+least once a year. Units are converted to one base unit per dimension (两年 = 2 年 = 730 天), so
+a draft and a provision compare whatever numerals and units each was written in. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.numerals import CN_NUMERAL_CHARS, cn_to_int, to_halfwidth_digits
+
+# unit as written → (dimension, size in the dimension's base unit). Longest spellings are tried first.
+UNITS: dict[str, tuple[str, float]] = {
+    "摄氏度": ("temperature", 1), "℃": ("temperature", 1), "°C": ("temperature", 1), "°c": ("temperature", 1),
+    "分钟": ("duration", 1 / 60), "min": ("duration", 1 / 60), "小时": ("duration", 1), "h": ("duration", 1),
+    "个工作日": ("duration", 24), "工作日": ("duration", 24), "天": ("duration", 24), "日": ("duration", 24),
+    "周": ("duration", 168), "星期": ("duration", 168), "个月": ("duration", 730), "年": ("duration", 8760),
+    "人": ("people", 1), "名": ("people", 1),
+    "克": ("mass", 1), "g": ("mass", 1), "千克": ("mass", 1000), "kg": ("mass", 1000), "公斤": ("mass", 1000),
+    "吨": ("mass", 1e6), "t": ("mass", 1e6),
+    "平方米": ("area", 1), "m²": ("area", 1), "㎡": ("area", 1), "m2": ("area", 1),
+    "毫米": ("length", 0.001), "mm": ("length", 0.001), "厘米": ("length", 0.01), "cm": ("length", 0.01),
+    "公里": ("length", 1000), "千米": ("length", 1000), "km": ("length", 1000), "米": ("length", 1), "m": ("length", 1),
+    "万元": ("money", 10_000), "元": ("money", 1),
+    "%": ("percent", 1), "％": ("percent", 1),
+    "分贝": ("loudness", 1), "dB": ("loudness", 1), "db": ("loudness", 1),
+}
+# Periods of 每…: 每年, 每两年, 每半年, 每季度, 每月, 每周, 每日 → length in hours.
+PERIODS: dict[str, float] = {"年": 8760, "季度": 2190, "季": 2190, "个月": 730, "月": 730, "周": 168, "星期": 168,
+                             "天": 24, "日": 24, "小时": 1}
+
+MIN_WORDS = ("不得低于", "不应低于", "不宜低于", "不低于", "不得少于", "不应少于", "不宜少于", "不少于", "不得小于",
+             "不小于", "至少", "最少", "≥", "大于等于")
+MAX_WORDS = ("不得高于", "不应高于", "不宜高于", "不高于", "不得超过", "不应超过", "不宜超过", "不超过", "不得大于",
+             "不大于", "至多", "最多", "≤", "小于等于")
+MIN_SUFFIXES = ("及以上", "以上")
+MAX_SUFFIXES = ("及以下", "以下", "以内", "内")
+
+_NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+(?:点[{CN_NUMERAL_CHARS}]+)?)"
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_AMOUNT = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>{_UNIT_ALT})(?![A-Za-z])|百分之(?P<pct>{_NUM})")
+_DATE = re.compile(rf"(?:\d{{4}}|[{CN_NUMERAL_CHARS}]{{4}})年(?:{_NUM}月(?:{_NUM}日)?)?|{_NUM}月{_NUM}日")
+_PERIOD_ALT = "|".join(sorted(PERIODS, key=len, reverse=True))
+_EVERY = re.compile(rf"每(?P<n>半|{_NUM})?个?(?P<period>{_PERIOD_ALT})")
+_TIMES = re.compile(rf"(?P<bound>不少于|至少|不超过|最多)?\s*(?P<n>{_NUM})\s*次")
+_SEGMENT = re.compile(r"[^，,；;。：:！？\n]+")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    dimension: str      # temperature, duration, people, …; "frequency" for 每…一次 (times per hour)
+    value: float        # in the dimension's base unit
+    bound: str          # "min", "max" or "exact"
+    phrase: str         # the words as written: 不得低于二十六摄氏度
+    segment: str        # the stretch of text (between commas) it belongs to
+
+
+def to_number(text: str) -> float:
+    """Arabic or Chinese numerals: 26, 2.5, 二十六, 两, 零点五."""
+    text = to_halfwidth_digits(text)
+    if "点" in text:
+        whole, frac = text.split("点", 1)
+        return float(f"{cn_to_int(whole) if whole else 0}.{''.join(str(cn_to_int(c)) for c in frac)}")
+    return float(text) if re.fullmatch(r"\d+(?:\.\d+)?", text) else float(cn_to_int(text))
+
+
+def _bound_before(text: str, start: int) -> tuple[str, int]:
+    window = text[max(0, start - 6):start]
+    for words, bound in ((MIN_WORDS, "min"), (MAX_WORDS, "max")):
+        for w in words:
+            if window.rstrip().endswith(w) or re.search(re.escape(w) + r"[^，,；;。]{0,2}$", window):
+                return bound, start - len(window) + window.rfind(w)
+    return "", start
+
+
+def _bound_after(text: str, end: int) -> tuple[str, int]:
+    rest = text[end:end + 3]
+    for suffixes, bound in ((MIN_SUFFIXES, "min"), (MAX_SUFFIXES, "max")):
+        for s in suffixes:
+            if rest.startswith(s):
+                return bound, end + len(s)
+    return "", end
+
+
+def requirements(text: str) -> list[Requirement]:
+    """Every numeric requirement in `text`, in order."""
+    out: list[Requirement] = []
+    for seg in _SEGMENT.finditer(text):
+        segment = seg.group(0)
+        taken: list[tuple[int, int]] = [m.span() for m in _DATE.finditer(segment)]  # dates are not amounts
+        for m in _EVERY.finditer(segment):
+            n = m.group("n")
+            try:
+                count_of_periods = 0.5 if n == "半" else (to_number(n) if n else 1.0)
+            except ValueError:
+                continue
+            hours = count_of_periods * PERIODS[m.group("period")]
+            times, bound, end = 1.0, "min", m.end()
+            t = _TIMES.search(segment, m.end(), m.end() + 20)
+            if t:
+                try:
+                    times = to_number(t.group("n"))
+                except ValueError:
+                    times = 1.0
+                bound = "max" if t.group("bound") in ("不超过", "最多") else "min"
+                end = t.end()
+            out.append(Requirement("frequency", times / hours, bound, segment[m.start():end], segment))
+            taken.append((m.start(), end))
+        for m in _AMOUNT.finditer(segment):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            try:
+                value = to_number(m.group("num") or m.group("pct"))
+            except ValueError:
+                continue
+            dimension, size = UNITS[m.group("unit")] if m.group("unit") else ("percent", 1)
+            bound, start = _bound_before(segment, m.start())
+            after, end = _bound_after(segment, m.end())
+            bound = bound or after or "exact"
+            out.append(Requirement(dimension, value * size, bound, segment[start:end], segment))
+            taken.append(m.span())
+    return out
+
+
+def looser(draft: Requirement, provision: Requirement) -> bool:
+    """Does the draft allow what the provision forbids? (Stricter drafts are fine: 不低于27℃ vs 26℃.)"""
+    if draft.dimension != provision.dimension or draft.bound != provision.bound:
+        return False
+    tolerance = 1e-9 * max(abs(provision.value), 1)
+    if draft.bound == "min":
+        return draft.value < provision.value - tolerance
+    if draft.bound == "max":
+        return draft.value > provision.value + tolerance
+    return False
+
+
+def describe(req: Requirement) -> str:
+    return req.phrase.strip()

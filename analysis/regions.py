@@ -1,0 +1,47 @@
+"""Which jurisdictions' rules bind a draft: national ones everywhere, local ones in their region."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from index.results import Hit
+from index.titles import region_of
+
+REGIONS_FILE = Path(__file__).resolve().parent / "data" / "regions.tsv"
+# Levels that bind everywhere in the country.
+NATIONAL_LEVELS = {"法律", "行政法规", "部门规章", "党内法规与规范性文件", "国家标准", "行业标准"}
+
+
+@lru_cache(maxsize=1)
+def province_of() -> dict[str, str]:
+    out = {}
+    for line in REGIONS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            province, _, cities = line.partition("\t")
+            for city in cities.split():
+                out[city] = province
+    return out
+
+
+def with_parents(regions: list[str]) -> list[str]:
+    """Regions plus the provinces containing them: [杭州市] → [杭州市, 浙江省]."""
+    out = list(regions)
+    for r in regions:
+        parent = province_of().get(r)
+        if parent and parent not in out:
+            out.append(parent)
+    return out
+
+
+def region_of_hit(hit: Hit) -> str:
+    return region_of(hit.title) or next((r for r in (*province_of(), *province_of().values())
+                                         if hit.issuer.startswith(r)), "")
+
+
+def applicable(hit: Hit, regions: list[str]) -> bool:
+    """Does the provision bind a draft for `regions`? National levels always; local ones in their region."""
+    if hit.level in NATIONAL_LEVELS:
+        return True
+    region = region_of_hit(hit)
+    return bool(region) and region in regions
