@@ -31,7 +31,7 @@ class DraftClause:
 class Draft:
     title: str
     source: str
-    clauses: list[DraftClause]           # clauses with requirement text (chapters 3 onwards)
+    clauses: list[DraftClause]           # clauses with requirement text (after 范围, 引用文件, 术语)
     scope: str                           # text of chapter 1 范围
     references: list[str]                # chapter 2 entries, as written
     chapters: list[tuple[str, str]]      # (number, title) of top-level chapters, in order
@@ -63,7 +63,7 @@ def read_draft(path: Path | str) -> Draft:
         elif chapter == "规范性引用文件":
             references += [line.strip() for line in c.text.splitlines()
                            if line.strip() and not _BOILERPLATE.search(line)]
-        elif c.kind != "heading" and c.text.strip():
+        elif chapter != "术语和定义" and c.kind not in ("heading", "term") and c.text.strip():
             clauses.append(DraftClause(number=c.label, text=c.text.strip(), heading_path=c.heading_path,
                                        chapter=chapter))
     text = "\n".join(c.text for c in doc.clauses)

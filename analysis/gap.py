@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import difflib
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
+from ingest.errors import DocumentError
+from ingest.uploads import safe_filename
 from index.filters import SearchFilters
 from index.results import Hit
 
@@ -174,8 +179,8 @@ def label_clause(index, number: str, text: str, filters: SearchFilters, regions:
 
 
 def analyse_draft(index, path: Path | str, levels: list[str] | None = None,
-                  regions: list[str] | None = None) -> GapReport:
-    """The whole 协调性 analysis of one draft file."""
+                  regions: list[str] | None = None, name: str = "") -> GapReport:
+    """The whole 协调性 analysis of one draft file (`name`: how to call it in the report)."""
     draft = read_draft(path)
     draft_regions = regions if regions is not None else draft_jurisdiction(index, draft)
     filters = SearchFilters(status=["现行有效"], level=levels or [])
@@ -184,8 +189,22 @@ def analyse_draft(index, path: Path | str, levels: list[str] | None = None,
     missing = missing_provisions(index, draft, draft_regions, filters, exclude=cited)
     references = [check_reference(index, line) for line in draft.references]
     problems = structure_problems(draft)
-    return GapReport(draft=str(path), title=draft.title, regions=draft_regions, clauses=findings, missing=missing,
+    return GapReport(draft=name or str(path), title=draft.title, regions=draft_regions, clauses=findings, missing=missing,
                      references=references, structure=Structure(ok=not problems, problems=problems))
+
+
+def analyse_upload(index, filename: str, stream: BinaryIO, levels: list[str] | None = None,
+                   regions: list[str] | None = None) -> GapReport:
+    """`analyse_draft` for a draft received over HTTP: kept in a temporary file only while analysed."""
+    name = safe_filename(filename)
+    with tempfile.TemporaryDirectory(prefix="stdkb-draft-") as tmp:
+        path = Path(tmp) / f"draft{Path(name).suffix}"
+        with path.open("wb") as out:
+            shutil.copyfileobj(stream, out, length=1 << 20)
+        try:
+            return analyse_draft(index, path, levels=levels, regions=regions, name=name)
+        except DocumentError as exc:
+            raise DocumentError(filename, exc.problem) from None
 
 
 def draft_jurisdiction(index, draft: Draft) -> list[str]:

@@ -227,6 +227,34 @@ class _ProgressBar:
             self._bar, self._stage = None, None
 
 
+def cmd_gap(args: argparse.Namespace) -> int:
+    """Gap analysis (协调性分析) of a draft standard: basis, duplicates, conflicts, missing provisions,
+    references and structure. --json prints the report; --out writes it as .md or .docx."""
+    from analysis.gap import analyse_draft
+    from analysis.render import gap_docx, gap_markdown
+
+    if args.out and Path(args.out).suffix.lower() not in (".md", ".docx", ".json"):
+        print(f"stdkb: error: --out {args.out}: the report is written as .md, .docx or .json", file=sys.stderr)
+        return 2
+    index = _open_index(_settings(args))
+    report = analyse_draft(index, Path(args.draft), levels=args.level or None,
+                           regions=args.region if args.region else None)
+    if args.out:
+        out = Path(args.out)
+        suffix = out.suffix.lower()
+        if suffix == ".docx":
+            out.write_bytes(gap_docx(report))
+        else:
+            out.write_text(gap_markdown(report) if suffix == ".md" else report.model_dump_json(indent=1), encoding="utf-8")
+        print(f"wrote {out}", file=sys.stderr)
+    if args.json:
+        sys.stdout.write(report.model_dump_json() + "\n")
+    elif not args.out:
+        sys.stdout.write(gap_markdown(report))
+    index.close()
+    return 0
+
+
 # ----------------------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stdkb", description="Knowledge base of laws, regulations and "
@@ -281,6 +309,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     data_dir(p)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("gap", help="gap analysis (协调性分析) of a draft standard", description=cmd_gap.__doc__)
+    p.add_argument("draft", help="the draft: .md, .txt, .docx or .pdf")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--out", help="write the report to FILE (.md, .docx or .json)")
+    p.add_argument("--level", action="append", help="compare with these levels only (repeatable)")
+    p.add_argument("--region", action="append",
+                   help="jurisdictions whose local rules bind the draft (default: read off its cover and scope)")
+    data_dir(p)
+    p.set_defaults(func=cmd_gap)
 
     p = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1")

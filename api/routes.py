@@ -6,14 +6,13 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 
 from analysis.ask import Answer
 from analysis.llm import answer_with_llm
-from analysis.render import review_docx, review_markdown
+from analysis.gap import GapReport, analyse_upload
 from analysis.review import Review, literature_review
 from analysis.terms import definition_variants
 from analysis.versions import VersionDiff, diff_documents
@@ -21,6 +20,8 @@ from ingest.errors import DocumentError
 from ingest.uploads import UPLOADS, parse_upload, safe_filename
 from index.filters import SearchFilters, allowed_sources
 from index.results import ClauseLookup, SearchResult
+
+from web.downloads import DOCX, gap_file, review_file
 
 from .security import require_read_key, require_write_key
 
@@ -131,6 +132,16 @@ def routes() -> APIRouter:
                 kept.unlink(missing_ok=True)
         return {"deleted": source}
 
+    @r.post("/gap", response_model=GapReport, summary="Gap analysis (协调性分析) of an uploaded draft standard",
+            responses={200: {"content": {"text/markdown": {}, DOCX: {}}}})
+    def gap(request: Request, file: UploadFile = File(..., description="the draft: .md, .txt, .docx or .pdf"),
+            level: list[str] = Form([], description="compare with these levels only"),
+            region: list[str] = Form([], description="jurisdictions binding the draft (default: from its cover)"),
+            format: str = Form("json", pattern="^(json|md|docx)$")):
+        report = analyse_upload(_index(request), file.filename or "", file.file, levels=[x for x in level if x] or None,
+                                regions=[x for x in region if x] or None)
+        return report if format == "json" else gap_file(report, format)
+
     # ----------------------------------------------------------------------- terms, review
     @r.get("/terms", summary="Where a term is defined: every defining clause, and the wordings side by side")
     def terms(request: Request, term: str = Query(..., min_length=1, max_length=50, description="e.g. 公共机构"),
@@ -149,13 +160,7 @@ def routes() -> APIRouter:
         result = literature_review(_index(request), topic, filters=filters, max_documents=max_documents)
         if format == "json":
             return result
-        name = f"文献综述-{topic}.{format}"
-        disposition = f"attachment; filename=\"review.{format}\"; filename*=UTF-8''{quote(name)}"
-        if format == "md":
-            return Response(review_markdown(result), media_type="text/markdown; charset=utf-8",
-                            headers={"Content-Disposition": disposition})
-        return Response(review_docx(result), headers={"Content-Disposition": disposition},
-                        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        return review_file(result, format)
 
     # ------------------------------------------------------------------------------ health
     @r.get("/health", summary="Liveness and what the knowledge base holds")

@@ -72,3 +72,15 @@ def kb_copy(kb_dir, tmp_path) -> Path:
     target = tmp_path / "kb"
     shutil.copytree(kb_dir, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def full_kb_dir(tmp_path_factory) -> Path:
+    """The whole shared corpus ingested (about 75 s): for measuring the gap analysis as users get it."""
+    from index.index import Index
+
+    data = tmp_path_factory.mktemp("full-kb")
+    index = Index(data)
+    index.ingest([CORPUS])
+    index.close()
+    return data

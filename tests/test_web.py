@@ -145,3 +145,24 @@ def test_document_text_is_shown_as_text_never_run(browser, tmp_path):
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_gap_page_uploads_a_draft_and_shows_the_findings(page, base_url, tmp_path):
+    from .test_gap import SMALL_DRAFT
+
+    draft = tmp_path / "能源管理规范.md"
+    draft.write_text(SMALL_DRAFT, encoding="utf-8")
+    page.goto(base_url + "/gap")
+    page.set_input_files("input[name=file]", str(draft))
+    page.get_by_role("button", name="分析").click()
+    conflict = page.locator("tr.label-conflict").first
+    assert conflict.locator("td").first.inner_text().startswith("4.1")
+    assert "公共机构节能条例" in conflict.inner_text()
+    assert page.locator("tr.ref-superseded").count() == 1
+    page.select_option("select[name=format]", "docx")
+    page.set_input_files("input[name=file]", str(draft))
+    with page.expect_download() as info:
+        page.get_by_role("button", name="分析").click()
+    path = tmp_path / "gap.docx"
+    info.value.save_as(path)
+    assert DocxDocument(str(path)).tables

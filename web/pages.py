@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from analysis.gap import analyse_upload
 from analysis.llm import answer_with_llm
+from analysis.render import GAP_LABELS, REFERENCE_STATUS
 from analysis.review import literature_review
 from analysis.terms import definition_variants
 from analysis.versions import diff_documents
@@ -24,6 +26,8 @@ from ingest.errors import StdkbError
 from ingest.models import LEVELS_IN_ORDER, level_rank
 from index.filters import SearchFilters
 from index.highlight import query_terms, spans
+
+from .downloads import gap_file
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -128,6 +132,23 @@ def pages(reader_guard: Callable) -> APIRouter:
             downloads = {fmt: "/api/v1/review?" + urlencode([*params, ("format", fmt)]) for fmt in ("md", "docx")}
         return _render(request, "review.html", topic=topic, level=level, region=region, review=review,
                        downloads=downloads, page="review")
+
+    @r.get("/gap", response_class=HTMLResponse)
+    def gap_form(request: Request):
+        return _render(request, "gap.html", report=None, error="", page="gap")
+
+    @r.post("/gap")
+    def gap_page(request: Request, file: UploadFile = File(...), format: str = Form("html", pattern="^(html|md|docx)$"),
+                 region: str = Form("", max_length=100)):
+        regions = [x for x in region.replace("，", " ").replace(",", " ").split() if x] or None
+        try:
+            report = analyse_upload(request.app.state.index, file.filename or "", file.file, regions=regions)
+        except StdkbError as exc:
+            return _render(request, "gap.html", status_code=422, report=None, error=str(exc), page="gap")
+        if format != "html":
+            return gap_file(report, format)
+        return _render(request, "gap.html", report=report, error="", labels=GAP_LABELS,
+                       reference_status=REFERENCE_STATUS, page="gap")
 
     @r.get("/terms", response_class=HTMLResponse)
     def terms_page(request: Request, term: str = Query("", max_length=50)):

@@ -1,0 +1,75 @@
+"""Score a gap analysis against a gold file (format of ../shared/drafts/*_gold.json).
+
+A labelled clause is right when its label matches and, unless it is no_basis, one of its evidence
+provisions is a gold (or also-acceptable) one — same document path and article. Missing
+provisions and references are matched the same way. Flags (conflict, duplicate, missing) outside
+the gold are counted as possible false flags: a person has to judge them.
+Usage: .venv/bin/python evaluation/gap_eval.py DRAFT GOLD --data-dir DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _provisions(entry: dict) -> set[tuple[str, str]]:
+    return {(e["path"], e["article"]) for e in entry.get("evidence", []) + entry.get("also_acceptable", [])} | \
+        ({(entry["path"], entry["article"])} if "path" in entry else set())
+
+
+def score(report: dict, gold: dict) -> dict:
+    by_number = {c["number"]: c for c in report["clauses"]}
+    clauses = {}
+    for number, g in gold["clauses"].items():
+        found = by_number.get(number)
+        cited = {(e["source"], e["article"]) for e in found["evidence"]} if found else set()
+        right_label = bool(found) and found["label"] == g["expect"]
+        right_evidence = g["expect"] == "no_basis" or bool(cited & _provisions(g))
+        clauses[number] = {"expect": g["expect"], "got": found["label"] if found else None,
+                           "ok": right_label and right_evidence, "planted": bool(g.get("planted"))}
+    reported_missing = {(m["source"], m["article"]) for m in report["missing"]}
+    missing = {f"{m['title']} {m['article']}": bool(_provisions(m) & reported_missing) for m in gold["missing"]}
+    refs = {r["cited"]: r["status"] for r in report["references"]}
+    references = {g["cited"]: refs.get(g["cited"]) == g["expect"] for g in gold["references"]}
+    structure_ok = report["structure"]["ok"] == gold["structure"]["expect_ok"] and \
+        set(gold["structure"]["problems"]) <= set(report["structure"]["problems"])
+    gold_flagged = {n for n, g in gold["clauses"].items() if g["expect"] in ("conflict", "duplicate")}
+    clause_flags = [c["number"] for c in report["clauses"] if c["label"] in ("conflict", "duplicate")]
+    extra_clause_flags = [n for n in clause_flags if n not in gold_flagged]
+    gold_missing = set().union(*(_provisions(m) for m in gold["missing"])) if gold["missing"] else set()
+    extra_missing = [f"{m['title']} {m['article']}" for m in report["missing"]
+                     if (m["source"], m["article"]) not in gold_missing]
+    flags = len(clause_flags) + len(report["missing"])
+    planted = [ok for c in clauses.values() if c["planted"] for ok in [c["ok"]]] + list(missing.values()) + \
+        [references[g["cited"]] for g in gold["references"] if g.get("planted")]
+    return {
+        "clauses_right": sum(c["ok"] for c in clauses.values()), "clauses": len(clauses),
+        "planted_found": sum(planted), "planted": len(planted),
+        "missing": missing, "references": references, "structure_ok": structure_ok,
+        "flags": flags, "flags_outside_gold": extra_clause_flags + extra_missing,
+        "share_outside_gold": round(len(extra_clause_flags + extra_missing) / flags, 3) if flags else 0.0,
+        "wrong": {n: c for n, c in clauses.items() if not c["ok"]},
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("draft")
+    ap.add_argument("gold")
+    ap.add_argument("--data-dir", required=True)
+    args = ap.parse_args()
+    from analysis.gap import analyse_draft
+    from index.index import Index
+
+    report = analyse_draft(Index(args.data_dir), args.draft).model_dump()
+    gold = json.loads(Path(args.gold).read_text(encoding="utf-8"))
+    print(json.dumps(score(report, gold), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""Gap analysis (协调性分析) of draft standards: labels with evidence, references, structure, reports."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from docx import Document as DocxDocument
+from fastapi.testclient import TestClient
+
+from analysis.draft import numbering_gaps, read_draft, structure_problems
+from analysis.gap import analyse_draft
+from analysis.render import gap_docx
+from api.app import create_app
+from api.settings import Settings
+from evaluation.gap_eval import score
+
+from .conftest import SHARED
+
+DEV_DRAFT = SHARED / "drafts" / "dev_draft.md"
+DEV_GOLD = SHARED / "drafts" / "dev_gold.json"
+
+SMALL_DRAFT = """# 机关事务管理 公共机构能源管理规范（草案）
+
+杭州市地方标准
+
+前言
+
+本文件按照GB/T 1.1—2020的规定起草。
+
+1 范围
+
+本文件规定了公共机构能源管理的要求。本文件适用于杭州市各级机关。
+
+2 规范性引用文件
+
+下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。
+
+《中华人民共和国保守国家秘密法》（2010年4月29日修订）
+
+《公共机构节能条例》
+
+《机关食堂卫生管理条例》
+
+GB/T 99999—2020　机关茶水间服务规范
+
+3 术语和定义
+
+本文件没有需要界定的术语和定义。
+
+4 管理要求
+
+4.1 公共机构每两年向本级机关事务管理机构报送一次上一年度能源消费状况报告。
+
+4.2 机关事务管理部门会同有关部门建立机关食堂反食品浪费工作成效评估和通报制度，将反食品浪费纳入公共机构节约能源资源考核和节约型机关创建活动内容。
+
+4.3 茶水间的杯子统一使用白色陶瓷杯，杯柄朝右摆放。
+"""
+
+
+@pytest.fixture(scope="module")
+def small_draft(tmp_path_factory):
+    path = tmp_path_factory.mktemp("drafts") / "能源管理规范.md"
+    path.write_text(SMALL_DRAFT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_report(kb, small_draft):
+    return analyse_draft(kb, small_draft)
+
+
+# ------------------------------------------------------------------------------------ the dev draft
+@pytest.fixture(scope="module")
+def dev_score(full_kb_dir):
+    from index.index import Index
+
+    report = analyse_draft(Index(full_kb_dir), DEV_DRAFT)
+    return score(json.loads(report.model_dump_json()), json.loads(DEV_GOLD.read_text(encoding="utf-8")))
+
+
+def test_dev_draft_every_planted_item_is_found(dev_score):
+    assert dev_score["planted_found"] == dev_score["planted"], dev_score
+
+
+def test_dev_draft_every_labelled_clause_has_the_right_label_and_evidence(dev_score):
+    assert dev_score["wrong"] == {}
+
+
+def test_dev_draft_flags_outside_the_gold_stay_under_ten_percent(dev_score):
+    assert dev_score["share_outside_gold"] <= 0.10, dev_score["flags_outside_gold"]
+
+
+# ------------------------------------------------------------------------------------------- labels
+def test_a_looser_numeric_requirement_is_a_conflict_with_a_note(small_report):
+    finding = next(f for f in small_report.clauses if f.number == "4.1")
+    assert finding.label == "conflict"
+    evidence = finding.evidence[0]
+    assert evidence.title == "公共机构节能条例" and evidence.relation == "conflict"
+    assert "每两年" in evidence.note and "每年" in evidence.note
+
+
+def test_a_word_for_word_copy_is_a_duplicate(small_report):
+    finding = next(f for f in small_report.clauses if f.number == "4.2")
+    assert finding.label == "duplicate"
+    assert (finding.evidence[0].title, finding.evidence[0].article) == ("中华人民共和国反食品浪费法", "第十八条")
+
+
+def test_an_operational_detail_has_no_basis(small_report):
+    assert next(f for f in small_report.clauses if f.number == "4.3").label == "no_basis"
+
+
+# --------------------------------------------------------------------------------------- references
+def test_a_dated_reference_to_a_revised_law_is_superseded_naming_the_current_version(small_report):
+    ref = small_report.references[0]
+    assert ref.status == "superseded"
+    assert ref.matched.publish_date == "2010-04-29" and ref.current.publish_date == "2024-02-27"
+    assert ref.current.source == "法律/保守国家秘密法(2024-02-27).md"
+
+
+def test_an_undated_reference_is_current_and_unknown_ones_are_not_in_kb(small_report):
+    statuses = [r.status for r in small_report.references]
+    assert statuses == ["superseded", "current", "not_in_kb", "not_in_kb"]
+    assert small_report.references[1].matched.title == "公共机构节能条例"
+
+
+# ---------------------------------------------------------------------------------------- structure
+def test_a_complete_draft_passes_the_structure_check(small_report):
+    assert small_report.structure.ok and small_report.structure.problems == []
+
+
+def test_missing_and_misplaced_chapters_are_reported(tmp_path):
+    text = SMALL_DRAFT.replace("3 术语和定义\n\n本文件没有需要界定的术语和定义。\n\n", "")
+    text = text.replace("1 范围", "1 规范性引用文件 ").replace("2 规范性引用文件", "2 范围")
+    path = tmp_path / "bad.md"
+    path.write_text(text, encoding="utf-8")
+    problems = structure_problems(read_draft(path))
+    assert "missing 术语和定义" in problems
+    assert "order: 范围 is chapter 2, GB/T 1.1 puts it at chapter 1" in problems
+
+
+def test_numbering_gaps_are_reported():
+    assert numbering_gaps(["1", "2", "3", "3.1", "3.3", "4"]) == ["numbering: 3.3 where 3.2 was expected"]
+
+
+# ------------------------------------------------------------------------------------------- report
+def test_docx_report_has_a_table_per_label_and_the_references(small_report):
+    doc = DocxDocument(io.BytesIO(gap_docx(small_report)))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert "与法律法规、政策文件的协调性" in headings and "规范性引用文件" in headings
+    assert any(h.startswith("与上位规定冲突") for h in headings) and any(h.startswith("照抄上位规定") for h in headings)
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    conflict = next(t for t in tables if t[0] == ["草案条款", "条文", "原文", "说明"] and t[1][0].startswith("4.1"))
+    assert "公共机构节能条例" in conflict[1][1] and "每两年" in conflict[1][3]
+    references = next(t for t in tables if t[0] == ["引用", "状态", "说明"])
+    assert [row[1] for row in references[1:]] == ["已被代替", "现行有效", "知识库中没有", "知识库中没有"]
+
+
+def test_cli_gap_prints_the_json_contract(kb_dir, small_draft):
+    out = subprocess.run([sys.executable, "-m", "api.cli", "gap", str(small_draft), "--json", "--data-dir", str(kb_dir)],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    body = json.loads(out.stdout)
+    assert set(body) >= {"clauses", "missing", "references", "structure"}
+    clause = body["clauses"][0]
+    assert set(clause) >= {"number", "text", "label", "evidence"}
+    assert set(clause["evidence"][0]) >= {"title", "article", "text", "source", "relation", "note"}
+    assert set(body["references"][0]) >= {"cited", "status", "matched", "current"}
+    assert set(body["structure"]) == {"ok", "problems"}
+
+
+def test_cli_gap_writes_a_docx_report(kb_dir, small_draft, tmp_path):
+    out = tmp_path / "report.docx"
+    run = subprocess.run([sys.executable, "-m", "api.cli", "gap", str(small_draft), "--out", str(out),
+                          "--data-dir", str(kb_dir)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert DocxDocument(str(out)).tables
+
+
+def test_api_gap_accepts_an_upload_and_returns_the_same_json(kb_dir, small_draft):
+    with TestClient(create_app(Settings(data_dir=kb_dir))) as client:
+        r = client.post("/api/v1/gap", files={"file": ("能源管理规范.md", small_draft.read_bytes())})
+        assert r.status_code == 200, r.text
+        assert r.json()["draft"] == "能源管理规范.md"
+        assert [c["label"] for c in r.json()["clauses"]][:2] == ["conflict", "duplicate"]
+        r = client.post("/api/v1/gap", files={"file": ("d.md", small_draft.read_bytes())}, data={"format": "docx"})
+        assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+        assert DocxDocument(io.BytesIO(r.content)).tables
+        r = client.post("/api/v1/gap", files={"file": ("draft.exe", b"MZ")})
+        assert r.status_code == 422 and "draft.exe" in r.json()["error"]
