@@ -149,7 +149,7 @@ def conflicts(text: str, cands: list[Candidate], segmenter) -> list[tuple[Candid
                 p_words = content_words(p.segment.replace(p.phrase, ""), segmenter)
                 shared = len(d_words & p_words) / max(min(len(d_words), len(p_words)), 1)
                 if shared >= SEGMENT_OVERLAP and looser(d, p):
-                    out.append((c, f"草案“{d.phrase}”，上位规定“{p.phrase}”（{p.segment.strip()}）"))
+                    out.append((c, f"草案“{d.phrase}”，而{_cite(c.hit)}规定“{p.phrase}”（{p.segment.strip()}）"))
                     break
             else:
                 continue

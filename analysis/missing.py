@@ -18,7 +18,7 @@ from pathlib import Path
 from index.filters import SearchFilters
 
 from .draft import Draft
-from .regions import applicable
+from .regions import NATIONAL_LEVELS, applicable, region_of_hit
 
 DUTIES_FILE = Path(__file__).resolve().parent / "data" / "duties.tsv"
 OBLIGATION = re.compile(r"应当|必须|不得|禁止|严禁")
@@ -51,11 +51,12 @@ def subject_of(draft: Draft) -> str:
     return title.split()[-1] if title.split() else title
 
 
-def duty_sentence(text: str, duty: Duty) -> str:
-    """The sentence of a provision that names the area, imposes a duty and says most of the area's words."""
+def duty_sentence(text: str, duty: Duty, subject: str = "") -> tuple[str, int]:
+    """The sentence of a provision that names the area, imposes a duty and says most of the area's
+    words (and of the draft's subject); with its score. ('', 0) when no sentence qualifies."""
     from .ask import sentences
 
-    words = duty.query.split()
+    words = duty.query.split() + [subject[i:i + 2] for i in range(0, max(len(subject) - 1, 0), 2)]
     best, best_score = "", 0
     for sentence in sentences(text):
         if not any(k in sentence for k in duty.keys) or not OBLIGATION.search(sentence):
@@ -63,13 +64,12 @@ def duty_sentence(text: str, duty: Duty) -> str:
         score = 1 + sum(len(w) for w in words if w in sentence)
         if score > best_score and not sentence.endswith(("：", ":")):
             best, best_score = sentence, score
-    return best
+    return best, best_score
 
 
 def missing_provisions(index, draft: Draft, regions: list[str], filters: SearchFilters, exclude: set[str]):
     """Up to MAX_MISSING provisions the draft should reflect, each with the reason it applies."""
     from .gap import MissingHit, _cite
-    from .regions import NATIONAL_LEVELS, region_of_hit
 
     subject = subject_of(draft)
     out: list[tuple[int, MissingHit]] = []
@@ -80,17 +80,23 @@ def missing_provisions(index, draft: Draft, regions: list[str], filters: SearchF
         found_in = [c.number for c in draft.clauses if any(t in c.text for t in triggered)]
         result = index.search(f"{subject} {duty.query}", k=PER_QUERY,
                               filters=SearchFilters(status=["现行有效"], level=filters.level))
+        best = None  # (score, rank, hit, sentence): the provision whose duty sentence says most of the area
         for rank, hit in enumerate(result.hits):
             if hit.id in exclude or hit.level in NON_NORMATIVE or not applicable(hit, regions):
                 continue
-            sentence = duty_sentence(hit.text, duty)
-            if not sentence:
-                continue
-            where = f"（{'、'.join(found_in[:4])}）" if found_in else ""
-            binds = "全国" if hit.level in NATIONAL_LEVELS else (region_of_hit(hit) or "本地区")
-            reason = (f"草案涉及“{'、'.join(triggered[:3])}”{where}，但没有提到“{'”“'.join(duty.keys)}”。"
-                      f"{duty.area}：本条在{binds}适用，规定“{sentence.rstrip('；;。')}”。")
-            out.append((rank, MissingHit(**hit.model_dump(), reason=reason, citation=_cite(hit))))
-            break
+            sentence, score = duty_sentence(hit.text, duty, subject)
+            # The draft's own jurisdictions before places inside them (浙江省 rules for a 浙江省 draft).
+            own = hit.level in NATIONAL_LEVELS or region_of_hit(hit) in regions or not regions
+            score = (own, score)
+            if sentence and (best is None or score > best[0]):
+                best = (score, rank, hit, sentence)
+        if best is None:
+            continue
+        _, rank, hit, sentence = best
+        where = f"（{'、'.join(found_in[:4])}）" if found_in else ""
+        binds = "全国" if hit.level in NATIONAL_LEVELS else (region_of_hit(hit) or "本地区")
+        reason = (f"草案涉及“{'、'.join(triggered[:3])}”{where}，但没有提到“{'”“'.join(duty.keys)}”。"
+                  f"{duty.area}：本条在{binds}适用，规定“{sentence.rstrip('；;。')}”。")
+        out.append((rank, MissingHit(**hit.model_dump(), reason=reason, citation=_cite(hit))))
     out.sort(key=lambda x: x[0])
     return [m for _, m in out[:MAX_MISSING]]

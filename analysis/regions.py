@@ -40,8 +40,18 @@ def region_of_hit(hit: Hit) -> str:
 
 
 def applicable(hit: Hit, regions: list[str]) -> bool:
-    """Does the provision bind a draft for `regions`? National levels always; local ones in their region."""
-    if hit.level in NATIONAL_LEVELS:
+    """Does the provision bind where the draft applies?
+
+    National levels always. A local rule when its region is one of the draft's (a 杭州市 draft is
+    bound by 杭州市 and 浙江省 rules) or lies inside one of them (a 浙江省 standard applies in 杭州
+    too, so 杭州's rules bind it there). A national draft (no regions) applies everywhere.
+    """
+    if hit.level in NATIONAL_LEVELS or not regions:
         return True
     region = region_of_hit(hit)
-    return bool(region) and region in regions
+    if not region:
+        return False
+    # The draft's own areas are the most specific of `regions`; the others are only their parents
+    # (for [杭州市, 浙江省] a 宁波市 rule lies inside 浙江省 but not where the draft applies).
+    own = [r for r in regions if not any(province_of().get(o) == r for o in regions)]
+    return region in regions or province_of().get(region) in own

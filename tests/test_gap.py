@@ -191,3 +191,25 @@ def test_api_gap_accepts_an_upload_and_returns_the_same_json(kb_dir, small_draft
         assert DocxDocument(io.BytesIO(r.content)).tables
         r = client.post("/api/v1/gap", files={"file": ("draft.exe", b"MZ")})
         assert r.status_code == 422 and "draft.exe" in r.json()["error"]
+
+
+# ------------------------------------------------------------------------------------- jurisdiction
+def _hit(title: str, level: str):
+    from index.results import Hit
+
+    return Hit(rank=1, score=1.0, title=title, publish_date="", level=level, status="现行有效", article="第一条",
+               heading_path=[], text="", source="x.md", id="x.md#第一条")
+
+
+@pytest.mark.parametrize("title, level, regions, binds", [
+    ("中华人民共和国食品安全法", "法律", ["杭州市", "浙江省"], True),
+    ("浙江省消防条例", "地方性法规", ["杭州市", "浙江省"], True),       # the province of a city draft
+    ("杭州市燃气管理条例", "地方性法规", ["浙江省"], True),              # a city inside a provincial draft
+    ("北京市反食品浪费规定", "地方性法规", ["杭州市", "浙江省"], False),  # another place
+    ("宁波市物业管理条例", "地方性法规", ["杭州市", "浙江省"], False),    # a sibling city
+    ("北京市反食品浪费规定", "地方性法规", [], True),                    # a national draft applies everywhere
+])
+def test_which_rules_bind_where_the_draft_applies(title, level, regions, binds):
+    from analysis.regions import applicable
+
+    assert applicable(_hit(title, level), regions) is binds
