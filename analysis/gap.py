@@ -29,7 +29,8 @@ from index.filters import SearchFilters
 from index.results import Hit
 
 from .draft import Draft, read_draft, structure_problems
-from .missing import missing_provisions
+from .cite import short_citation
+from .missing import MissingHit, missing_provisions
 from .quantities import looser, requirements
 from .references import ReferenceCheck, check_reference
 from .regions import applicable
@@ -59,11 +60,6 @@ class ClauseFinding(BaseModel):
     text: str
     label: str
     evidence: list[GapHit]
-
-
-class MissingHit(Hit):
-    reason: str
-    citation: str = ""
 
 
 class Structure(BaseModel):
@@ -149,7 +145,7 @@ def conflicts(text: str, cands: list[Candidate], segmenter) -> list[tuple[Candid
                 p_words = content_words(p.segment.replace(p.phrase, ""), segmenter)
                 shared = len(d_words & p_words) / max(min(len(d_words), len(p_words)), 1)
                 if shared >= SEGMENT_OVERLAP and looser(d, p):
-                    out.append((c, f"草案“{d.phrase}”，而{_cite(c.hit)}规定“{p.phrase}”（{p.segment.strip()}）"))
+                    out.append((c, f"草案“{d.phrase}”，而{short_citation(c.hit.title, c.hit.article)}规定“{p.phrase}”（{p.segment.strip()}）"))
                     break
             else:
                 continue
@@ -169,7 +165,7 @@ def label_clause(index, number: str, text: str, filters: SearchFilters, regions:
     if copies and copies[0][0] >= DUPLICATE:
         s, c = copies[0]
         return ClauseFinding(number=number, text=text, label="duplicate", evidence=[
-            _gap_hit(c, "duplicate", f"与{_cite(c.hit)}几乎逐字相同（相似度 {s:.2f}），标准中宜引用而不照抄")])
+            _gap_hit(c, "duplicate", f"与{short_citation(c.hit.title, c.hit.article)}几乎逐字相同（相似度 {s:.2f}），标准中宜引用而不照抄")])
     support = [c for c in normative if c.coverage >= BASIS_COVERAGE]
     if confident and support:
         return ClauseFinding(number=number, text=text, label="basis", evidence=[
@@ -215,9 +211,5 @@ def draft_jurisdiction(index, draft: Draft) -> list[str]:
     return with_parents(index.regions_in(f"{draft.title}\n{head}\n{draft.scope}"))
 
 
-def _cite(hit: Hit) -> str:
-    return f"《{hit.title}》{hit.article}"
-
-
 def _gap_hit(c: Candidate, relation: str, note: str) -> GapHit:
-    return GapHit(**c.hit.model_dump(), relation=relation, note=note, citation=_cite(c.hit))
+    return GapHit(**c.hit.model_dump(), relation=relation, note=note, citation=short_citation(c.hit.title, c.hit.article))

@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from index.filters import SearchFilters
+from pydantic import Field
 
+from index.filters import SearchFilters
+from index.results import Hit
+
+from .cite import short_citation
 from .draft import Draft
 from .regions import NATIONAL_LEVELS, applicable, region_of_hit
 
@@ -25,6 +29,11 @@ OBLIGATION = re.compile(r"应当|必须|不得|禁止|严禁")
 NON_NORMATIVE = {"试点文件", "其他"}
 MAX_MISSING = 8
 PER_QUERY = 10
+
+
+class MissingHit(Hit):
+    reason: str = Field(description="Why the provision applies and what the draft does not say.")
+    citation: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,8 +78,6 @@ def duty_sentence(text: str, duty: Duty, subject: str = "") -> tuple[str, int]:
 
 def missing_provisions(index, draft: Draft, regions: list[str], filters: SearchFilters, exclude: set[str]):
     """Up to MAX_MISSING provisions the draft should reflect, each with the reason it applies."""
-    from .gap import MissingHit, _cite
-
     subject = subject_of(draft)
     out: list[tuple[int, MissingHit]] = []
     for duty in duties():
@@ -97,6 +104,6 @@ def missing_provisions(index, draft: Draft, regions: list[str], filters: SearchF
         binds = "全国" if hit.level in NATIONAL_LEVELS else (region_of_hit(hit) or "本地区")
         reason = (f"草案涉及“{'、'.join(triggered[:3])}”{where}，但没有提到“{'”“'.join(duty.keys)}”。"
                   f"{duty.area}：本条在{binds}适用，规定“{sentence.rstrip('；;。')}”。")
-        out.append((rank, MissingHit(**hit.model_dump(), reason=reason, citation=_cite(hit))))
+        out.append((rank, MissingHit(**hit.model_dump(), reason=reason, citation=short_citation(hit.title, hit.article))))
     out.sort(key=lambda x: x[0])
     return [m for _, m in out[:MAX_MISSING]]
