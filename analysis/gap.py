@@ -17,7 +17,7 @@ import difflib
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,10 +33,8 @@ from .cite import short_citation
 from .missing import MissingHit, missing_provisions
 from .quantities import looser, requirements
 from .references import ReferenceCheck, check_reference
-from .regions import applicable
+from .regions import NON_NORMATIVE, applicable
 
-# Levels whose provisions can be a basis: everything normative (pilot documents are not).
-NON_NORMATIVE = {"试点文件", "其他"}
 DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
 BASIS_COVERAGE = 0.2        # share (by rarity) of a sentence's words a supporting provision must hold
 FUSION_K = 5                # reciprocal-rank fusion constant across the clause's queries
@@ -45,8 +43,8 @@ EVIDENCE = 3
 PER_QUERY = 8
 _SPLIT = re.compile(r"[；;。，,]")
 # Words of obligation and drafting that say nothing about the subject.
-STOPWORDS = {"应当", "应", "宜", "可", "不得", "本文件", "有关", "规定", "进行", "及时", "相关", "按照", "依法",
-             "符合", "要求", "并", "或者", "以及", "等", "的", "和", "与", "对", "在"}
+STOPWORDS = {"应当", "不得", "本文件", "有关", "规定", "进行", "及时", "相关", "按照", "依法", "符合", "要求", "或者",
+             "以及"}
 
 
 class GapHit(Hit):
@@ -80,9 +78,8 @@ class GapReport(BaseModel):
 @dataclass
 class Candidate:
     hit: Hit
+    words: set[str]                # the provision's content words (title and text)
     coverage: float = 0.0          # best share of one sentence's words this provision holds
-    best_rank: int = 99
-    queries: set[int] = field(default_factory=set)
     fused: float = 0.0             # reciprocal-rank fusion over the clause's queries: found often and high
 
     @property
@@ -122,11 +119,11 @@ def candidates(index, text: str, filters: SearchFilters) -> tuple[list[Candidate
         if qi == 0:  # whole-clause confidence: a short fragment finds something for almost anything
             confident = not result.low_confidence
         for rank, hit in enumerate(result.hits):
-            c = found.setdefault(hit.id, Candidate(hit))
-            hit_words = content_words(" ".join([hit.title, hit.clause_title, hit.text]), index.segmenter)
-            c.coverage = max(c.coverage, coverage(words, hit_words, rarity))
-            c.best_rank = min(c.best_rank, rank)
-            c.queries.add(qi)
+            c = found.get(hit.id)
+            if c is None:  # segment each provision once, however many of the clause's queries find it
+                c = found[hit.id] = Candidate(hit, content_words(" ".join([hit.title, hit.clause_title, hit.text]),
+                                                                 index.segmenter))
+            c.coverage = max(c.coverage, coverage(words, c.words, rarity))
             c.fused += 1 / (FUSION_K + rank)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     return ranked, confident

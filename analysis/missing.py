@@ -22,11 +22,10 @@ from index.results import Hit
 
 from .cite import short_citation
 from .draft import Draft
-from .regions import NATIONAL_LEVELS, applicable, region_of_hit
+from .regions import NATIONAL_LEVELS, NON_NORMATIVE, applicable, region_of_hit
 
 DUTIES_FILE = Path(__file__).resolve().parent / "data" / "duties.tsv"
 OBLIGATION = re.compile(r"应当|必须|不得|禁止|严禁")
-NON_NORMATIVE = {"试点文件", "其他"}
 MAX_MISSING = 8
 PER_QUERY = 10
 

@@ -137,6 +137,3 @@ def looser(draft: Requirement, provision: Requirement) -> bool:
         return draft.value > provision.value + tolerance
     return False
 
-
-def describe(req: Requirement) -> str:
-    return req.phrase.strip()

@@ -11,6 +11,8 @@ from index.titles import region_of
 REGIONS_FILE = Path(__file__).resolve().parent / "data" / "regions.tsv"
 # Levels that bind everywhere in the country.
 NATIONAL_LEVELS = {"法律", "行政法规", "部门规章", "党内法规与规范性文件", "国家标准", "行业标准"}
+# Levels that bind nobody: pilot documents and the unclassified can inform, never be a basis.
+NON_NORMATIVE = {"试点文件", "其他"}
 
 
 @lru_cache(maxsize=1)

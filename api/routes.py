@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -233,8 +234,6 @@ def _uploads_dir(request: Request) -> Path:
 
 
 def _uptime(request: Request) -> float:
-    import time
-
     return time.time() - request.app.state.started
 
 
