@@ -5,6 +5,7 @@ from __future__ import annotations
 from ingest.errors import DocumentError, ManifestError, StdkbError
 from index.embedder import EmbedderError
 from index.index import IndexMismatch, IngestBusy
+from index.storage import StorageError
 from index.vectors import VectorStoreError
 
 # (class, HTTP status, CLI exit code); the first matching row wins, so subclasses come first.
@@ -13,6 +14,7 @@ ERROR_TABLE: list[tuple[type[StdkbError], int, int]] = [
     (DocumentError, 422, 3),
     (IndexMismatch, 409, 4),
     (IngestBusy, 409, 5),
+    (StorageError, 507, 9),   # 507 Insufficient Storage: full disk or read-only data directory
     (EmbedderError, 503, 6),
     (VectorStoreError, 503, 7),
     (StdkbError, 400, 2),

@@ -172,6 +172,7 @@ def routes() -> APIRouter:
         return {"status": "ok", "documents": counts["documents"], "clauses": counts["clauses"],
                 "pending_documents": counts["pending"], "embedder": index.embedder_description(),
                 "last_ingest": max((d["ingested_at"] for d in docs), default=None),
+                "writable": not index.read_only, "write_problem": index.write_problem,
                 "uptime_s": round(_uptime(request), 1)}
 
     @r.get("/ready", summary="200 once the search views are built, 503 before",
@@ -204,19 +205,21 @@ def routes() -> APIRouter:
 def store_upload(request: Request, file: UploadFile, fields: dict[str, str]) -> dict:
     """Save the upload under a safe name, parse it, index it; the file is kept only if indexing succeeded."""
     name = safe_filename(file.filename or "")
+    index = _index(request)
     uploads = _uploads_dir(request)
-    uploads.mkdir(parents=True, exist_ok=True)
     incoming = uploads / f".incoming-{uuid.uuid4().hex}{Path(name).suffix}"
     try:
-        with incoming.open("wb") as out:
-            shutil.copyfileobj(file.file, out, length=1 << 20)
-        try:
-            doc = parse_upload(incoming, name, fields)
-        except DocumentError as exc:
-            raise DocumentError(file.filename or name, exc.problem) from None
-        report = _index(request).ingest_documents([doc])
-        os.replace(incoming, uploads / name)
-        _index(request).refresh_views()
+        with index.writing():
+            uploads.mkdir(parents=True, exist_ok=True)
+            with incoming.open("wb") as out:
+                shutil.copyfileobj(file.file, out, length=1 << 20)
+            try:
+                doc = parse_upload(incoming, name, fields)
+            except DocumentError as exc:
+                raise DocumentError(file.filename or name, exc.problem) from None
+            report = index.ingest_documents([doc])
+            os.replace(incoming, uploads / name)
+        index.refresh_views()
     finally:
         incoming.unlink(missing_ok=True)
     return {"source": doc.source, "title": doc.title, "level": doc.level, "clauses": len(doc.clauses),

@@ -56,6 +56,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS clause_fts USING fts5(body, context, tokenize
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+# Readers join on this so a document being rewritten (state 'pending') is never half-visible.
+_COMPLETE = "JOIN documents d ON d.source = c.source AND d.state = 'complete'"
+
 _DOC_COLUMNS = ("source", "title", "level", "issuer", "doc_number", "publish_date", "effective_date",
                 "status", "given_status", "status_from_manifest", "family", "work", "content_hash",
                 "state", "clause_count", "ingested_at")
@@ -167,6 +170,45 @@ class Catalog:
     def pending_documents(self) -> list[str]:
         return [r["source"] for r in self._query("SELECT source FROM documents WHERE state='pending'")]
 
+    def begin_removal(self, source: str) -> None:
+        """Hide a document before its vectors go, so a crash mid-delete leaves it pending, not half."""
+        with self._lock, self._transaction():
+            self._conn.execute("UPDATE documents SET state='pending' WHERE source=?", (source,))
+            self._bump_generation()
+
+    # ------------------------------------------------------------------------------ consistency
+    def integrity_problems(self) -> list[str]:
+        """SQLite's own check of the file (empty when the file is sound)."""
+        return [r[0] for r in self._query("PRAGMA quick_check") if r[0] != "ok"]
+
+    def half_documents(self) -> list[str]:
+        """Complete documents whose clause rows do not add up to the number written with them."""
+        return [r["source"] for r in self._query(
+            "SELECT d.source FROM documents d WHERE d.state='complete'"
+            " AND d.clause_count <> (SELECT count(*) FROM clauses c WHERE c.source=d.source)")]
+
+    def sources_missing_keywords(self) -> list[str]:
+        """Documents with a clause that has no keyword row."""
+        return [r["source"] for r in self._query(
+            "SELECT DISTINCT c.source FROM clauses c WHERE NOT EXISTS"
+            " (SELECT 1 FROM clause_fts f WHERE f.rowid = c.rowid)")]
+
+    def stray_rows(self) -> int:
+        """Keyword rows, clauses and terms that belong to nothing."""
+        row = self._query_one(
+            "SELECT (SELECT count(*) FROM clause_fts WHERE rowid NOT IN (SELECT rowid FROM clauses))"
+            " + (SELECT count(*) FROM clauses WHERE source NOT IN (SELECT source FROM documents))"
+            " + (SELECT count(*) FROM terms WHERE clause_id NOT IN (SELECT id FROM clauses)) AS n")
+        return row["n"]
+
+    def drop_stray_rows(self) -> None:
+        with self._lock, self._transaction():
+            self._conn.execute("DELETE FROM clause_fts WHERE rowid IN (SELECT f.rowid FROM clause_fts f"
+                               " WHERE f.rowid NOT IN (SELECT rowid FROM clauses))")
+            self._conn.execute("DELETE FROM clauses WHERE source NOT IN (SELECT source FROM documents)")
+            self._conn.execute("DELETE FROM terms WHERE clause_id NOT IN (SELECT id FROM clauses)")
+            self._bump_generation()
+
     def _delete_clauses(self, source: str) -> None:
         self._conn.execute("DELETE FROM terms WHERE source=?", (source,))
         self._conn.execute("DELETE FROM clause_fts WHERE rowid IN (SELECT rowid FROM clauses WHERE source=?)", (source,))
@@ -194,14 +236,28 @@ class Catalog:
         row = self._query_one("SELECT * FROM documents WHERE source=? AND state='complete'", (source,))
         return dict(row) if row else None
 
+    def read_document(self, source: str) -> tuple[dict, list[Clause], list[dict]] | None:
+        """One complete document, its clauses and its versions, read as one consistent snapshot."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                doc = self.document(source)
+                if doc is None:
+                    return None
+                return doc, self.clauses_of(source), self.versions(source)
+            finally:
+                self._conn.execute("COMMIT")
+
     def versions(self, source: str) -> list[dict]:
         """All complete versions of the work `source` belongs to, oldest first."""
         return [dict(r) for r in self._query(
             "SELECT * FROM documents WHERE state='complete' AND work=(SELECT work FROM documents WHERE source=?)"
             " ORDER BY publish_date", (source,))]
 
-    def clauses_of(self, source: str) -> list[Clause]:
-        rows = self._query("SELECT * FROM clauses WHERE source=? ORDER BY position", (source,))
+    def clauses_of(self, source: str, include_pending: bool = False) -> list[Clause]:
+        """The clauses of one document in order; none while it is being rewritten, unless asked."""
+        join = "" if include_pending else _COMPLETE
+        rows = self._query(f"SELECT c.* FROM clauses c {join} WHERE c.source=? ORDER BY c.position", (source,))
         return [_clause(r) for r in rows]
 
     def clauses_by_id(self, ids: Iterable[str]) -> dict[str, tuple[Clause, dict]]:
@@ -218,9 +274,10 @@ class Catalog:
                 out[r["id"]] = (_clause(r), {c: r["d_" + c] for c in _DOC_COLUMNS})
         return out
 
-    def all_clause_ids(self) -> set[str]:
-        return {r["id"] for r in self._query(
-            "SELECT c.id FROM clauses c JOIN documents d ON d.source=c.source WHERE d.state='complete'")}
+    def clause_sources(self) -> dict[str, str]:
+        """Clause id → document source, for complete documents."""
+        return {r["id"]: r["source"] for r in self._query(
+            "SELECT c.id, c.source FROM clauses c JOIN documents d ON d.source=c.source WHERE d.state='complete'")}
 
     def iter_clauses(self) -> Iterator[tuple[Clause, dict]]:
         """Every clause of every complete document, with its document row."""
@@ -247,11 +304,13 @@ class Catalog:
     def article(self, source: str, number: str) -> list[Clause]:
         """The clauses (the article and its parts) numbered `number` in `source`, in order."""
         return [_clause(r) for r in self._query(
-            "SELECT * FROM clauses WHERE source=? AND number=? ORDER BY position", (source, number))]
+            f"SELECT c.* FROM clauses c {_COMPLETE} WHERE c.source=? AND c.number=? ORDER BY c.position",
+            (source, number))]
 
     def clauses_labelled(self, source: str, label: str) -> list[Clause]:
         return [_clause(r) for r in self._query(
-            "SELECT * FROM clauses WHERE source=? AND label=? ORDER BY position", (source, label))]
+            f"SELECT c.* FROM clauses c {_COMPLETE} WHERE c.source=? AND c.label=? ORDER BY c.position",
+            (source, label))]
 
     def generation(self) -> int:
         """Goes up whenever a document is written or removed (lets readers cache document lists)."""

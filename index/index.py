@@ -5,14 +5,24 @@ to readers, and `repair` can finish the job:
   1. catalogue: document row → 'pending' (readers stop seeing it);
   2. vectors: delete the document's old vectors, upsert the new ones;
   3. catalogue, one transaction: replace clauses + keyword rows, row → 'complete'.
+A delete hides the row (pending) before the vectors go. A new embedder is installed by swapping
+a symlink, with `vectors_stale` set in manifest.json until every vector is rebuilt, so an
+interrupted retrain is finished by `repair` too. `check` verifies all of this on any directory.
+
+A data directory that cannot be written (read-only mount, no permission) is opened from a private
+snapshot of its stores, because Chroma has no read-only client (chroma-core/chroma#1438); searches
+work, writes raise StorageError. Write failures from a full disk become StorageError as well.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import fcntl
 import json
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -30,11 +40,13 @@ from .filters import SearchFilters
 from .outline import article_neighbours, outline
 from .results import CheckReport, ClauseInContext, ClauseLookup, IngestReport, Neighbour, SearchResult, SkippedFile
 from .search import Searcher, make_hit
+from .storage import BYTES_PER_CLAUSE, StorageError, free_space_problem, storage_problem, write_problem
 from .vectors import VectorStore, open_vector_store
 
 SCHEMA_VERSION = 2
 # Retrain the domain model when this share of the corpus changed since it was trained.
 RETRAIN_SHARE = 0.2
+TRAINED_ON = "trained_on.json"
 
 Progress = Callable[[str, int, int], None]
 
@@ -58,12 +70,22 @@ class Index:
                  vector_url: str = "", segmenter: Segmenter | None = None, domain_tune_steps: int = 0,
                  background_refresh: bool = False):
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(self.data_dir, f"cannot create it: {exc.strerror}") from exc
         self.embed_model = embed_model or DOMAIN
         self.segmenter = segmenter or Segmenter()
         self.domain_tune_steps = domain_tune_steps
-        self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
-        self.vectors: VectorStore = open_vector_store(vector_mode, path=self.data_dir / "chroma", url=vector_url)
+        # Decided once, at open: a server started on a full or read-only directory serves reads only.
+        self.write_problem = write_problem(self.data_dir)
+        self.read_only = self.write_problem is not None
+        self._snapshot: Path | None = None
+        stores = self._read_only_snapshot() if self.read_only else self.data_dir
+        self.catalog = Catalog(stores / "catalog.sqlite3", read_only=self.read_only)
+        self.vectors: VectorStore = open_vector_store(vector_mode, path=stores / "chroma", url=vector_url)
+        if not self.read_only:
+            self._recover_domain_link()
         self._embedder: Embedder | None = None
         self._searcher: Searcher | None = None
         self.background_refresh = background_refresh   # a server keeps answering while views rebuild
@@ -102,6 +124,35 @@ class Index:
         name = "domain model trained on this corpus" if data["embed_model"] == DOMAIN else data["embed_model"]
         return f"{name} [{data.get('embed_dim')}-dim, {data.get('embed_fingerprint')}]"
 
+    def _read_only_snapshot(self) -> Path:
+        """Copy the stores of a read-only data directory to a private temporary directory."""
+        if not (self.data_dir / "catalog.sqlite3").exists():
+            raise StorageError(self.data_dir, "it is read-only and holds no knowledge base")
+        self._snapshot = Path(tempfile.mkdtemp(prefix="stdkb-readonly-"))
+        atexit.register(shutil.rmtree, self._snapshot, True)
+        for name in ("catalog.sqlite3", "catalog.sqlite3-wal"):
+            if (self.data_dir / name).exists():
+                shutil.copy2(self.data_dir / name, self._snapshot / name)
+        if (self.data_dir / "chroma").is_dir():
+            shutil.copytree(self.data_dir / "chroma", self._snapshot / "chroma")
+        return self._snapshot
+
+    @contextlib.contextmanager
+    def writing(self):
+        """Every write to the data directory runs in here (the service's upload copies too): a full disk
+        or a read-only directory becomes one clear StorageError."""
+        if self.read_only:
+            raise StorageError(self.data_dir, self.write_problem)
+        try:
+            yield
+        except StorageError:
+            raise
+        except Exception as exc:
+            problem = storage_problem(exc)
+            if problem:
+                raise StorageError(self.data_dir, problem) from exc
+            raise
+
     # -------------------------------------------------------------------------------- embedder
     def embedder(self) -> Embedder:
         """The embedder the vectors were built with; IndexMismatch if the configuration differs."""
@@ -129,7 +180,7 @@ class Index:
         """
         started = time.time()
         report = IngestReport()
-        with self._ingest_lock():
+        with self.writing(), self._ingest_lock():
             self.repair()
             self._store(self._parse_all(paths, report, progress), report, progress)
         return self._finish_report(report, started)
@@ -138,7 +189,7 @@ class Index:
         """Store documents parsed elsewhere (uploads); same guarantees as `ingest`."""
         started = time.time()
         report = IngestReport()
-        with self._ingest_lock():
+        with self.writing(), self._ingest_lock():
             self.repair()
             self._store(docs, report, progress)
         return self._finish_report(report, started)
@@ -147,6 +198,9 @@ class Index:
         """Write the documents whose content changed; the caller holds the ingest lock."""
         stored = self.catalog.document_hashes()
         changed = [d for d in docs if stored.get(d.source) != (d.content_hash, "complete")]
+        short = free_space_problem(self.data_dir, BYTES_PER_CLAUSE * sum(len(d.clauses) for d in changed))
+        if short:
+            raise StorageError(self.data_dir, short)
         report.documents_unchanged = len(docs) - len(changed)
         if self.manifest().get("dictionary") not in (None, self.segmenter.version):
             self._retokenize_stored(skip={d.source for d in changed}, progress=progress)
@@ -161,6 +215,9 @@ class Index:
             else:
                 report.documents_added += 1
             report.clauses_written += len(doc.clauses)
+        if reembed_all:
+            # Only now: until the changed documents are rewritten, their old versions have no vectors.
+            self._write_manifest(vectors_stale=False)
 
     def _finish_report(self, report: IngestReport, started: float) -> IngestReport:
         counts = self.catalog.counts()
@@ -209,7 +266,8 @@ class Index:
                 or data.get("embed_model") not in (None, self.embed_model)
             self._embedder = embedder
             self._write_manifest(embed_model=self.embed_model, embed_fingerprint=embedder.fingerprint,
-                                 embed_dim=embedder.dim, dictionary=self.segmenter.version)
+                                 embed_dim=embedder.dim, dictionary=self.segmenter.version,
+                                 vectors_stale=rebuild or bool(data.get("vectors_stale")))
             return rebuild
         if not changed and self.domain_dir.exists() and data.get("embed_model") == DOMAIN:
             return False
@@ -218,8 +276,11 @@ class Index:
         corpus = training_clauses(rows) + [
             {"text": c.text, "context": " ".join([d.title, *c.heading_path]), "title": c.title,
              "group": f"{d.source}|{' '.join(c.heading_path)}"} for d in changed for c in d.clauses]
+        # Documents the current model already saw in training (an ingest killed after training
+        # resumes without training again) do not count as new.
+        seen = self._trained_on()
         trained_on = data.get("domain_trained_on_clauses", 0)
-        new_clauses = sum(len(d.clauses) for d in changed)
+        new_clauses = sum(len(d.clauses) for d in changed if d.content_hash not in seen)
         must_train = (not self.domain_dir.exists() or data.get("embed_model") != DOMAIN
                       or new_clauses > RETRAIN_SHARE * max(trained_on, 1))
         if not must_train:
@@ -229,19 +290,57 @@ class Index:
         shutil.rmtree(tmp, ignore_errors=True)
         train_domain_model(corpus, tmp, self.segmenter, tune_steps=self.domain_tune_steps,
                            progress=lambda msg, frac: progress(f"training domain embedding: {msg}", int(frac * 100), 100))
-        shutil.rmtree(self.domain_dir, ignore_errors=True)
-        os.replace(tmp, self.domain_dir)
+        hashes = sorted({d["content_hash"] for _, d in rows} | {d.content_hash for d in changed})
+        (tmp / TRAINED_ON).write_text(json.dumps(hashes), encoding="utf-8")
+        self._write_manifest(vectors_stale=True)   # before the swap: a crash after it must rebuild
+        self._install_domain_model(tmp)
         embedder = load_embedder(str(self.domain_dir), self.models_dir)
         embedder.name = DOMAIN
         self._embedder = embedder
         self._write_manifest(embed_model=DOMAIN, embed_fingerprint=embedder.fingerprint, embed_dim=embedder.dim,
-                             dictionary=self.segmenter.version, domain_trained_on_clauses=len(corpus))
+                             dictionary=self.segmenter.version, domain_trained_on_clauses=len(corpus),
+                             vectors_stale=True)
         report.embedder_trained = True
         return True
 
+    def _trained_on(self) -> set[str]:
+        """Content hashes of the documents the installed domain model was trained on."""
+        path = self.domain_dir / TRAINED_ON
+        return set(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else set()
+
+    def _install_domain_model(self, trained: Path) -> None:
+        """Swap a trained model in: `models/domain` is a symlink replaced in one atomic rename."""
+        target = self.models_dir / f"domain-{time.time_ns()}"
+        os.replace(trained, target)
+        link = self.models_dir / "domain.link"
+        link.unlink(missing_ok=True)
+        link.symlink_to(target.name)
+        if self.domain_dir.is_dir() and not self.domain_dir.is_symlink():
+            shutil.rmtree(self.domain_dir)  # a data directory written before models were swapped by link
+        os.replace(link, self.domain_dir)
+        for old in self.models_dir.glob("domain-*"):
+            if old != target:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def _recover_domain_link(self) -> None:
+        """A crash inside `_install_domain_model` can leave no link: point it at the newest model."""
+        if self.domain_dir.exists() or not self.models_dir.is_dir():
+            return
+        models = sorted(self.models_dir.glob("domain-*"), key=lambda p: int(p.name.split("-")[1]))
+        if models:
+            self.domain_dir.unlink(missing_ok=True)  # a dangling link
+            self.domain_dir.symlink_to(models[-1].name)
+
     def _reembed_stored(self, skip: set[str], progress: Progress) -> None:
-        """A new embedder: rebuild every stored document's vectors (the catalogue stays as it is)."""
-        self.vectors.reset()
+        """A new embedder: rebuild every stored document's vectors (the catalogue stays as it is).
+
+        Vectors are overwritten document by document, so a crash leaves every document with a full
+        set (some from the old model, flagged by `vectors_stale` until repair). Only a change of
+        dimension, which Chroma cannot hold in one collection, starts from an empty store.
+        The caller clears `vectors_stale` once the skipped documents have been written as well.
+        """
+        if self.vectors.dimension() not in (None, self.embedder().dim):
+            self.vectors.reset()
         docs = [d for d in self.catalog.documents() if d["source"] not in skip]
         for n, doc in enumerate(docs, start=1):
             progress("re-embedding stored documents", n, len(docs))
@@ -274,9 +373,10 @@ class Index:
 
     def remove(self, source: str) -> bool:
         """Delete one document from every store; False when it was not there."""
-        with self._ingest_lock():
+        with self.writing(), self._ingest_lock():
             if self.catalog.document(source) is None and source not in self.catalog.pending_documents():
                 return False
+            self.catalog.begin_removal(source)
             self.vectors.delete_document(source)
             self.catalog.remove_document(source)
             return True
@@ -286,9 +386,14 @@ class Index:
 
     # ------------------------------------------------------------------------- check & repair
     def check(self, repair: bool = False) -> CheckReport:
-        """Verify that catalogue and vectors agree; with `repair`, make them agree."""
+        """Verify that catalogue, keyword index and vectors agree; with `repair`, make them agree.
+
+        Repair removes documents an interrupted write left half-done (the next ingest of their files
+        brings them back), drops rows that belong to nothing and rebuilds missing keyword rows and
+        vectors. A damaged SQLite file cannot be repaired here; the report says so.
+        """
         if repair:
-            with self._ingest_lock():
+            with self.writing(), self._ingest_lock():
                 return self._check(repair=True)
         return self._check(repair=False)
 
@@ -297,36 +402,68 @@ class Index:
         return self._check(repair=True)
 
     def _check(self, repair: bool) -> CheckReport:
-        pending = self.catalog.pending_documents()
-        clause_ids = self.catalog.all_clause_ids()
-        vector_ids = self.vectors.all_ids()
-        orphans = vector_ids - clause_ids
-        missing = clause_ids - vector_ids
-        problems = []
-        if pending:
-            problems.append(f"{len(pending)} document(s) half-written by an interrupted ingest")
-        if orphans:
-            problems.append(f"{len(orphans)} vector(s) without a clause")
-        if missing:
-            problems.append(f"{len(missing)} clause(s) without a vector")
-        counts = self.catalog.counts()
+        cat = self.catalog
+        damaged = cat.integrity_problems()
+        pending = cat.pending_documents()
+        half = cat.half_documents()
+        no_keywords = cat.sources_missing_keywords()
+        stray = cat.stray_rows()
+        clauses = cat.clause_sources()
+        vectors = self.vectors.id_sources()
+        orphans = [i for i in vectors if i not in clauses]
+        misfiled = [i for i, s in vectors.items() if i in clauses and s != clauses[i]]
+        missing = [i for i in clauses if i not in vectors]
+        stale = bool(self.manifest().get("vectors_stale"))
+        model_missing = self.embed_model == DOMAIN and bool(clauses) and not self.domain_dir.exists()
+        problems = [text for flag, text in [
+            (damaged, f"the catalogue file is damaged ({'; '.join(damaged[:3])}): restore it or re-ingest "
+                      f"into a new data directory"),
+            (pending, f"{len(pending)} document(s) half-written by an interrupted ingest or delete"),
+            (half, f"{len(half)} document(s) missing some of their clauses"),
+            (no_keywords, f"{len(no_keywords)} document(s) with clauses missing from the keyword index"),
+            (stray, f"{stray} keyword row(s), clause(s) or term(s) belonging to no document"),
+            (orphans, f"{len(orphans)} vector(s) without a clause"),
+            (misfiled, f"{len(misfiled)} vector(s) filed under the wrong document"),
+            (missing, f"{len(missing)} clause(s) without a vector"),
+            (stale, "vectors were built by a previous embedder (interrupted re-embedding)"),
+            (model_missing, "the domain embedding model is missing (the next ingest retrains it)"),
+        ] if flag]
+        counts = cat.counts()
         report = CheckReport(ok=not problems, documents=counts["documents"], clauses=counts["clauses"],
-                             vectors=len(vector_ids), pending_documents=pending, orphan_vectors=len(orphans),
+                             vectors=len(vectors), pending_documents=pending + half, orphan_vectors=len(orphans),
                              missing_vectors=len(missing), problems=problems,
                              embedder=self.manifest().get("embed_model"))
-        if repair and problems:
-            for source in pending:
-                self.vectors.delete_document(source)
-                self.catalog.remove_document(source)
-            self.vectors.delete_ids(sorted(self.vectors.all_ids() - self.catalog.all_clause_ids()))
-            missing = self.catalog.all_clause_ids() - self.vectors.all_ids()
-            if missing:
-                found = self.catalog.clauses_by_id(missing)
-                items = list(found.values())
-                vecs = self.embedder().encode([passage_text(c, d["title"]) for c, d in items])
-                self.vectors.upsert([c.id for c, _ in items], vecs, [d["source"] for _, d in items])
-            report.repaired = True
+        if not (repair and problems) or damaged:
+            return report
+        for source in pending + half:
+            cat.begin_removal(source)
+            self.vectors.delete_document(source)
+            cat.remove_document(source)
+        cat.drop_stray_rows()
+        for source in no_keywords:
+            doc = cat.document(source)
+            if doc is not None:
+                cat.replace_tokens(source, self._tokens(cat.clauses_of(source), doc["title"]))
+        if not model_missing:
+            if stale:
+                # The model files on disk are the model now; the manifest may still name the old one.
+                self._embedder = None
+                self._write_manifest(embed_fingerprint=None)
+                self._write_manifest(embed_fingerprint=self.embedder().fingerprint)
+                self._reembed_stored(skip=set(), progress=_no_progress)
+                self._write_manifest(vectors_stale=False)
+            else:
+                self.vectors.delete_ids(sorted(set(self.vectors.id_sources()) - set(cat.clause_sources())) + misfiled)
+                self._embed_missing()
+        report.repaired = True
         return report
+
+    def _embed_missing(self) -> None:
+        missing = set(self.catalog.clause_sources()) - set(self.vectors.id_sources())
+        items = list(self.catalog.clauses_by_id(missing).values())
+        if items:
+            vecs = self.embedder().encode([passage_text(c, d["title"]) for c, d in items])
+            self.vectors.upsert([c.id for c, _ in items], vecs, [d["source"] for _, d in items])
 
     # ---------------------------------------------------------------------------------- search
     @property
@@ -396,18 +533,20 @@ class Index:
 
     def document(self, source: str) -> dict | None:
         """One document's metadata, outline and versions (oldest first); None when absent."""
-        doc = self.catalog.document(source)
-        if doc is None:
+        found = self.catalog.read_document(source)
+        if found is None:
             return None
-        clauses = self.catalog.clauses_of(source)
+        doc, clauses, all_versions = found
         versions = [{k: v[k] for k in ("source", "title", "publish_date", "effective_date", "status")}
-                    for v in self.catalog.versions(source)]
+                    for v in all_versions]
         return {**doc, "outline": outline(clauses), "versions": versions,
                 "clauses": [c.model_dump(include={"id", "label", "kind", "heading_path", "title", "text", "parent"})
                             for c in clauses]}
 
     def close(self) -> None:
         self.catalog.close()
+        if self._snapshot is not None:
+            shutil.rmtree(self._snapshot, ignore_errors=True)
 
 
 def passage_text(clause: Clause, doc_title: str) -> str:

@@ -15,6 +15,8 @@ import numpy as np
 
 from ingest.errors import StdkbError
 
+from .storage import StorageError, storage_problem
+
 COLLECTION = "clauses"
 
 
@@ -27,18 +29,28 @@ class VectorStore(Protocol):
     def delete_document(self, source: str) -> None: ...
     def delete_ids(self, ids: Sequence[str]) -> None: ...
     def query(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[str, float]]: ...
-    def all_ids(self) -> set[str]: ...
+    def id_sources(self) -> dict[str, str]: ...
     def all_vectors(self) -> tuple[list[str], np.ndarray]: ...
     def count(self) -> int: ...
+    def dimension(self) -> int | None: ...
+    def dimension(self) -> int | None:
+        """Length of the stored vectors; None when there are none."""
+        try:
+            got = self._collection.get(include=["embeddings"], limit=1)
+        except Exception as exc:
+            raise self._error("reading vectors failed", exc) from exc
+        return len(got["embeddings"][0]) if len(got["ids"]) else None
+
     def reset(self) -> None: ...
 
 
 class ChromaVectorStore:
     """Cosine-space Chroma collection of clause vectors; metadata holds the document source."""
 
-    def __init__(self, client, collection: str = COLLECTION):
+    def __init__(self, client, collection: str = COLLECTION, where: str = "the Chroma server"):
         self._client = client
         self._name = collection
+        self._where = where
         self._collection = self._open()
 
     def _open(self):
@@ -46,7 +58,13 @@ class ChromaVectorStore:
             return self._client.get_or_create_collection(
                 self._name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
         except Exception as exc:
-            raise VectorStoreError(f"cannot open vector collection '{self._name}': {exc}") from exc
+            raise self._error(f"cannot open vector collection '{self._name}'", exc) from exc
+
+    def _error(self, what: str, exc: Exception) -> StdkbError:
+        problem = storage_problem(exc)
+        if problem:
+            return StorageError(self._where, f"{what}: {problem}")
+        return VectorStoreError(f"{what}: {exc}")
 
     def upsert(self, ids: Sequence[str], vectors: np.ndarray, sources: Sequence[str]) -> None:
         batch = 2000  # well under Chroma's max batch size
@@ -56,13 +74,13 @@ class ChromaVectorStore:
                     ids=list(ids[i:i + batch]), embeddings=vectors[i:i + batch].astype(np.float32),
                     metadatas=[{"source": s} for s in sources[i:i + batch]])
         except Exception as exc:
-            raise VectorStoreError(f"writing vectors failed: {exc}") from exc
+            raise self._error("writing vectors failed", exc) from exc
 
     def delete_document(self, source: str) -> None:
         try:
             self._collection.delete(where={"source": source})
         except Exception as exc:
-            raise VectorStoreError(f"deleting vectors of {source} failed: {exc}") from exc
+            raise self._error(f"deleting vectors of {source} failed", exc) from exc
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         ids = list(ids)
@@ -70,7 +88,7 @@ class ChromaVectorStore:
             for i in range(0, len(ids), 2000):
                 self._collection.delete(ids=ids[i:i + 2000])
         except Exception as exc:
-            raise VectorStoreError(f"deleting vectors failed: {exc}") from exc
+            raise self._error("deleting vectors failed", exc) from exc
 
     def query(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[str, float]]:
         """Nearest clauses: (id, cosine similarity), best first; `sources` restricts the documents."""
@@ -83,21 +101,22 @@ class ChromaVectorStore:
             res = self._collection.query(query_embeddings=[vector.astype(np.float32)], n_results=k,
                                          where=where, include=["distances"])
         except Exception as exc:
-            raise VectorStoreError(f"vector query failed: {exc}") from exc
+            raise self._error("vector query failed", exc) from exc
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
-    def all_ids(self) -> set[str]:
-        out: set[str] = set()
+    def id_sources(self) -> dict[str, str]:
+        """Every stored vector id with the document source it was written for."""
+        out: dict[str, str] = {}
         offset, page = 0, 5000
         try:
             while True:
-                got = self._collection.get(include=[], limit=page, offset=offset)["ids"]
-                out.update(got)
-                if len(got) < page:
+                got = self._collection.get(include=["metadatas"], limit=page, offset=offset)
+                out.update((i, (m or {}).get("source", "")) for i, m in zip(got["ids"], got["metadatas"]))
+                if len(got["ids"]) < page:
                     return out
                 offset += page
         except Exception as exc:
-            raise VectorStoreError(f"listing vectors failed: {exc}") from exc
+            raise self._error("listing vectors failed", exc) from exc
 
     def all_vectors(self) -> tuple[list[str], np.ndarray]:
         """Every id with its vector, in pages (for the searcher's in-memory copy)."""
@@ -114,14 +133,22 @@ class ChromaVectorStore:
                     break
                 offset += page
         except Exception as exc:
-            raise VectorStoreError(f"reading vectors failed: {exc}") from exc
+            raise self._error("reading vectors failed", exc) from exc
         return ids, (np.vstack(blocks) if blocks else np.zeros((0, 0), dtype=np.float32))
 
     def count(self) -> int:
         try:
             return self._collection.count()
         except Exception as exc:
-            raise VectorStoreError(f"counting vectors failed: {exc}") from exc
+            raise self._error("counting vectors failed", exc) from exc
+
+    def dimension(self) -> int | None:
+        """Length of the stored vectors; None when there are none."""
+        try:
+            got = self._collection.get(include=["embeddings"], limit=1)
+        except Exception as exc:
+            raise self._error("reading vectors failed", exc) from exc
+        return len(got["embeddings"][0]) if len(got["ids"]) else None
 
     def reset(self) -> None:
         """Drop every vector (used when the embedder changes and all clauses are re-embedded)."""
@@ -152,5 +179,8 @@ def open_vector_store(mode: str = "persistent", path: Path | None = None, url: s
     except VectorStoreError:
         raise
     except Exception as exc:
+        problem = storage_problem(exc)
+        if problem:
+            raise StorageError(path or url, f"cannot open the vector store: {problem}") from exc
         raise VectorStoreError(f"cannot open the vector store ({mode}): {exc}") from exc
-    return ChromaVectorStore(client)
+    return ChromaVectorStore(client, where=str(path) if mode == "persistent" else url)

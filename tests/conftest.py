@@ -70,7 +70,7 @@ def kb(kb_dir):
 def kb_copy(kb_dir, tmp_path) -> Path:
     """A private copy of the ingested data directory, for tests that write."""
     target = tmp_path / "kb"
-    shutil.copytree(kb_dir, target)
+    shutil.copytree(kb_dir, target, symlinks=True)
     return target
 
 
