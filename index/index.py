@@ -24,11 +24,12 @@ import os
 import shutil
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
 from ingest.errors import DocumentError, StdkbError
-from ingest.metadata import MANIFEST_NAME, read_manifest
+from ingest.metadata import MANIFEST_NAME, Manifest, read_manifest
 from ingest.models import Clause, Document, level_rank
 from ingest.parse import find_files, parse_file
 from ingest.segment import Segmenter
@@ -233,21 +234,24 @@ class Index:
                 report.skipped.append(SkippedFile(path=str(p), reason="no such file or directory"))
             else:
                 files.extend(find_files([p]))
-        manifests: dict[Path, dict] = {}
+        manifests: dict[Path, Manifest | None] = {}
         docs: list[Document] = []
         seen: set[str] = set()
         for n, (path, root) in enumerate(files, start=1):
             progress("parsing", n, len(files))
+            if root not in manifests:
+                manifests[root] = self._read_manifest(root, report)
             try:
-                if root not in manifests:
-                    manifests[root] = read_manifest(root / MANIFEST_NAME) if (root / MANIFEST_NAME).is_file() else {}
                 rel = path.relative_to(root).as_posix() if path != root else path.name
-                doc = parse_file(path, root, manifests[root].get(rel))
+                meta = manifests[root].get(unicodedata.normalize("NFC", rel)) if manifests[root] else None
+                doc = parse_file(path, root, meta, consult_manifest=False)
             except DocumentError as exc:
-                report.skipped.append(SkippedFile(path=str(path), reason=exc.problem))
+                where = "" if exc.path == str(path) else f"{exc.path}: "
+                report.skipped.append(SkippedFile(path=_printable(path), reason=where + exc.problem))
                 continue
             except Exception as exc:  # a parser bug on one file must not stop the batch
-                report.skipped.append(SkippedFile(path=str(path), reason=f"internal error: {type(exc).__name__}: {exc}"))
+                report.skipped.append(SkippedFile(path=_printable(path),
+                                                  reason=f"internal error: {type(exc).__name__}: {exc}"))
                 continue
             if doc.source in seen:
                 report.skipped.append(SkippedFile(path=str(path), reason=f"same source path '{doc.source}' given twice"))
@@ -255,6 +259,22 @@ class Index:
             seen.add(doc.source)
             docs.append(doc)
         return docs
+
+    @staticmethod
+    def _read_manifest(root: Path, report: IngestReport) -> Manifest | None:
+        """The folder's manifest; an unusable one is reported and its documents use their own text."""
+        path = root / MANIFEST_NAME
+        if not path.is_file():
+            return None
+        try:
+            manifest = read_manifest(path)
+        except DocumentError as exc:
+            report.skipped.append(SkippedFile(path=str(path), reason=f"{exc.problem}; the documents in {root} "
+                                                                        f"were read with metadata from their own text"))
+            return None
+        for exc in manifest.unattributed:
+            report.skipped.append(SkippedFile(path=exc.path, reason=exc.problem))
+        return manifest
 
     def _prepare_embedder(self, changed: list[Document], progress: Progress, report: IngestReport) -> bool:
         """Make sure the configured embedder is ready; True when every stored vector must be rebuilt."""
@@ -547,6 +567,11 @@ class Index:
         self.catalog.close()
         if self._snapshot is not None:
             shutil.rmtree(self._snapshot, ignore_errors=True)
+
+
+def _printable(path: Path) -> str:
+    """A path for a report, even when its name is not valid UTF-8."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def passage_text(clause: Clause, doc_title: str) -> str:

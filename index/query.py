@@ -7,6 +7,7 @@ the levels it restricts itself to, the terms whose definition it wants.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .citations import Citation, parse_citation
@@ -50,6 +51,22 @@ class QueryPlan:
     @property
     def is_citation(self) -> bool:
         return self.citation is not None and bool(self.cited or self.citation.is_standard)
+
+
+def clean_query(query: str) -> str:
+    """The query as searched: control and format characters and lone surrogates removed, spaces collapsed.
+
+    Queries come from terminals, pasted PDFs and HTTP clients; none of these characters carry
+    meaning, and some (lone surrogates) break the embedder's tokenizer.
+    """
+    kept = (" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in query
+            if unicodedata.category(ch) not in ("Cf", "Cs", "Co", "Cn") or ch in "\t\n")
+    return re.sub(r"\s+", " ", "".join(kept)).strip()
+
+
+def has_content(query: str) -> bool:
+    """Whether there is anything to search for: a letter or digit of any script."""
+    return any(ch.isalnum() for ch in query)
 
 
 def analyse(query: str, titles: TitleIndex) -> QueryPlan:

@@ -33,10 +33,13 @@ from .embedder import Embedder
 from .filters import SearchFilters, allowed_sources
 from .hybrid import rrf
 from .keyword import KeywordIndex
-from .query import QueryPlan, analyse
+from .query import QueryPlan, analyse, clean_query, has_content
 from .results import Hit, SearchResult
 from .titles import TitleIndex, Work
 from .vectors import VectorStore
+
+# No law has ten thousand articles; larger numbers are typing errors, not missing articles.
+MAX_ARTICLE = 9999
 
 SUPERSEDED = ("已被修订", "已废止")
 
@@ -167,6 +170,10 @@ class Searcher:
     # --------------------------------------------------------------------------------- search
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         filters = filters or SearchFilters()
+        query = clean_query(query)
+        if not has_content(query):
+            return SearchResult(query=query, low_confidence=True, hits=[],
+                                notice="查询中没有可检索的文字（只有空白、标点或控制字符）。")
         self._refresh()
         allowed = allowed_sources(self._documents, filters)
         plan = analyse(query, self._titles)
@@ -271,6 +278,7 @@ class Searcher:
     # ----------------------------------------------------------------------------- citations
     def lookup(self, text: str, filters: SearchFilters | None = None) -> SearchResult:
         """Only the exact lookup of a citation; a notice says why nothing was found."""
+        text = clean_query(text)
         self._refresh()
         allowed = allowed_sources(self._documents, filters or SearchFilters())
         plan = analyse(text, self._titles)
@@ -374,8 +382,9 @@ def make_hit(rank: int, score: float, clause: Clause, doc: dict) -> Hit:
 def _missing_article(doc: dict, ref: ArticleRef, catalog: Catalog) -> str:
     numbers = [c.number for c in catalog.clauses_of(doc["source"]) if c.kind in ("article", "part")]
     last = max((int(n.split("-")[0]) for n in numbers if n.split("-")[0].isdigit()), default=0)
-    if ref.article <= 0:
-        return f"“第{int_to_cn(ref.article) if ref.article else '零'}条”不是有效的条号。"
+    if ref.article <= 0 or ref.article > MAX_ARTICLE:
+        written = ref.label if len(ref.label) <= 30 else ref.label[:29] + "…"
+        return f"“{written}”不是有效的条号。"
     span = f"（共{int_to_cn(last)}条）" if last else ""
     return f"《{doc['title']}》（{doc['publish_date']}）没有{ref.label.split('款')[0].split('条')[0]}条" \
            f"{'之' + int_to_cn(ref.sub) if ref.sub else ''}{span}。"

@@ -177,8 +177,23 @@ def infer_level(title: str, doc_number: str, issuer: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------- manifest
-def read_manifest(path: Path) -> dict[str, DocumentMeta]:
-    """Read manifest.csv: path → metadata. Rows with problems raise ManifestError naming the row."""
+@dataclass
+class Manifest:
+    """manifest.csv read row by row: a bad row spoils only its own document, not the folder."""
+
+    rows: dict[str, DocumentMeta]
+    bad_rows: dict[str, ManifestError]
+    unattributed: list[ManifestError]    # rows without a path: no document to attach them to
+
+    def get(self, rel: str) -> DocumentMeta | None:
+        """The metadata for the document at `rel`; raises its row's ManifestError when the row is bad."""
+        if rel in self.bad_rows:
+            raise self.bad_rows[rel]
+        return self.rows.get(rel)
+
+
+def read_manifest(path: Path) -> Manifest:
+    """Read manifest.csv: path → metadata. Raises ManifestError only when the file as a whole is unusable."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -186,14 +201,28 @@ def read_manifest(path: Path) -> dict[str, DocumentMeta]:
     from .readers import decode_text
 
     text = decode_text(raw, path)
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in ("path", "title") if c not in (reader.fieldnames or [])]
+    try:
+        reader = csv.DictReader(text.splitlines())
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ManifestError(path, f"not a CSV file: {exc}") from exc
+    missing = [c for c in ("path", "title") if c not in fieldnames]
     if missing:
         raise ManifestError(path, f"manifest lacks required column(s): {', '.join(missing)}")
-    out: dict[str, DocumentMeta] = {}
-    for line_no, row in enumerate(reader, start=2):
-        out[_norm_rel(row.get("path") or "")] = manifest_row_meta(row, f"{path}:{line_no}")
-    return out
+    manifest = Manifest({}, {}, [])
+    try:
+        for line_no, row in enumerate(reader, start=2):
+            rel = _norm_rel(row.get("path") or "")
+            try:
+                if None in row:
+                    raise ManifestError(f"{path}:{line_no}", f"row has {len(fieldnames) + len(row[None])} "
+                                                            f"fields, the header {len(fieldnames)}")
+                manifest.rows[rel] = manifest_row_meta(row, f"{path}:{line_no}")
+            except ManifestError as exc:
+                (manifest.bad_rows.__setitem__(rel, exc) if rel else manifest.unattributed.append(exc))
+    except csv.Error as exc:
+        raise ManifestError(path, f"CSV is malformed: {exc}") from exc
+    return manifest
 
 
 def manifest_row_meta(row: dict[str, str | None], where: str) -> DocumentMeta:

@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import unicodedata
 from pathlib import Path
 
 from .definitions import defined_terms
@@ -20,12 +22,13 @@ from .structure import detect_family, parse_body
 PARSER_VERSION = "3"
 
 
-def parse_file(path: Path | str, root: Path | str | None = None, meta: DocumentMeta | None = None) -> Document:
+def parse_file(path: Path | str, root: Path | str | None = None, meta: DocumentMeta | None = None,
+               consult_manifest: bool = True) -> Document:
     """Parse one file into a Document.
 
     Parameters: `root` is the folder the file was found under (the `source` is relative to it;
     default: the file's own folder). `meta` overrides what is read off the text, as a manifest
-    row does; when it is None a `manifest.csv` in `root` is consulted.
+    row does; when it is None and `consult_manifest`, a `manifest.csv` in `root` is consulted.
     Raises DocumentError naming the file and the problem.
     """
     path = Path(path)
@@ -34,7 +37,8 @@ def parse_file(path: Path | str, root: Path | str | None = None, meta: DocumentM
         source = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         source = path.name
-    if meta is None:
+    source = source_name(source, path)
+    if meta is None and consult_manifest:
         manifest = root / MANIFEST_NAME
         if manifest.is_file():
             meta = read_manifest(manifest).get(source)
@@ -70,6 +74,23 @@ def parse_text(text: str, source: str, meta: DocumentMeta | None = None, raw_has
     digest.update(meta.model_dump_json().encode())
     return Document(**meta.model_dump(), source=source, family=family, content_hash=digest.hexdigest(),
                     clauses=clauses)
+
+
+def source_name(name: str, path: Path | str) -> str:
+    """The stored name of a document: NFC Unicode, printable; refuses names no one could cite.
+
+    Names come from disks and archives made elsewhere: GBK bytes from a Windows zip are not
+    UTF-8 (Python keeps them as lone surrogates, which SQLite cannot store), and a macOS copy
+    spells 公务用车 in decomposed form. The same file must get the same name every time.
+    """
+    if any("\udc80" <= ch <= "\udcff" for ch in name):
+        shown = os.fsencode(name).decode("utf-8", errors="backslashreplace")
+        raise DocumentError(shown, "file name is not valid UTF-8 (saved by another system's encoding?); rename it")
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        raise DocumentError(repr(name), "file name contains control or invisible formatting characters; rename it")
+    if len(name.encode()) > 1000:
+        raise DocumentError(name[:80] + "…", "file path is longer than 1000 bytes")
+    return unicodedata.normalize("NFC", name)
 
 
 def _terms_of(raw) -> list[str]:
