@@ -62,36 +62,39 @@ def _cn_grouped(s: str) -> int:
 
 
 def int_to_cn(n: int) -> str:
-    """Write an integer the way article numbers are written: 10 → 十, 102 → 一百零二, 110 → 一百一十."""
+    """Write an integer the way article numbers are written: 10 → 十, 102 → 一百零二, 110 → 一百一十,
+    10001 → 一万零一, 120000000 → 一亿二千万."""
     if n < 0:
         raise ValueError("negative numbers are not article numbers")
     if n == 0:
         return "零"
+    return _grouped(n, leading=True)
+
+
+def _grouped(n: int, leading: bool) -> str:
+    for big, value in (("亿", 100_000_000), ("万", 10_000)):
+        high, low = divmod(n, value)
+        if high:
+            # A zero is read where the rest does not start at its top digit: 一万零一, 一亿零五百万.
+            gap = "零" if low and low < value // 10 else ""
+            return _grouped(high, leading) + big + gap + (_grouped(low, leading=False) if low else "")
+    return _below_10k(n, leading)
+
+
+def _below_10k(m: int, leading: bool) -> str:
     digits = "零一二三四五六七八九"
-
-    def below_10k(m: int, leading: bool) -> str:
-        out, zero_pending = [], False
-        for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-            d = m // unit_value % 10
-            if d == 0:
-                if out:
-                    zero_pending = True
-                continue
-            if zero_pending:
-                out.append("零")
-                zero_pending = False
-            if unit == "十" and d == 1 and not out and leading:
-                out.append("十")  # 十二, not 一十二, when it leads the number
-            else:
-                out.append(digits[d] + unit)
-        return "".join(out)
-
-    parts = []
-    high, low = divmod(n, 10_000)
-    if high:
-        parts.append(int_to_cn(high) + "万")
-        if low and low < 1000:
-            parts.append("零")
-        parts.append(below_10k(low, leading=False) if low else "")
-        return "".join(parts)
-    return below_10k(low, leading=True)
+    out, zero_pending = [], False
+    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = m // unit_value % 10
+        if d == 0:
+            if out:
+                zero_pending = True
+            continue
+        if zero_pending:
+            out.append("零")
+            zero_pending = False
+        if unit == "十" and d == 1 and not out and leading:
+            out.append("十")  # 十二, not 一十二, when it leads the number
+        else:
+            out.append(digits[d] + unit)
+    return "".join(out)
