@@ -24,7 +24,7 @@ from ingest.errors import StdkbError
 from .errors import classify
 from .metrics import MetricsStore, RequestMetrics
 from .routes import routes
-from .security import BodyLimit, login_router, require_page_reader
+from .security import BodyLimit, RateLimiter, login_router, rate_limited, require_page_reader
 from .settings import Settings
 
 API_PREFIX = "/api/v1"
@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.started = time.time()
     app.state.ready = threading.Event()
     app.state.metrics = MetricsStore()
+    app.state.rate_limiter = (RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+                              if settings.rate_limit_per_minute > 0 else None)
     app.add_middleware(RequestMetrics, store=app.state.metrics, api_prefix=API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=int(settings.max_upload_mb * 1024 * 1024))
 
@@ -87,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes(), prefix=API_PREFIX)
     app.include_router(login_page())
     app.include_router(login_router())
-    app.include_router(pages(require_page_reader))
+    app.include_router(pages(require_page_reader, rate_limited))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_docs(app)
     threading.Thread(target=_warm, args=(app,), name="stdkb-warm", daemon=True).start()

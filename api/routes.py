@@ -24,12 +24,13 @@ from index.results import ClauseLookup, SearchResult
 
 from web.downloads import DOCX, gap_file, review_file
 
-from .security import require_read_key, require_write_key
+from .security import rate_limited, require_read_key, require_write_key
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 100
 MAX_PAGE_SIZE = 200
 MAX_REVIEW_DOCUMENTS = 100
+LIMIT_RESPONSES = {429: {"description": "This client's share of the expensive endpoints is used up; see Retry-After"}}
 
 FILTERS = dict(
     level=Query([], description="Document level (repeatable): 法律, 行政法规, 地方性法规 …"),
@@ -73,7 +74,8 @@ def routes() -> APIRouter:
             return JSONResponse(result.model_dump(), status_code=404)
         return result
 
-    @r.get("/ask", response_model=Answer, summary="A short answer quoted from the best clause, with evidence")
+    @r.get("/ask", response_model=Answer, summary="A short answer quoted from the best clause, with evidence",
+           dependencies=[Depends(rate_limited)], responses=LIMIT_RESPONSES)
     def ask(request: Request, q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS),
             filters: SearchFilters = Depends(search_filters)):
         settings = request.app.state.settings
@@ -134,7 +136,8 @@ def routes() -> APIRouter:
         return {"deleted": source}
 
     @r.post("/gap", response_model=GapReport, summary="Gap analysis (协调性分析) of an uploaded draft standard",
-            responses={200: {"content": {"text/markdown": {}, DOCX: {}}}})
+            dependencies=[Depends(rate_limited)],
+            responses={200: {"content": {"text/markdown": {}, DOCX: {}}}, **LIMIT_RESPONSES})
     def gap(request: Request, file: UploadFile = File(..., description="the draft: .md, .txt, .docx or .pdf"),
             level: list[str] = Form([], description="compare with these levels only"),
             region: list[str] = Form([], description="jurisdictions binding the draft (default: from its cover)"),
@@ -152,8 +155,8 @@ def routes() -> APIRouter:
                 "variants": definition_variants(definitions), "definitions": definitions}
 
     @r.get("/review", response_model=Review, summary="Literature review of a drafting topic, grouped by level",
-           responses={200: {"content": {"text/markdown": {}, "application/vnd.openxmlformats-officedocument."
-                                                              "wordprocessingml.document": {}}}})
+           dependencies=[Depends(rate_limited)],
+           responses={200: {"content": {"text/markdown": {}, DOCX: {}}}, **LIMIT_RESPONSES})
     def review(request: Request, topic: str = Query(..., min_length=1, max_length=100, description="e.g. 公务用车"),
                filters: SearchFilters = Depends(search_filters),
                max_documents: int = Query(20, ge=1, le=MAX_REVIEW_DOCUMENTS),

@@ -1,9 +1,15 @@
-"""Who may do what, and how much they may send: the API key check and the request-body limit."""
+"""Who may do what, and how much they may send: the API key check, the request-body limit and the
+per-client rate limit of the expensive endpoints. Keys are compared in constant time and never
+logged, echoed or stored in cookies."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
+import math
+import threading
+import time
 
 from fastapi import HTTPException, Request
 
@@ -12,17 +18,30 @@ KEY_COOKIE = "stdkb_key"
 
 
 def presented_key(request: Request) -> str:
-    """The key a client sent: X-API-Key, `Authorization: Bearer …`, or (pages) the login cookie."""
+    """The key a client sent: X-API-Key or `Authorization: Bearer …`."""
     key = request.headers.get(KEY_HEADER, "")
     auth = request.headers.get("Authorization", "")
     if not key and auth.lower().startswith("bearer "):
         key = auth[7:].strip()
-    return key or request.cookies.get(KEY_COOKIE, "")
+    return key
 
 
 def key_matches(given: str, expected: str) -> bool:
     # compare_digest: the time taken does not tell how much of a wrong key was right.
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def session_token(expected: str) -> str:
+    """What the login cookie holds: derived from the key, so the browser never stores the key itself."""
+    return hmac.new(expected.encode(), b"stdkb page session", hashlib.sha256).hexdigest()
+
+
+def has_key(request: Request, expected: str) -> bool:
+    """The request carries the key (header) or a login cookie made from it."""
+    if key_matches(presented_key(request), expected):
+        return True
+    cookie = request.cookies.get(KEY_COOKIE, "")
+    return bool(expected and cookie) and hmac.compare_digest(cookie.encode(), session_token(expected).encode())
 
 
 def require_write_key(request: Request) -> None:
@@ -36,9 +55,46 @@ def require_write_key(request: Request) -> None:
 
 def require_read_key(request: Request) -> None:
     settings = request.app.state.settings
-    if settings.private_reads and not key_matches(presented_key(request), settings.api_key):
+    if settings.private_reads and not has_key(request, settings.api_key):
         raise HTTPException(401, detail=f"this knowledge base is private: send the API key ({KEY_HEADER} header)",
                             headers={"WWW-Authenticate": "Bearer"})
+
+
+class RateLimiter:
+    """Per-client token buckets for the expensive endpoints (ask, gap): `per_minute` requests a minute,
+    in bursts of up to `burst`. Clients are told apart by address; thread-safe."""
+
+    def __init__(self, per_minute: float, burst: int):
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, client: str, now: float | None = None) -> float:
+        """0 when the request may go ahead (and is counted), else seconds until it may."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.get(client, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens >= 1:
+                self._buckets[client] = (tokens - 1, now)
+                if len(self._buckets) > 10_000:   # forget idle clients rather than grow without bound
+                    self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 600}
+                return 0.0
+            self._buckets[client] = (tokens, now)
+            return (1 - tokens) / self.rate if self.rate > 0 else 60.0
+
+
+def rate_limited(request: Request) -> None:
+    """Dependency of ask and gap: 429 with Retry-After when this client has used its share."""
+    limiter: RateLimiter | None = request.app.state.rate_limiter
+    if limiter is None:
+        return
+    client = request.client.host if request.client else "unknown"
+    wait = limiter.retry_after(client)
+    if wait > 0:
+        raise HTTPException(429, detail=f"too many requests to this endpoint; try again in {math.ceil(wait)} s",
+                            headers={"Retry-After": str(math.ceil(wait))})
 
 
 class BodyTooLarge(Exception):
@@ -98,7 +154,7 @@ class BodyLimit:
 def require_page_reader(request: Request) -> None:
     """Pages of a private knowledge base send the browser to the login form instead of a 401."""
     settings = request.app.state.settings
-    if settings.private_reads and not key_matches(presented_key(request), settings.api_key):
+    if settings.private_reads and not has_key(request, settings.api_key):
         raise HTTPException(303, detail="login required", headers={"Location": "/login"})
 
 
@@ -113,7 +169,7 @@ def login_router():
         if not key_matches(key, request.app.state.settings.api_key):
             return RedirectResponse("/login?failed=1", status_code=303)
         response = RedirectResponse("/", status_code=303)
-        response.set_cookie(KEY_COOKIE, key, httponly=True, samesite="strict")
+        response.set_cookie(KEY_COOKIE, session_token(key), httponly=True, samesite="strict")
         return response
 
     return r

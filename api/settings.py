@@ -24,6 +24,9 @@ class Settings(BaseSettings):
                          "`X-API-Key` or `Authorization: Bearer`. Empty: writes over HTTP are disabled.")
     private_reads: bool = Field(False, description="Reads (API and pages) need the API key too.")
     max_upload_mb: float = Field(50, gt=0, le=2048, description="Largest request body (uploads, drafts) in MB.")
+    rate_limit_per_minute: float = Field(30, ge=0, description="Requests a minute each client may make to the "
+                                         "expensive endpoints (ask, gap, review); 0 turns the limit off.")
+    rate_limit_burst: int = Field(10, ge=1, description="How many of those may come at once.")
     llm_url: str = Field("", description="OpenAI-compatible endpoint for synthesised answers on /ask; empty: off.")
     llm_model: str = Field("", description="Model name sent to that endpoint.")
     llm_api_key: str = Field("", repr=False, description="Key for that endpoint, if it needs one.")

@@ -36,6 +36,7 @@ def read_document_text(path: Path) -> str:
         raise DocumentError(path, "file is empty")
     if size > MAX_FILE_BYTES:
         raise DocumentError(path, f"file is too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+    _check_content_matches_suffix(path, suffix)
     if suffix in (".md", ".txt"):
         text = decode_text(path.read_bytes(), path)
     elif suffix == ".docx":
@@ -46,6 +47,36 @@ def read_document_text(path: Path) -> str:
     if not text.strip():
         raise DocumentError(path, "no text found in file")
     return text
+
+
+def sniff(head: bytes) -> str:
+    """What the first bytes of a file say it is, whatever its name says: pdf, zip, html, ole or other."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"   # the old binary .doc/.xls format
+    if re.match(rb"(?i)<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", start):
+        return "html"
+    return "other"
+
+
+_WHAT = {"pdf": "a PDF", "zip": "a ZIP archive (.docx, .xlsx …)", "html": "an HTML page",
+         "ole": "an old binary Office file (.doc/.xls)", "other": "neither a PDF nor a ZIP archive"}
+
+
+def _check_content_matches_suffix(path: Path, suffix: str) -> None:
+    """Uploads and folders carry names that lie; the content decides which reader may open a file."""
+    with path.open("rb") as fh:
+        kind = sniff(fh.read(1024))
+    expected = {".pdf": "pdf", ".docx": "zip"}.get(suffix)
+    if expected and kind != expected:
+        raise DocumentError(path, f"named {suffix} but the content is {_WHAT[kind]}")
+    if not expected and kind in ("pdf", "zip", "ole", "html"):
+        hint = "; save the page's text as .txt" if kind == "html" else ""
+        raise DocumentError(path, f"named {suffix} but the content is {_WHAT[kind]}{hint}")
 
 
 def decode_text(data: bytes, path: Path | str) -> str:

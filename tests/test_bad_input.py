@@ -224,7 +224,8 @@ BROKEN_QUERIES = ["", "   ", "。，；！？……——", "\x00\x01\x07\x1b[31
 
 @pytest.fixture(scope="module")
 def client(kb_dir):
-    with TestClient(create_app(Settings(data_dir=kb_dir))) as c:
+    # No rate limit: these tests send many answers from one client on purpose.
+    with TestClient(create_app(Settings(data_dir=kb_dir, rate_limit_per_minute=0))) as c:
         yield c
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -66,8 +66,9 @@ templates.env.globals.update(doc_url=doc_url, anchor=anchor, marked=marked, stat
                              levels=LEVELS_IN_ORDER)
 
 
-def _render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+def _render(request: Request, name: str, status_code: int = 200, headers: dict | None = None,
+            **context) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
 
 
 def _filters(level: list[str], status: str, region: str, as_of: str) -> SearchFilters:
@@ -75,9 +76,19 @@ def _filters(level: list[str], status: str, region: str, as_of: str) -> SearchFi
                          region=region, as_of=as_of)
 
 
-def pages(reader_guard: Callable) -> APIRouter:
-    """The pages; `reader_guard` is the app's dependency deciding who may read (private knowledge bases)."""
+def pages(reader_guard: Callable, expensive_guard: Callable) -> APIRouter:
+    """The pages; `reader_guard` is the app's dependency deciding who may read (private knowledge bases),
+    `expensive_guard` its rate limit for answers, reviews and gap analyses."""
     r = APIRouter(include_in_schema=False, dependencies=[Depends(reader_guard)])
+
+    def limited(request: Request) -> HTMLResponse | None:
+        """The page saying "too many requests", or None when this one may go ahead."""
+        try:
+            expensive_guard(request)
+        except HTTPException as exc:
+            return _render(request, "error.html", status_code=exc.status_code, headers=exc.headers,
+                           message=f"请求过于频繁，请 {exc.headers.get('Retry-After', '60')} 秒后再试。")
+        return None
 
     @r.get("/", response_class=HTMLResponse)
     def search_page(request: Request, q: str = Query("", max_length=1000), level: list[str] = Query([]),
@@ -115,6 +126,8 @@ def pages(reader_guard: Callable) -> APIRouter:
 
     @r.get("/ask", response_class=HTMLResponse)
     def ask_page(request: Request, q: str = Query("", max_length=1000)):
+        if q.strip() and (refused := limited(request)):
+            return refused
         index = request.app.state.index
         settings = request.app.state.settings
         result = answer_with_llm(index, q, None, settings.llm_url, settings.llm_model,
@@ -126,6 +139,8 @@ def pages(reader_guard: Callable) -> APIRouter:
     def review_page(request: Request, topic: str = Query("", max_length=100), level: list[str] = Query([]),
                     region: str = Query("", max_length=50)):
         review, downloads = None, {}
+        if topic.strip() and (refused := limited(request)):
+            return refused
         if topic.strip():
             review = literature_review(request.app.state.index, topic, filters=_filters(level, "", region, ""))
             params = [("topic", topic), *[("level", x) for x in level if x], ("region", region)]
@@ -140,6 +155,8 @@ def pages(reader_guard: Callable) -> APIRouter:
     @r.post("/gap")
     def gap_page(request: Request, file: UploadFile = File(...), format: str = Form("html", pattern="^(html|md|docx)$"),
                  region: str = Form("", max_length=100)):
+        if refused := limited(request):
+            return refused
         regions = [x for x in region.replace("，", " ").replace(",", " ").split() if x] or None
         try:
             report = analyse_upload(request.app.state.index, file.filename or "", file.file, regions=regions)
