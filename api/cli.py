@@ -61,6 +61,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """Parse and store documents (files or folders); unchanged files are skipped."""
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] or [Path(args.corpus) if args.corpus else settings.corpus]
+    if settings.ingest_nice:
+        os.nice(settings.ingest_nice)   # a batch job: searches on this machine come first
     index = _open_index(settings)
     print(f"stdkb: data directory {settings.data_dir}; embedder: {index.embedder_description()}", file=sys.stderr)
     report = index.ingest(paths, progress=_ProgressBar())

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     corpus: Path = Field(DEFAULT_CORPUS, description="Default folder ingested by the main command.")
     chroma_mode: str = Field("persistent", description="'persistent' (embedded, in the data directory) or 'http'.")
     chroma_url: str = Field("", description="URL of a Chroma server (`chroma run`) when chroma_mode is 'http'.")
+    ingest_nice: int = Field(10, ge=0, le=19, description="`stdkb ingest` lowers its CPU priority by this much, "
+                             "so a server on the same machine keeps answering quickly; 0 keeps it as it is.")
     domain_tune_steps: int = Field(0, ge=0, le=100_000, description="Contrastive tuning steps for the domain model.")
     api_key: str = Field("", repr=False, description="Key for the write endpoints (upload, delete), sent as "
                          "`X-API-Key` or `Authorization: Bearer`. Empty: writes over HTTP are disabled.")

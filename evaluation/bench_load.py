@@ -97,6 +97,12 @@ def run_load(url: str, queries: list[str], clients: int, seconds: float, k: int)
             "errors": len(all_errors), "error_kinds": sorted(set(all_errors))}
 
 
+def httpx_get(url: str) -> None:
+    import httpx
+
+    httpx.get(url, timeout=60)
+
+
 def ingest_folder(corpus: Path, target: Path, count: int, seed: int = 1) -> Path:
     """Copy `count` text documents of the corpus (same relative paths, their manifest rows) to `target`."""
     files = sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.md"))
@@ -171,6 +177,10 @@ def main() -> None:
                 stop.set()
                 writer.join()
                 shutil.rmtree(folder, ignore_errors=True)
+                # Let the server catch up with the last writes, so the next idle run is idle.
+                time.sleep(4)
+                httpx_get(url + "/api/v1/search?q=机关事务")
+                time.sleep(6)
                 print(json.dumps({"ingest": True, **busy, **ingest,
                                   "p95_vs_idle": round(busy["p95_ms"] / max(idle["p95_ms"], 1e-9), 2)},
                                  ensure_ascii=False), flush=True)

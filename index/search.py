@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -38,6 +39,8 @@ from .results import Hit, SearchResult
 from .titles import TitleIndex, Work
 from .vectors import VectorStore
 
+# A server answering during an ingest rebuilds its views at most this often (seconds).
+REFRESH_INTERVAL = 2.0
 # No law has ten thousand articles; larger numbers are typing errors, not missing articles.
 MAX_ARTICLE = 9999
 
@@ -83,6 +86,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._state: _Snapshot | None = None
         self._rebuilding = False
+        self._built_at = 0.0
 
     # ------------------------------------------------------------------------------ documents
     def _refresh(self) -> None:
@@ -108,8 +112,15 @@ class Searcher:
 
         def rebuild() -> None:
             try:
-                self._install(_Snapshot.build(self.catalog, self.vectors, generation))
+                # An ingest bumps the generation twice per document; coalesce such a burst into one
+                # rebuild every REFRESH_INTERVAL seconds and leave the CPU to the searches.
+                wait = self._built_at + REFRESH_INTERVAL - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                current = self.catalog.generation()
+                self._install(_Snapshot.build(self.catalog, self.vectors, current))
             finally:
+                self._built_at = time.monotonic()
                 self._rebuilding = False
 
         threading.Thread(target=rebuild, name="stdkb-refresh", daemon=True).start()
