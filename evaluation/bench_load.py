@@ -129,7 +129,8 @@ def ingest_while(data_dir: str, folder: Path, stop: threading.Event, out: dict) 
         passes += 1
         for path in folder.rglob("*.md"):
             text = path.read_text(encoding="utf-8").rstrip("\n").rsplit("\n校对记录", 1)[0]
-            path.write_text(text + f"\n校对记录：第{passes}遍。\n", encoding="utf-8")
+            # A mark no earlier pass or run wrote, so that the store always holds something older.
+            path.write_text(text + f"\n校对记录：{time.time_ns()}。\n", encoding="utf-8")
         done = subprocess.run([str(stdkb), "ingest", str(folder), "--data-dir", data_dir, "--json"],
                               capture_output=True, text=True)
         if done.returncode != 0:
