@@ -129,13 +129,18 @@ class Index:
         """Copy the stores of a read-only data directory to a private temporary directory."""
         if not (self.data_dir / "catalog.sqlite3").exists():
             raise StorageError(self.data_dir, "it is read-only and holds no knowledge base")
-        self._snapshot = Path(tempfile.mkdtemp(prefix="stdkb-readonly-"))
-        atexit.register(shutil.rmtree, self._snapshot, True)
-        for name in ("catalog.sqlite3", "catalog.sqlite3-wal"):
-            if (self.data_dir / name).exists():
-                shutil.copy2(self.data_dir / name, self._snapshot / name)
-        if (self.data_dir / "chroma").is_dir():
-            shutil.copytree(self.data_dir / "chroma", self._snapshot / "chroma")
+        try:
+            self._snapshot = Path(tempfile.mkdtemp(prefix="stdkb-readonly-"))
+            atexit.register(shutil.rmtree, self._snapshot, True)
+            for name in ("catalog.sqlite3", "catalog.sqlite3-wal"):
+                if (self.data_dir / name).exists():
+                    shutil.copy2(self.data_dir / name, self._snapshot / name)
+            if (self.data_dir / "chroma").is_dir():
+                shutil.copytree(self.data_dir / "chroma", self._snapshot / "chroma")
+        except OSError as exc:
+            raise StorageError(self.data_dir, f"{self.write_problem}, and its read-only copy in "
+                                              f"{tempfile.gettempdir()} failed too ({exc.strerror}); "
+                                              f"set TMPDIR to a disk with room") from exc
         return self._snapshot
 
     @contextlib.contextmanager

@@ -33,14 +33,6 @@ class VectorStore(Protocol):
     def all_vectors(self) -> tuple[list[str], np.ndarray]: ...
     def count(self) -> int: ...
     def dimension(self) -> int | None: ...
-    def dimension(self) -> int | None:
-        """Length of the stored vectors; None when there are none."""
-        try:
-            got = self._collection.get(include=["embeddings"], limit=1)
-        except Exception as exc:
-            raise self._error("reading vectors failed", exc) from exc
-        return len(got["embeddings"][0]) if len(got["ids"]) else None
-
     def reset(self) -> None: ...
 
 
