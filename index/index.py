@@ -429,6 +429,11 @@ class Index:
     def _check(self, repair: bool) -> CheckReport:
         cat = self.catalog
         damaged = cat.integrity_problems()
+        if damaged:
+            # Nothing else in a damaged file can be trusted, or even read; report and touch nothing.
+            return CheckReport(ok=False, documents=0, clauses=0, vectors=self.vectors.count(), problems=[
+                f"the catalogue file is damaged ({'; '.join(damaged[:3])}): restore it or re-ingest into a "
+                f"new data directory"], embedder=self.manifest().get("embed_model"))
         pending = cat.pending_documents()
         half = cat.half_documents()
         no_keywords = cat.sources_missing_keywords()
@@ -441,8 +446,6 @@ class Index:
         stale = bool(self.manifest().get("vectors_stale"))
         model_missing = self.embed_model == DOMAIN and bool(clauses) and not self.domain_dir.exists()
         problems = [text for flag, text in [
-            (damaged, f"the catalogue file is damaged ({'; '.join(damaged[:3])}): restore it or re-ingest "
-                      f"into a new data directory"),
             (pending, f"{len(pending)} document(s) half-written by an interrupted ingest or delete"),
             (half, f"{len(half)} document(s) missing some of their clauses"),
             (no_keywords, f"{len(no_keywords)} document(s) with clauses missing from the keyword index"),
@@ -458,7 +461,7 @@ class Index:
                              vectors=len(vectors), pending_documents=pending + half, orphan_vectors=len(orphans),
                              missing_vectors=len(missing), problems=problems,
                              embedder=self.manifest().get("embed_model"))
-        if not (repair and problems) or damaged:
+        if not (repair and problems):
             return report
         for source in pending + half:
             cat.begin_removal(source)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -251,4 +252,5 @@ def manifest_row_meta(row: dict[str, str | None], where: str) -> DocumentMeta:
 
 
 def _norm_rel(path: str) -> str:
-    return path.strip().replace("\\", "/").lstrip("./")
+    # NFC like the documents' own names (ingest/parse.py source_name), so the two always meet.
+    return unicodedata.normalize("NFC", path.strip().replace("\\", "/").lstrip("./"))

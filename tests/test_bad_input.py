@@ -173,6 +173,19 @@ def test_decomposed_unicode_names_are_stored_composed(tmp_path):
     assert parse_file(tmp_path / name).source == unicodedata.normalize("NFC", name)
 
 
+def test_a_manifest_row_finds_its_file_whatever_the_unicode_form(tmp_path):
+    import unicodedata
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / unicodedata.normalize("NFD", "Café规则.md")).write_text(RULE, encoding="utf-8")
+    (folder / "manifest.csv").write_text("path,title\n" + unicodedata.normalize("NFD", "Café规则.md") + ",咖啡规则\n",
+                                         encoding="utf-8")
+    index = Index(tmp_path / "kb")
+    index.ingest([folder])
+    assert [d["title"] for d in index.documents()] == ["咖啡规则"]
+
+
 def test_a_name_with_a_direction_override_is_refused(tmp_path):
     path = tmp_path / "规则\u202egpj.md"
     path.write_text(RULE, encoding="utf-8")
