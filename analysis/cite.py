@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-# GB/T 7714—2015 document-type codes: S 标准, R 报告, Z 其他 (laws and policy documents have no code of their own).
-_STANDARD_LEVELS = {"国家标准", "行业标准", "地方标准", "团体标准", "标准"}
+from ingest.models import STANDARD_LEVELS
+from index.results import DocumentInfo
+
 _STANDARD_CODE = re.compile(r"\b(?:GB|DB|[A-Z]{2,3})(?:/[TZ])?\s*\d[\d.]*\s*[—–-]\s*\d{4}")
 
 
@@ -14,20 +15,21 @@ def short_citation(title: str, article: str) -> str:
     return f"《{title}》{article}" if article else f"《{title}》"
 
 
-def gbt7714(doc: dict) -> str:
+def gbt7714(doc: DocumentInfo) -> str:
     """One reference-list entry for a document, following GB/T 7714—2015.
 
     责任者. 题名: 其他题名信息[类型标识]. 出版年.  The issuer is the 责任者; a 文号 or a standard
     number is the 其他题名信息; the publication date is given in full because laws are told apart
     by it (several versions of one law share a year's worth of citations otherwise).
     """
-    title = doc.get("title", "").strip() or doc.get("source", "")
-    kind = "S" if doc.get("level") in _STANDARD_LEVELS else "Z"
-    extra = doc.get("doc_number", "").strip()
+    title = doc.title.strip() or doc.source
+    # GB/T 7714—2015 document-type codes: S 标准, Z 其他 (laws and policy documents have no code of their own).
+    kind = "S" if doc.level in STANDARD_LEVELS else "Z"
+    extra = doc.doc_number.strip()
     if kind == "S" and not extra:
         found = _STANDARD_CODE.search(title)
         extra = found.group(0) if found else ""
-    head = f"{doc['issuer'].strip()}. " if doc.get("issuer", "").strip() else ""
+    head = f"{doc.issuer.strip()}. " if doc.issuer.strip() else ""
     body = f"{title}: {extra}" if extra and extra not in title else title
-    date = doc.get("publish_date") or "[出版日期不详]"
+    date = doc.publish_date or "[出版日期不详]"
     return f"{head}{body}[{kind}]. {date}."

@@ -1,1 +1,3 @@
-"""Faces of stdkb: the command line (cli.py) and, later, the HTTP API. They parse input, call the core, format output."""
+"""The faces of stdkb for programs and people at a terminal: the command line (cli.py) and the
+HTTP service (app.py: the JSON API under /api/v1, the pages of web/ at /, OpenAPI docs at /docs).
+Each parses input, makes one call to the knowledge base or to analysis/, and formats the result."""

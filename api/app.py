@@ -25,7 +25,7 @@ from .errors import classify
 from .metrics import MetricsStore, RequestMetrics
 from .routes import routes
 from .security import BodyLimit, RateLimiter, login_router, rate_limited, require_page_reader
-from .settings import Settings
+from .settings import Settings, load_settings
 
 API_PREFIX = "/api/v1"
 # Pages take nothing from elsewhere: no inline script, no CDN, no framing.
@@ -36,17 +36,14 @@ DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'se
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    from index.index import Index
-    from web.pages import STATIC_DIR, login_page, pages
+    from web.pages import STATIC_DIR, error_page, login_page, pages
 
-    settings = settings or Settings()
-    index = Index(settings.data_dir, embed_model=settings.embed_model, vector_mode=settings.chroma_mode,
-                  vector_url=settings.chroma_url, domain_tune_steps=settings.domain_tune_steps,
-                  background_refresh=True)
+    settings = settings or load_settings()
+    index = settings.open_index(background_refresh=True)
     app = FastAPI(title="stdkb", version="1", docs_url=None, redoc_url=None,
                   description="Clause search, literature review and answers over laws, regulations, standards "
                   "and pilot documents, for drafters of 机关事务 standards.")
-    app.state.index = index
+    app.state.kb = index
     app.state.settings = settings
     app.state.started = time.time()
     app.state.ready = threading.Event()
@@ -66,9 +63,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     @app.exception_handler(StdkbError)
-    async def _stdkb_error(_request: Request, exc: StdkbError) -> JSONResponse:
-        status, _code = classify(exc)
-        return JSONResponse({"error": str(exc), "type": type(exc).__name__}, status_code=status)
+    async def _stdkb_error(request: Request, exc: StdkbError):
+        if not request.url.path.startswith(API_PREFIX):
+            outcome = classify(exc)
+            return error_page(request, outcome.status, outcome.page_title, str(exc))
+        return JSONResponse({"error": str(exc), "type": type(exc).__name__}, status_code=classify(exc).status)
 
     @app.exception_handler(ValidationError)
     async def _bad_value(_request: Request, exc: ValidationError) -> JSONResponse:
@@ -89,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes(), prefix=API_PREFIX)
     app.include_router(login_page())
     app.include_router(login_router())
-    app.include_router(pages(require_page_reader, rate_limited))
+    app.include_router(pages(require_page_reader, rate_limited, lambda exc: classify(exc).status))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_docs(app)
     threading.Thread(target=_warm, args=(app,), name="stdkb-warm", daemon=True).start()
@@ -106,9 +105,9 @@ def _first_error(errors: list[dict]) -> str:
 
 def _warm(app: FastAPI) -> None:
     """Build the search views before the first user waits for them; /api/v1/ready reports when done."""
-    index = app.state.index
+    index = app.state.kb
     try:
-        if index.catalog.counts()["documents"]:
+        if index.documents(page_size=1).total:
             index.search("机关事务管理", k=1)
     finally:
         app.state.ready.set()

@@ -10,23 +10,21 @@ from pathlib import Path
 
 from ingest.errors import StdkbError
 from ingest.parse import parse_file
+from index.errors import CitationNotFound, InvalidRequest
 
-from .errors import classify
-from .settings import Settings
+from .errors import CHECK_FAILED_EXIT, classify
+from .settings import Settings, load_settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {}
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = Path(args.data_dir)
-    return Settings(**overrides)
+    return load_settings(**overrides)
 
 
 def _open_index(settings: Settings):
-    from index.index import Index
-
-    return Index(settings.data_dir, embed_model=settings.embed_model, vector_mode=settings.chroma_mode,
-                 vector_url=settings.chroma_url, domain_tune_steps=settings.domain_tune_steps)
+    return settings.open_index()
 
 
 def _print_json(obj) -> None:
@@ -81,11 +79,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _filters(args: argparse.Namespace):
+    from pydantic import ValidationError
+
     from index.filters import SearchFilters
 
-    return SearchFilters(level=args.level or [], status=args.status or [], region=args.region or "",
-                         document=args.document or "", as_of=args.as_of or "", date_from=args.date_from or "",
-                         date_to=args.date_to or "")
+    try:
+        return SearchFilters(level=args.level or [], status=args.status or [], region=args.region or "",
+                             document=args.document or "", as_of=args.as_of or "", date_from=args.date_from or "",
+                             date_to=args.date_to or "")
+    except ValidationError as exc:
+        raise InvalidRequest("; ".join(f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}"
+                                       for e in exc.errors())) from None
 
 
 def _highlighter(query: str, index):
@@ -150,7 +154,7 @@ def cmd_clause(args: argparse.Namespace) -> int:
                 print(f"  ← {h.previous.article}")
             if h.next:
                 print(f"  → {h.next.article}")
-    return 0 if result.found else 3
+    return 0 if result.found else classify(CitationNotFound(args.citation)).exit_code
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -189,7 +193,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for p in report.problems:
             print(f"  - {p}{' (repaired)' if report.repaired else ''}")
     index.close()
-    return 0 if report.ok or report.repaired else 8
+    return 0 if report.ok or report.repaired else CHECK_FAILED_EXIT
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
@@ -232,8 +236,8 @@ class _ProgressBar:
 def cmd_gap(args: argparse.Namespace) -> int:
     """Gap analysis (协调性分析) of a draft standard: basis, duplicates, conflicts, missing provisions,
     references and structure. --json prints the report; --out writes it as .md or .docx."""
-    from analysis.gap import analyse_draft
-    from analysis.render import gap_docx, gap_markdown
+    from analysis.gap.gap import analyse_draft
+    from analysis.gap.render import gap_docx, gap_markdown
 
     if args.out and Path(args.out).suffix.lower() not in (".md", ".docx", ".json"):
         print(f"stdkb: error: --out {args.out}: the report is written as .md, .docx or .json", file=sys.stderr)
@@ -352,12 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except StdkbError as exc:
-        _status, code = classify(exc)
         print(f"stdkb: error: {exc}", file=sys.stderr)
-        return code
-    except ValueError as exc:  # settings validation
-        print(f"stdkb: error: {exc}", file=sys.stderr)
-        return 2
+        return classify(exc).exit_code
 
 
 if __name__ == "__main__":

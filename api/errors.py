@@ -1,28 +1,49 @@
-"""One table: each stdkb error class → HTTP status and CLI exit code. Every edge reads it."""
+"""One table: each stdkb error class → HTTP status, the heading of its page, CLI exit code.
+
+The JSON API, the pages and the command line all read it through `classify`, so an error means the
+same thing on every face. `tests/test_errors.py` walks every StdkbError subclass through all three.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ingest.errors import DocumentError, ManifestError, StdkbError
-from index.embedder import EmbedderError
-from index.index import IndexMismatch, IngestBusy
-from index.storage import StorageError
-from index.vectors import VectorStoreError
+from index.errors import (CitationNotFound, DocumentNotFound, InvalidRequest, EmbedderError, IndexMismatch, IngestBusy, StorageError,
+                          VectorStoreError)
 
-# (class, HTTP status, CLI exit code); the first matching row wins, so subclasses come first.
-ERROR_TABLE: list[tuple[type[StdkbError], int, int]] = [
-    (ManifestError, 422, 3),
-    (DocumentError, 422, 3),
-    (IndexMismatch, 409, 4),
-    (IngestBusy, 409, 5),
-    (StorageError, 507, 9),   # 507 Insufficient Storage: full disk or read-only data directory
-    (EmbedderError, 503, 6),
-    (VectorStoreError, 503, 7),
-    (StdkbError, 400, 2),
+from .settings import SettingsError
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int        # HTTP status, for the API and the pages alike
+    page_title: str    # what the error page calls it
+    exit_code: int     # `stdkb` exit status
+
+
+# The first matching row wins, so subclasses come before their bases.
+ERROR_TABLE: list[tuple[type[StdkbError], Outcome]] = [
+    (ManifestError, Outcome(422, "清单文件有误", 3)),
+    (DocumentError, Outcome(422, "文件无法读取", 3)),
+    (DocumentNotFound, Outcome(404, "知识库中没有这个文件", 3)),
+    (CitationNotFound, Outcome(404, "知识库中没有这条引用", 3)),
+    (IndexMismatch, Outcome(409, "数据目录与当前配置不一致", 4)),
+    (IngestBusy, Outcome(409, "正在导入其他文件，请稍后再试", 5)),
+    (EmbedderError, Outcome(503, "向量模型不可用", 6)),
+    (VectorStoreError, Outcome(503, "向量库不可用", 7)),
+    (StorageError, Outcome(507, "数据目录无法写入", 9)),   # 507 Insufficient Storage: full or read-only
+    (InvalidRequest, Outcome(422, "查询条件有误", 2)),
+    (SettingsError, Outcome(500, "服务配置有误", 2)),
+    (StdkbError, Outcome(400, "请求有误", 2)),
 ]
+UNEXPECTED = Outcome(500, "内部错误", 1)
+# `stdkb check` found problems it did not repair (not an error: the report is the answer).
+CHECK_FAILED_EXIT = 8
 
 
-def classify(exc: StdkbError) -> tuple[int, int]:
-    for cls, status, code in ERROR_TABLE:
+def classify(exc: BaseException) -> Outcome:
+    for cls, outcome in ERROR_TABLE:
         if isinstance(exc, cls):
-            return status, code
-    return 500, 1
+            return outcome
+    return UNEXPECTED

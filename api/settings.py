@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.errors import StdkbError
+from index.confidence import MIN_EVIDENCE
+from index.faults import STAGES
+
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+class SettingsError(StdkbError):
+    """A setting has a value stdkb cannot use."""
+
+
+def load_settings(**overrides) -> "Settings":
+    """The settings from the environment and `overrides`; SettingsError naming the bad value."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"STDKB_{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: {e['msg']}"
+                             for e in exc.errors())
+        raise SettingsError(problems) from None
 
 
 class Settings(BaseSettings):
@@ -32,6 +50,29 @@ class Settings(BaseSettings):
     llm_url: str = Field("", description="OpenAI-compatible endpoint for synthesised answers on /ask; empty: off.")
     llm_model: str = Field("", description="Model name sent to that endpoint.")
     llm_api_key: str = Field("", repr=False, description="Key for that endpoint, if it needs one.")
+    min_evidence: float = Field(MIN_EVIDENCE, ge=0, le=3, description="Search says `low_confidence` when the "
+                                "nearest clause's cosine + 0.5 × the query's covered rare words stays below this; "
+                                "calibrated for the domain embedding (README, Search).")
+    fault_at: str = Field("", description="For crash tests only: 'STAGE:N' makes an ingest SIGKILL itself the Nth "
+                          f"time it reaches STAGE ({', '.join(STAGES)}); see index/faults.py.")
+
+    def open_index(self, background_refresh: bool = False):
+        """The knowledge base these settings describe (an `index.index.Index`)."""
+        from index.faults import FaultPlan
+        from index.index import Index
+
+        return Index(self.data_dir, embed_model=self.embed_model, vector_mode=self.chroma_mode,
+                     vector_url=self.chroma_url, domain_tune_steps=self.domain_tune_steps,
+                     background_refresh=background_refresh, min_evidence=self.min_evidence,
+                     faults=FaultPlan(self.fault_at))
+
+    @field_validator("fault_at")
+    @classmethod
+    def _known_fault(cls, v: str) -> str:
+        from index.faults import FaultPlan
+
+        FaultPlan(v)  # raises ValueError naming the stages
+        return v
 
     @field_validator("chroma_mode")
     @classmethod

@@ -1,17 +1,19 @@
-"""Crash safety under SIGKILL: kill `stdkb ingest` at random points, many times, and verify the stores.
+"""Crash safety under SIGKILL: kill `stdkb ingest` at chosen points, many times, and verify the stores.
 
     python -m evaluation.crash_loop ../shared/corpus --kills 30 [--seed 1] [--change 5]
 
 Each round edits a few documents of a private copy of the corpus (so every ingest has replacements
-to write), starts `stdkb ingest` in its own process and SIGKILLs it: half of the rounds at a random
-moment of the run (parsing, training the domain model, swapping it in, re-embedding), half at a
-random document write, found by watching the catalogue's write counter from outside. After every
-kill the stores are read directly (SQLite and Chroma, not through stdkb) and every visible
-document must be whole: all its clauses in the catalogue, the keyword index and the vector store,
-text and metadata equal to one of the versions of its file that was ever ingested. `stdkb check`
-must run and report only what a crash can leave (hidden half-written documents, their vectors).
-At the end one uninterrupted `stdkb ingest` must finish, `stdkb check` must say OK, and every
-document must match its file as it is now. The tests run a few rounds on a small corpus.
+to write), then runs `stdkb ingest` in its own process with a fault plan (STDKB_FAULT_AT, see
+index/faults.py) drawn from a seeded schedule: the process SIGKILLs itself the Nth time it
+reaches a stage of the write path (model trained, model link removed, document hidden, its
+vectors written, its clauses written). Where the kill lands is chosen, not left to the machine's
+speed, so the loop kills exactly as often as it means to on a busy machine too, and a round whose
+plan was never reached is reported as such. After every kill the stores are read directly (SQLite
+and Chroma, not through stdkb) and every visible document must be whole: all its clauses in the
+catalogue, the keyword index and the vector store, text and metadata equal to one of the versions
+of its file that was ever ingested. `stdkb check` must run and report only what a crash can leave
+(hidden half-written documents, their vectors). At the end one uninterrupted `stdkb ingest` must
+finish, `stdkb check` must say OK, and every document must match its file as it is now.
 """
 
 from __future__ import annotations
@@ -39,12 +41,18 @@ CRASH_SHAPED = ("half-written by an interrupted", "vector(s) without a clause",
                 "vectors were built by a previous embedder")
 
 
+# Stages that every ingest with something to write reaches (once per changed document).
+DOCUMENT_STAGES = ("document-pending", "document-vectors", "document-complete")
+# Stages reached only when the domain model is trained (a fresh data directory, or a lost model).
+TRAINING_STAGES = ("model-trained", "model-link-removed")
+
+
 @dataclass
 class Round:
     number: int
-    mode: str            # "time" or "write"
+    plan: str            # the fault plan: STAGE:N
     killed_after_s: float
-    killed: bool         # False when the ingest finished before the kill
+    killed: bool         # False when the ingest finished without reaching its plan
     writes_seen: int
     check_problems: list[str]
     violations: list[str]
@@ -62,15 +70,29 @@ class LoopResult:
     def violations(self) -> list[str]:
         return [v for r in self.rounds for v in r.violations] + self.final_violations
 
+    @property
+    def kills(self) -> int:
+        return sum(r.killed for r in self.rounds)
+
 
 def stdkb(*args: str, data_dir: Path) -> list[str]:
     return [sys.executable, "-m", "api.cli", *args, "--data-dir", str(data_dir)]
 
 
-def _env() -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TOKENIZERS_PARALLELISM="false")
+def _env(fault_at: str = "") -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TOKENIZERS_PARALLELISM="false", STDKB_FAULT_AT=fault_at)
     env.pop("STDKB_DATA_DIR", None)
     return env
+
+
+def draw_plan(rng: random.Random, data_dir: Path, writes: int) -> str:
+    """A fault plan this round's ingest is sure to reach: a document stage at one of its `writes`
+    writes, or, when the ingest must train a model first, sometimes a training stage."""
+    stages = list(DOCUMENT_STAGES)
+    if not (data_dir / "models" / "domain").exists():
+        stages += TRAINING_STAGES
+    stage = rng.choice(stages)
+    return f"{stage}:{1 if stage in TRAINING_STAGES else rng.randint(1, max(writes, 1))}"
 
 
 def _generation(data_dir: Path) -> int:
@@ -118,6 +140,7 @@ def read_stores(data_dir: Path) -> tuple[dict, dict, dict, set]:
     """Straight from the files: complete documents, their clauses, vector ids by source, keyword rowids."""
     import chromadb
     from chromadb.api.shared_system_client import SharedSystemClient
+    from chromadb.config import Settings as ChromaSettings
 
     conn = sqlite3.connect(f"file:{data_dir / 'catalog.sqlite3'}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
@@ -129,7 +152,9 @@ def read_stores(data_dir: Path) -> tuple[dict, dict, dict, set]:
     conn.close()
     # Another process wrote the Chroma files; drop this process's cached view of them.
     SharedSystemClient.clear_system_cache()
-    client = chromadb.PersistentClient(path=str(data_dir / "chroma"))
+    # The same settings as index/vectors.py: Chroma refuses a second client of one path with other settings.
+    client = chromadb.PersistentClient(path=str(data_dir / "chroma"),
+                                       settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
     vectors: dict[str, set[str]] = {}
     try:
         got = client.get_collection("clauses").get(include=["metadatas"])
@@ -180,12 +205,9 @@ def run_check(data_dir: Path) -> tuple[bool, list[str]]:
     return report["ok"], report["problems"]
 
 
-def crash_loop(corpus: Path, data_dir: Path, kills: int, seed: int = 1, change: int = 3, max_delay: float = 60.0,
+def crash_loop(corpus: Path, data_dir: Path, kills: int, seed: int = 1, change: int = 3,
                log=lambda msg: None) -> LoopResult:
-    """Run the loop on a private copy of `corpus`; `data_dir` must be new or empty.
-
-    `max_delay` bounds the random kill time; about the length of one full ingest is right.
-    """
+    """Run `kills` rounds on a private copy of `corpus`; `data_dir` must be new or empty."""
     rng = random.Random(seed)
     work = Path(tempfile.mkdtemp(prefix="stdkb-crash-corpus-"))
     try:
@@ -199,37 +221,29 @@ def crash_loop(corpus: Path, data_dir: Path, kills: int, seed: int = 1, change: 
                     versions[source].append(version)
 
         remember()
+        documents = len(versions)
         result = LoopResult()
         for n in range(1, kills + 1):
+            # The first round writes every document; later ones at least the `change` edited ones.
+            writes = documents if n == 1 else min(change, documents)
             if n > 1:
                 edit_documents(corpus, rng, change, n)
                 remember()
-            mode = "time" if n % 2 else "write"
+            plan = draw_plan(rng, data_dir, writes)
             before = _generation(data_dir)
-            proc = subprocess.Popen(stdkb("ingest", str(corpus), data_dir=data_dir), stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, env=_env(), cwd=ROOT)
             started = time.time()
-            if mode == "time":
-                deadline = started + rng.uniform(0.5, max_delay)
-                while time.time() < deadline and proc.poll() is None:
-                    time.sleep(0.01)
-            else:
-                target = before + rng.randint(1, 2 * max(change, 1) + 2)
-                while proc.poll() is None and _generation(data_dir) < target and time.time() - started < 4 * max_delay:
-                    time.sleep(0.005)
-            killed = proc.poll() is None
-            if killed:
-                proc.send_signal(signal.SIGKILL)
-            proc.wait()
+            proc = subprocess.run(stdkb("ingest", str(corpus), data_dir=data_dir), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True, env=_env(plan), cwd=ROOT)
+            killed = proc.returncode == -signal.SIGKILL
             elapsed = time.time() - started
             ok, problems = run_check(data_dir)
             wrong = [p for p in problems if not any(s in p for s in CRASH_SHAPED)]
             bad = violations(data_dir, versions) + [f"stdkb check: {p}" for p in wrong]
             if not killed and proc.returncode != 0:
-                bad.append(f"ingest exited {proc.returncode} without being killed")
-            r = Round(n, mode, round(elapsed, 2), killed, _generation(data_dir) - before, problems, bad)
+                bad.append(f"ingest exited {proc.returncode} without being killed: {proc.stderr.strip()[-300:]}")
+            r = Round(n, plan, round(elapsed, 2), killed, _generation(data_dir) - before, problems, bad)
             result.rounds.append(r)
-            log(f"round {n:>3} {mode:<5} {'killed' if killed else 'finished'} after {elapsed:6.2f}s, "
+            log(f"round {n:>3} {plan:<22} {'killed' if killed else 'NOT REACHED'} after {elapsed:6.2f}s, "
                 f"{r.writes_seen:>3} writes; check: {'OK' if ok else '; '.join(problems)}"
                 + (f"; VIOLATIONS: {bad}" if bad else ""))
         started = time.time()
@@ -258,19 +272,20 @@ def main() -> int:
     ap.add_argument("--kills", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--change", type=int, default=5, help="documents edited before each round")
-    ap.add_argument("--max-delay", type=float, default=60.0, help="latest random kill, seconds (about one full ingest)")
     ap.add_argument("--data-dir", type=Path, default=None, help="a new directory (default: a temporary one)")
     args = ap.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="stdkb-crash-data-"))
-    result = crash_loop(args.corpus, data_dir, args.kills, seed=args.seed, change=args.change,
-                        max_delay=args.max_delay, log=print)
-    killed = [r for r in result.rounds if r.killed]
+    result = crash_loop(args.corpus, data_dir, args.kills, seed=args.seed, change=args.change, log=print)
     half = sum(1 for r in result.rounds if any("half-written" in p for p in r.check_problems))
-    print(f"\n{len(killed)} of {len(result.rounds)} rounds killed mid-run "
-          f"({sum(r.mode == 'write' for r in killed)} at a document write); {half} left a half-written document "
+    by_stage: dict[str, int] = {}
+    for r in result.rounds:
+        if r.killed:
+            by_stage[r.plan.split(":")[0]] = by_stage.get(r.plan.split(":")[0], 0) + 1
+    print(f"\n{result.kills} of {len(result.rounds)} planned kills happened "
+          f"({', '.join(f'{k} {v}' for k, v in sorted(by_stage.items()))}); {half} left a half-written document "
           f"that the next ingest repaired; violations: {len(result.violations)}; final check "
           f"{'OK' if result.final_ok else 'FAILED'}")
-    return 0 if result.final_ok and not result.violations else 1
+    return 0 if result.final_ok and not result.violations and result.kills == len(result.rounds) else 1
 
 
 if __name__ == "__main__":

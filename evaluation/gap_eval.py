@@ -63,7 +63,7 @@ def main() -> None:
     ap.add_argument("gold")
     ap.add_argument("--data-dir", required=True)
     args = ap.parse_args()
-    from analysis.gap import analyse_draft
+    from analysis.gap.gap import analyse_draft
     from index.index import Index
 
     report = analyse_draft(Index(args.data_dir), args.draft).model_dump()

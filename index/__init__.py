@@ -1,1 +1,5 @@
-"""Clauses → Chroma + keyword index; queries → ranked clauses. Imports ingest/, never analysis/ or api/."""
+"""Clauses → SQLite (FTS5) + Chroma; queries → ranked clauses. The only code that touches the stores.
+
+Faces and analysis use `kb.KnowledgeBase` (implemented by `index.Index`). Imports ingest/, never
+analysis/, api/ or web/.
+"""

@@ -21,6 +21,8 @@ from typing import Iterable, Iterator
 
 from ingest.models import Clause, Document
 
+from .results import DocumentInfo
+
 SCHEMA_VERSION = 2
 
 _SCHEMA = """
@@ -59,9 +61,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 # Readers join on this so a document being rewritten (state 'pending') is never half-visible.
 _COMPLETE = "JOIN documents d ON d.source = c.source AND d.state = 'complete'"
 
-_DOC_COLUMNS = ("source", "title", "level", "issuer", "doc_number", "publish_date", "effective_date",
-                "status", "given_status", "status_from_manifest", "family", "work", "content_hash",
-                "state", "clause_count", "ingested_at")
+# The columns a DocumentInfo carries (given_status, status_from_manifest and state stay inside).
+_DOC_COLUMNS = tuple(DocumentInfo.model_fields)
 
 
 def work_key(title: str) -> str:
@@ -228,15 +229,15 @@ class Catalog:
             self._conn.execute("UPDATE documents SET status=? WHERE source=?", (status, r["source"]))
 
     # ------------------------------------------------------------------------------------ reads
-    def documents(self, include_pending: bool = False) -> list[dict]:
-        where = "" if include_pending else "WHERE state='complete'"
-        return [dict(r) for r in self._query(f"SELECT * FROM documents {where} ORDER BY source")]
+    def documents(self) -> list[DocumentInfo]:
+        """Every complete document, by source."""
+        return [_document(r) for r in self._query("SELECT * FROM documents WHERE state='complete' ORDER BY source")]
 
-    def document(self, source: str) -> dict | None:
+    def document(self, source: str) -> DocumentInfo | None:
         row = self._query_one("SELECT * FROM documents WHERE source=? AND state='complete'", (source,))
-        return dict(row) if row else None
+        return _document(row) if row else None
 
-    def read_document(self, source: str) -> tuple[dict, list[Clause], list[dict]] | None:
+    def read_document(self, source: str) -> tuple[DocumentInfo, list[Clause], list[DocumentInfo]] | None:
         """One complete document, its clauses and its versions, read as one consistent snapshot."""
         with self._lock:
             self._conn.execute("BEGIN")
@@ -248,9 +249,9 @@ class Catalog:
             finally:
                 self._conn.execute("COMMIT")
 
-    def versions(self, source: str) -> list[dict]:
+    def versions(self, source: str) -> list[DocumentInfo]:
         """All complete versions of the work `source` belongs to, oldest first."""
-        return [dict(r) for r in self._query(
+        return [_document(r) for r in self._query(
             "SELECT * FROM documents WHERE state='complete' AND work=(SELECT work FROM documents WHERE source=?)"
             " ORDER BY publish_date", (source,))]
 
@@ -260,10 +261,10 @@ class Catalog:
         rows = self._query(f"SELECT c.* FROM clauses c {join} WHERE c.source=? ORDER BY c.position", (source,))
         return [_clause(r) for r in rows]
 
-    def clauses_by_id(self, ids: Iterable[str]) -> dict[str, tuple[Clause, dict]]:
+    def clauses_by_id(self, ids: Iterable[str]) -> dict[str, tuple[Clause, DocumentInfo]]:
         """id → (clause, its document row) for complete documents only."""
         ids = list(ids)
-        out: dict[str, tuple[Clause, dict]] = {}
+        out: dict[str, tuple[Clause, DocumentInfo]] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
@@ -271,7 +272,7 @@ class Catalog:
                 f"SELECT c.*, {', '.join('d.' + c + ' AS d_' + c for c in _DOC_COLUMNS)} FROM clauses c"
                 f" JOIN documents d ON d.source=c.source WHERE d.state='complete' AND c.id IN ({marks})", chunk)
             for r in rows:
-                out[r["id"]] = (_clause(r), {c: r["d_" + c] for c in _DOC_COLUMNS})
+                out[r["id"]] = (_clause(r), DocumentInfo(**{c: r["d_" + c] for c in _DOC_COLUMNS}))
         return out
 
     def clause_sources(self) -> dict[str, str]:
@@ -279,9 +280,9 @@ class Catalog:
         return {r["id"]: r["source"] for r in self._query(
             "SELECT c.id, c.source FROM clauses c JOIN documents d ON d.source=c.source WHERE d.state='complete'")}
 
-    def iter_clauses(self) -> Iterator[tuple[Clause, dict]]:
-        """Every clause of every complete document, with its document row."""
-        docs = {d["source"]: d for d in self.documents()}
+    def iter_clauses(self) -> Iterator[tuple[Clause, DocumentInfo]]:
+        """Every clause of every complete document, with its document."""
+        docs = {d.source: d for d in self.documents()}
         for r in self._query("SELECT * FROM clauses ORDER BY source, position"):
             if r["source"] in docs:
                 yield _clause(r), docs[r["source"]]
@@ -361,6 +362,10 @@ class _Transaction:
     def __exit__(self, exc_type, exc, tb):
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
         return False
+
+
+def _document(r: sqlite3.Row) -> DocumentInfo:
+    return DocumentInfo(**{c: r[c] for c in _DOC_COLUMNS})
 
 
 def _clause(r: sqlite3.Row) -> Clause:

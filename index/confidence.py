@@ -9,13 +9,10 @@ A query that names a work (保密法, 公共机构节能条例) and gets a claus
 is answered by definition. The threshold was set on the dev questions (all answerable) and on
 `evaluation/no_answer.jsonl` (questions the corpus does not cover); see README, "Search".
 The cosine part is calibrated for the corpus-trained domain embedding; another embedder has
-another cosine scale, hence `MIN_EVIDENCE` can be overridden per deployment.
+another cosine scale, hence the threshold is a setting (STDKB_MIN_EVIDENCE, api/settings.py).
 """
 
 from __future__ import annotations
-
-import math
-import os
 
 from ingest.segment import Segmenter
 
@@ -25,7 +22,7 @@ from .results import Hit
 
 TOP_HITS = 3
 COVERAGE_WEIGHT = 0.5
-MIN_EVIDENCE = float(os.environ.get("STDKB_MIN_EVIDENCE", "0.7"))
+MIN_EVIDENCE = 0.7
 
 
 def coverage(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: KeywordIndex) -> float:
@@ -33,9 +30,10 @@ def coverage(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: Ke
     words = set(segmenter.tokens(plan.content or plan.text))
     if not words or not len(keyword):
         return 0.0
-    n = len(keyword)
-    weights = {w: math.log(1 + n / (1 + keyword.frequency(w))) for w in words}
+    weights = {w: keyword.idf(w) for w in words}
     total = sum(weights.values())
+    if total <= 0:
+        return 0.0
     best = 0.0
     for h in hits[:TOP_HITS]:
         have = keyword.tokens_of(h.id)
@@ -44,10 +42,10 @@ def coverage(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: Ke
 
 
 def is_low_confidence(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: KeywordIndex,
-                      nearest_cosine: float, named_sources: set[str]) -> bool:
+                      nearest_cosine: float, named_sources: set[str], threshold: float = MIN_EVIDENCE) -> bool:
     if not hits:
         return True
     if any(h.source in named_sources for h in hits[:TOP_HITS]):
         return False
     evidence = nearest_cosine + COVERAGE_WEIGHT * coverage(plan, hits, segmenter, keyword)
-    return evidence < MIN_EVIDENCE
+    return evidence < threshold

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ingest.models import ClauseId
+
 IN_MEMORY_LIMIT = 500_000
 
 
@@ -18,7 +20,7 @@ class DenseIndex:
     def __init__(self, ids: list[str], matrix: np.ndarray):
         self.ids = ids
         self.matrix = np.ascontiguousarray(matrix, dtype=np.float32)
-        sources = np.array([cid.split("#", 1)[0] for cid in ids], dtype=object)
+        sources = np.array([ClauseId(cid).source for cid in ids], dtype=object)
         self._source_rows = {s: np.flatnonzero(sources == s) for s in set(sources)}
 
     def __len__(self) -> int:

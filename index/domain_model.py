@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from ingest.models import Clause
 from ingest.segment import Segmenter
 
 _CJK_OR_WORD = re.compile(r"[\w\u4e00-\u9fff]")
@@ -180,11 +181,11 @@ def _contrastive_tune(model, pairs: list[tuple[str, str]], steps: int, progress:
     model.eval()
 
 
-def training_clauses(rows: Iterable[tuple[object, dict]]) -> list[dict]:
-    """Build the training input from (Clause, document row) pairs."""
+def training_clauses(rows: Iterable[tuple[Clause, str, str]]) -> list[dict]:
+    """Build the training input from (clause, its document's title, its document's source)."""
     out = []
-    for clause, doc in rows:
-        context = " ".join([doc["title"], *clause.heading_path])
+    for clause, title, source in rows:
+        context = " ".join([title, *clause.heading_path])
         out.append({"text": clause.text, "context": context, "title": clause.title,
-                    "group": f"{doc['source']}|{' '.join(clause.heading_path)}"})
+                    "group": f"{source}|{' '.join(clause.heading_path)}"})
     return out

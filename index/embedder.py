@@ -13,14 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import StdkbError
+from .errors import EmbedderError
 
 RECOMMENDED_MODEL = "BAAI/bge-small-zh-v1.5"
 DOMAIN = "domain"  # the STDKB_EMBED_MODEL value that selects the corpus-trained model
-
-
-class EmbedderError(StdkbError):
-    """The embedding model is missing, unreadable or unusable."""
 
 
 @dataclass

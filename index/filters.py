@@ -12,6 +12,7 @@ from ingest.metadata import parse_cn_date
 from ingest.models import STATUSES
 
 from .catalog import work_key
+from .results import DocumentInfo
 
 
 class SearchFilters(BaseModel):
@@ -58,7 +59,7 @@ class SearchFilters(BaseModel):
         return bool(self.status or self.as_of or self.document)
 
 
-def allowed_sources(documents: list[dict], filters: SearchFilters) -> set[str] | None:
+def allowed_sources(documents: list[DocumentInfo], filters: SearchFilters) -> set[str] | None:
     """Sources of the documents `filters` let through; None when they let everything through."""
     if filters.is_empty():
         return None
@@ -67,36 +68,36 @@ def allowed_sources(documents: list[dict], filters: SearchFilters) -> set[str] |
         docs = in_force_on(docs, filters.as_of)
     out = set()
     for d in docs:
-        if filters.level and d["level"] not in filters.level:
+        if filters.level and d.level not in filters.level:
             continue
-        if filters.status and d["status"] not in filters.status:
+        if filters.status and d.status not in filters.status:
             continue
-        if filters.region and filters.region not in d["issuer"] and not d["title"].startswith(filters.region) \
-                and not d["title"].startswith("中华人民共和国" + filters.region):
+        if filters.region and filters.region not in d.issuer and not d.title.startswith(filters.region) \
+                and not d.title.startswith("中华人民共和国" + filters.region):
             continue
-        if filters.document and filters.document != d["source"] and filters.document not in d["title"]:
+        if filters.document and filters.document != d.source and filters.document not in d.title:
             continue
-        if filters.date_from and (d["publish_date"] or "0000") < filters.date_from:
+        if filters.date_from and (d.publish_date or "0000") < filters.date_from:
             continue
-        if filters.date_to and (d["publish_date"] or "9999") > filters.date_to:
+        if filters.date_to and (d.publish_date or "9999") > filters.date_to:
             continue
-        out.add(d["source"])
+        out.add(d.source)
     return out
 
 
-def in_force_on(documents: list[dict], day: str) -> list[dict]:
+def in_force_on(documents: list[DocumentInfo], day: str) -> list[DocumentInfo]:
     """Of each work, the version in force on `day`: the latest that had taken effect by then.
 
     The corpus records when a version took effect but not when a repealed one stopped, so a
     已废止 document without a successor counts as in force after its effective date.
     """
-    by_work: dict[str, list[dict]] = defaultdict(list)
+    by_work: dict[str, list[DocumentInfo]] = defaultdict(list)
     for d in documents:
-        by_work[work_key(d["title"])].append(d)
+        by_work[work_key(d.title)].append(d)
     out = []
     for versions in by_work.values():
-        started = [d for d in versions if (d["effective_date"] or d["publish_date"]) and
-                   (d["effective_date"] or d["publish_date"]) <= day]
+        started = [d for d in versions if (d.effective_date or d.publish_date) and
+                   (d.effective_date or d.publish_date) <= day]
         if started:
-            out.append(max(started, key=lambda d: (d["effective_date"] or d["publish_date"], d["publish_date"])))
+            out.append(max(started, key=lambda d: (d.effective_date or d.publish_date, d.publish_date)))
     return out

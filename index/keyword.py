@@ -13,10 +13,13 @@ law's clauses without drowning the clauses that say what was asked.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import numpy as np
 from scipy import sparse
+
+from ingest.models import ClauseId
 
 K1 = 1.2
 B = 0.75
@@ -27,7 +30,7 @@ class KeywordIndex:
                  context_weight: float = 0.3):
         self.ids = ids
         self.row_of = {cid: i for i, cid in enumerate(ids)}
-        self.sources = np.array([cid.split("#", 1)[0] for cid in ids], dtype=object)
+        self.sources = np.array([ClauseId(cid).source for cid in ids], dtype=object)
         self.vocab: dict[str, int] = {}
         for tokens in (*bodies, *contexts):
             for t in tokens:
@@ -66,6 +69,13 @@ class KeywordIndex:
         """In how many clause bodies `term` occurs."""
         col = self.vocab.get(term)
         return int(self.doc_freq[col]) if col is not None and col < len(self.doc_freq) else 0
+
+    def idf(self, term: str) -> float:
+        """How rare `term` is among the clauses: log((N + 1) / (df + 1)); words never used score highest.
+
+        The one rarity weight outside BM25 itself: confidence, gap analysis and the review use it.
+        """
+        return math.log((len(self.ids) + 1) / (self.frequency(term) + 1))
 
     def rows_of(self, sources: set[str]) -> np.ndarray:
         parts = [self._source_rows[s] for s in sources if s in self._source_rows]

@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from ingest.models import Clause
 
+from .results import OutlineClause, OutlineEntry
 
-def outline(clauses: list[Clause]) -> list[dict]:
-    """Nested headings, each with the labels and ids of the clauses directly under it.
 
-    [{"heading": "第二章 经费管理", "clauses": [{"label": "第九条", "id": "…"}], "children": [...]}]
+def outline(clauses: list[Clause]) -> list[OutlineEntry]:
+    """Nested headings (第二章 经费管理 → …), each with the clauses directly under it.
+
     Clauses outside any heading sit in an entry whose heading is "".
     """
-    root: dict = {"heading": "", "clauses": [], "children": []}
+    root = OutlineEntry(heading="")
     for c in clauses:
         if c.parent:  # later parts of a split article are not separate entries
             continue
         node = root
         for heading in c.heading_path:
-            child = next((ch for ch in node["children"] if ch["heading"] == heading), None)
+            child = next((ch for ch in node.children if ch.heading == heading), None)
             if child is None:
-                child = {"heading": heading, "clauses": [], "children": []}
-                node["children"].append(child)
+                child = OutlineEntry(heading=heading)
+                node.children.append(child)
             node = child
-        node["clauses"].append({"label": c.label, "title": c.title, "id": c.id})
-    entries = root["children"]
-    if root["clauses"]:
-        entries = [{"heading": "", "clauses": root["clauses"], "children": []}] + entries
+        node.clauses.append(OutlineClause(label=c.label, title=c.title, id=c.id))
+    entries = root.children
+    if root.clauses:
+        entries = [OutlineEntry(heading="", clauses=root.clauses)] + entries
     return entries
 
 

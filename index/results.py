@@ -1,10 +1,108 @@
-"""Result models returned by the index: one shape for the CLI, the API and the pages."""
+"""Result models returned by the knowledge base: one shape for the CLI, the API and the pages."""
 
 from __future__ import annotations
 
 from typing import Optional
 
 from pydantic import BaseModel, Field
+
+from ingest.models import Level, SkippedFile, Status
+
+__all__ = ["SkippedFile"]  # re-exported: reports name the files they skipped
+
+
+class DocumentInfo(BaseModel):
+    """A stored document version's metadata (one row of the catalogue)."""
+
+    source: str = Field(description="File path relative to the ingested folder; uploads under 'uploads/'.")
+    title: str
+    level: Level
+    issuer: str = ""
+    doc_number: str = ""
+    publish_date: str = ""
+    effective_date: str = ""
+    status: Status = Field(description="As given by the manifest or upload, or 已被修订 when a newer version is stored.")
+    family: str = Field("", description="How its text was read: law, standard or prose.")
+    work: str = Field("", description="Versions of one work share this key.")
+    content_hash: str = ""
+    clause_count: int = 0
+    ingested_at: str = ""
+
+
+class OutlineClause(BaseModel):
+    label: str
+    title: str = ""
+    id: str
+
+
+class OutlineEntry(BaseModel):
+    heading: str
+    clauses: list[OutlineClause] = Field(default_factory=list)
+    children: list["OutlineEntry"] = Field(default_factory=list)
+
+
+class VersionInfo(BaseModel):
+    source: str
+    title: str
+    publish_date: str
+    effective_date: str
+    status: Status
+
+
+class ClauseView(BaseModel):
+    """A clause as shown in its document's page."""
+
+    id: str
+    label: str
+    kind: str
+    heading_path: list[str]
+    title: str = ""
+    text: str
+    parent: Optional[str] = None
+
+
+class DocumentPage(DocumentInfo):
+    """One document whole: metadata, outline, clauses and all versions of its work (oldest first)."""
+
+    outline: list[OutlineEntry]
+    versions: list[VersionInfo]
+    clauses: list[ClauseView]
+
+
+class DocumentList(BaseModel):
+    """One page of the documents that pass the filters."""
+
+    total: int
+    page: int
+    page_size: int
+    documents: list[DocumentInfo]
+
+
+class StoredUpload(BaseModel):
+    """What became of an uploaded file."""
+
+    source: str
+    title: str
+    level: str
+    clauses: int
+    replaced: bool
+    unchanged: bool
+
+
+class Stats(BaseModel):
+    """What the knowledge base holds and whether it can be written (/health, /metrics)."""
+
+    documents: int
+    clauses: int
+    pending_documents: int
+    vectors: int
+    documents_by_level: dict[str, int]
+    documents_by_status: dict[str, int]
+    last_ingest: Optional[str]
+    embedder: str
+    writable: bool
+    write_problem: Optional[str]
+    disk_bytes: dict[str, int]
 
 
 class Hit(BaseModel):
@@ -45,7 +143,7 @@ class ClauseInContext(Hit):
 
     previous: Optional[Neighbour] = None
     next: Optional[Neighbour] = None
-    outline: list[dict] = Field(default_factory=list)
+    outline: list[OutlineEntry] = Field(default_factory=list)
 
 
 class ClauseLookup(BaseModel):
@@ -53,11 +151,6 @@ class ClauseLookup(BaseModel):
     found: bool
     notice: str = ""
     hits: list[ClauseInContext]
-
-
-class SkippedFile(BaseModel):
-    path: str
-    reason: str
 
 
 class IngestReport(BaseModel):
@@ -88,3 +181,9 @@ class CheckReport(BaseModel):
     repaired: bool = False
     problems: list[str] = Field(default_factory=list)
     embedder: Optional[str] = None
+
+
+class Definition(Hit):
+    """A clause that defines a term."""
+
+    term: str = Field(description="The term as the clause defines it (may differ from the one asked for).")

@@ -16,26 +16,25 @@ For one query:
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ingest.models import Clause, level_rank
+from ingest.models import SUPERSEDED, Clause, ClauseId, Status, level_rank
 from ingest.numerals import int_to_cn
 from ingest.segment import Segmenter
 
 from .catalog import Catalog
 from .citations import ArticleRef, Citation, parse_citation, standard_key
-from .confidence import is_low_confidence
+from .confidence import MIN_EVIDENCE, is_low_confidence
 from .dense import IN_MEMORY_LIMIT, DenseIndex
 from .embedder import Embedder
 from .filters import SearchFilters, allowed_sources
 from .hybrid import rrf
 from .keyword import KeywordIndex
 from .query import QueryPlan, analyse, clean_query, has_content
-from .results import Hit, SearchResult
+from .results import DocumentInfo, Hit, SearchResult
 from .titles import TitleIndex, Work
 from .vectors import VectorStore
 
@@ -44,7 +43,6 @@ REFRESH_INTERVAL = 2.0
 # No law has ten thousand articles; larger numbers are typing errors, not missing articles.
 MAX_ARTICLE = 9999
 
-SUPERSEDED = ("已被修订", "已废止")
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ class Weights:
 class Lookup:
     """The result of resolving a citation: hits found by exact lookup, and what could not be found."""
 
-    hits: list[tuple[Clause, dict, str]] = field(default_factory=list)   # (clause, document, full text)
+    hits: list[tuple[Clause, DocumentInfo, str]] = field(default_factory=list)   # (clause, document, full text)
     notices: list[str] = field(default_factory=list)
 
 
@@ -76,38 +74,41 @@ class Searcher:
     """Search over one catalogue and vector store. Thread-safe; caches the document list per generation."""
 
     def __init__(self, catalog: Catalog, vectors: VectorStore, embedder: Callable[[], Embedder],
-                 segmenter: Segmenter, weights: Weights = Weights(), background_refresh: bool = False):
+                 segmenter: Segmenter, weights: Weights = Weights(), background_refresh: bool = False,
+                 min_evidence: float = MIN_EVIDENCE):
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
         self.segmenter = segmenter
         self.weights = weights
         self.background_refresh = background_refresh
+        self.min_evidence = min_evidence
         self._lock = threading.Lock()
         self._state: _Snapshot | None = None
         self._rebuilding = False
         self._built_at = 0.0
 
     # ------------------------------------------------------------------------------ documents
-    def _refresh(self) -> None:
-        """Rebuild the in-memory views when the catalogue changed.
+    def _current(self) -> "_Snapshot":
+        """The views to answer one query from, rebuilt first when the catalogue changed.
 
-        A server refreshes in the background and keeps answering from the previous snapshot
-        meanwhile: hits are always read back through the catalogue, which returns only complete
-        documents, so a half-replaced document is never shown; new clauses appear once rebuilt.
+        Each query takes this once and passes it down, so a rebuild finishing mid-query cannot
+        mix two generations. A server refreshes in the background and keeps answering from the
+        previous snapshot meanwhile: hits are always read back through the catalogue, which
+        returns only complete documents, so a half-replaced document is never shown.
         """
         generation = self.catalog.generation()
         state = self._state
         if state is not None and state.generation == generation:
-            return
+            return state
         if state is None or not self.background_refresh:
             with self._lock:
                 if self._state is None or self._state.generation != generation:
                     self._state = _Snapshot.build(self.catalog, self.vectors, generation)
-            return
+                return self._state
         with self._lock:
             if self._rebuilding:
-                return
+                return state
             self._rebuilding = True
 
         def rebuild() -> None:
@@ -124,6 +125,7 @@ class Searcher:
                 self._rebuilding = False
 
         threading.Thread(target=rebuild, name="stdkb-refresh", daemon=True).start()
+        return state
 
     def refresh(self) -> None:
         """Bring the views up to date now (after a write, so that its writer finds what it wrote)."""
@@ -137,46 +139,28 @@ class Searcher:
             if self._state is None or snapshot.generation >= self._state.generation:
                 self._state = snapshot
 
-    @property
-    def _documents(self) -> list[dict]:
-        return self._state.documents
-
-    @property
-    def _by_source(self) -> dict[str, dict]:
-        return self._state.by_source
-
-    @property
-    def _titles(self) -> TitleIndex:
-        return self._state.titles
-
     def rarity(self, words: list[str]) -> dict[str, float]:
-        """Inverse clause frequency of each word: log((N + 1) / (df + 1)), high for rare words."""
-        self._refresh()
-        keyword = self._state.keyword
-        n = len(keyword)
-        return {w: math.log((n + 1) / (keyword.frequency(w) + 1)) for w in words}
+        """Inverse clause frequency of each word (see KeywordIndex.idf), high for rare words."""
+        keyword = self._current().keyword
+        return {w: keyword.idf(w) for w in words}
 
     def work(self, name: str) -> Work | None:
         """The work (all versions) a title or short name means, when one stands out; None otherwise."""
-        self._refresh()
-        matches = self._titles.resolve(name, strict=True)
+        matches = self._current().titles.resolve(name, strict=True)
         return matches[0].work if matches else None
 
-    def standard_documents(self, code: str) -> list[dict]:
+    def standard_documents(self, code: str) -> list[DocumentInfo]:
         """Documents carrying a standard number (GB 31654, DB33/T 1234), oldest first."""
-        self._refresh()
         key = standard_key(code)
-        return sorted((d for d in self._documents if key in standard_key(d["doc_number"] + " " + d["title"])),
-                      key=lambda d: d["publish_date"])
+        return sorted((d for d in self._current().documents if key in standard_key(d.doc_number + " " + d.title)),
+                      key=lambda d: d.publish_date)
 
     def regions_in(self, text: str) -> list[str]:
-        self._refresh()
-        return self._titles.regions(text)
+        return self._current().titles.regions(text)
 
-    def works_named(self, name: str) -> list[dict]:
+    def works_named(self, name: str) -> list[DocumentInfo]:
         """The current version of each work `name` may mean (no abbreviation guesses), best first."""
-        self._refresh()
-        return [m.work.current() for m in self._titles.resolve(name, strict=True)]
+        return [m.work.current() for m in self._current().titles.resolve(name, strict=True)]
 
     # --------------------------------------------------------------------------------- search
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
@@ -185,12 +169,12 @@ class Searcher:
         if not has_content(query):
             return SearchResult(query=query, low_confidence=True, hits=[],
                                 notice="查询中没有可检索的文字（只有空白、标点或控制字符）。")
-        self._refresh()
-        allowed = allowed_sources(self._documents, filters)
-        plan = analyse(query, self._titles)
-        lookup = self.resolve(plan, allowed) if plan.is_citation else Lookup()
+        snap = self._current()
+        allowed = allowed_sources(snap.documents, filters)
+        plan = analyse(query, snap.titles)
+        lookup = self._resolve(snap, plan, allowed) if plan.is_citation else Lookup()
         pinned = [self._hit(0, 1.0, c, d, text) for c, d, text in lookup.hits]
-        fused, nearest, named = self._ranked(plan, allowed, filters)
+        fused, nearest, named = self._ranked(snap, plan, allowed, filters)
         hits = list(pinned)
         seen = {h.id for h in pinned}   # a pinned hit is an article's first clause; its parts name it as parent
         found = self.catalog.clauses_by_id([cid for cid, _ in fused[: max(k * 4, 40)]])
@@ -208,24 +192,24 @@ class Searcher:
         hits = hits[:k]
         for n, h in enumerate(hits, start=1):
             h.rank = n
-        low = not hits or (not pinned and is_low_confidence(plan, hits, self.segmenter, self._state.keyword,
-                                                             nearest, named))
+        low = not hits or (not pinned and is_low_confidence(plan, hits, self.segmenter, snap.keyword,
+                                                             nearest, named, self.min_evidence))
         notice = " ".join(lookup.notices)
         return SearchResult(query=query, low_confidence=low or bool(lookup.notices and not pinned),
                             hits=hits, notice=notice)
 
-    def _ranked(self, plan: QueryPlan, allowed: set[str] | None,
+    def _ranked(self, snap: "_Snapshot", plan: QueryPlan, allowed: set[str] | None,
                 filters: SearchFilters) -> tuple[list[tuple[str, float]], float, set[str]]:
         """Fused, adjusted (clause id, score) best first; the nearest clause's cosine; the named sources."""
         w = self.weights
         tokens = self.segmenter.query_tokens(plan.text)
-        keyword = self._state.keyword
+        keyword = snap.keyword
         lists: list[list[tuple[str, float]]] = [keyword.search(tokens, w.pool, sources=allowed)]
         weights = [w.keyword]
-        vector = self.embedder().encode([plan.text])[0] if self._state.vector_count else None
+        vector = self.embedder().encode([plan.text])[0] if snap.vector_count else None
         nearest = 0.0
         if vector is not None:
-            dense = self._dense(vector, w.pool, allowed)
+            dense = self._dense(snap, vector, w.pool, allowed)
             nearest = dense[0][1] if dense else 0.0
             lists.append(dense)
             weights.append(w.dense)
@@ -235,64 +219,65 @@ class Searcher:
             lists.append(keyword.search(content_tokens, w.pool, sources=named))
             weights.append(w.named_keyword)
             if vector is not None:
-                lists.append(self._dense(vector, w.pool, named))
+                lists.append(self._dense(snap, vector, w.pool, named))
                 weights.append(w.named_dense)
         if plan.terms:
-            lists.append(self._definitions(plan, allowed, named))
+            lists.append(self._definitions(snap, plan, allowed, named))
             weights.append(w.definition)
         fused = rrf(lists, k=w.rrf_k, weights=weights)
         scale = (w.rrf_k + 1) / (w.keyword + w.dense)
         adjusted = []
         for cid, score in fused:
-            doc = self._by_source.get(cid.split("#", 1)[0])
+            doc = snap.by_source.get(ClauseId(cid).source)
             if doc is None:
                 continue
             adjusted.append((cid, score * scale * self._document_factor(doc, plan, named, filters)))
         adjusted.sort(key=lambda kv: (-kv[1], kv[0]))
         return adjusted, nearest, named
 
-    def _dense(self, vector, k: int, sources: set[str] | None) -> list[tuple[str, float]]:
-        dense = self._state.dense
+    def _dense(self, snap: "_Snapshot", vector, k: int, sources: set[str] | None) -> list[tuple[str, float]]:
+        dense = snap.dense
         return dense.search(vector, k, sources) if dense is not None else self.vectors.query(vector, k, sources)
 
-    def _document_factor(self, doc: dict, plan: QueryPlan, named: set[str], filters: SearchFilters) -> float:
+    def _document_factor(self, doc: DocumentInfo, plan: QueryPlan, named: set[str], filters: SearchFilters) -> float:
         w = self.weights
         factor = 1.0
-        if doc["source"] in named:
+        if doc.source in named:
             factor *= w.named_boost
-        if plan.regions and any(doc["title"].startswith(r) or r in doc["issuer"] for r in plan.regions):
+        if plan.regions and any(doc.title.startswith(r) or r in doc.issuer for r in plan.regions):
             factor *= w.region_boost
-        if plan.levels and doc["level"] in plan.levels:
+        if plan.levels and doc.level in plan.levels:
             factor *= w.level_boost
-        if doc["status"] in SUPERSEDED and not filters.chooses_versions:
+        if doc.status in SUPERSEDED and not filters.chooses_versions:
             factor *= w.superseded_factor
         return factor
 
-    def _definitions(self, plan: QueryPlan, allowed: set[str] | None, named: set[str]) -> list[tuple[str, float]]:
+    def _definitions(self, snap: "_Snapshot", plan: QueryPlan, allowed: set[str] | None,
+                     named: set[str]) -> list[tuple[str, float]]:
         """Clauses defining the asked-for terms: exact term first, in named works, higher levels, current."""
         rows = []
         for term in plan.terms:
             for defined, cid in self.catalog.term_definitions(term):
-                source = cid.split("#", 1)[0]
-                doc = self._by_source.get(source)
+                source = ClauseId(cid).source
+                doc = snap.by_source.get(source)
                 if doc is None or (allowed is not None and source not in allowed):
                     continue
-                rows.append(((defined != term, source not in named, doc["status"] in SUPERSEDED, level_rank(doc["level"]),
+                rows.append(((defined != term, source not in named, doc.status in SUPERSEDED, level_rank(doc.level),
                               abs(len(defined) - len(term))), cid))
         rows.sort()
         ranked = list(dict.fromkeys(cid for _, cid in rows))
         return [(cid, 1.0) for cid in ranked]
 
     def _sources_of(self, works: list[Work], allowed: set[str] | None) -> set[str]:
-        return {v["source"] for w in works for v in w.versions if allowed is None or v["source"] in allowed}
+        return {v.source for w in works for v in w.versions if allowed is None or v.source in allowed}
 
     # ----------------------------------------------------------------------------- citations
     def lookup(self, text: str, filters: SearchFilters | None = None) -> SearchResult:
         """Only the exact lookup of a citation; a notice says why nothing was found."""
         text = clean_query(text)
-        self._refresh()
-        allowed = allowed_sources(self._documents, filters or SearchFilters())
-        plan = analyse(text, self._titles)
+        snap = self._current()
+        allowed = allowed_sources(snap.documents, filters or SearchFilters())
+        plan = analyse(text, snap.titles)
         if not plan.is_citation:
             parsed = parse_citation(text)
             if parsed is not None and parsed.title:
@@ -302,24 +287,24 @@ class Searcher:
             else:
                 reason = "这不是条文引用（例如“机关事务管理条例第十条”或“GB/T 30520—2014 3.1”）。"
             return SearchResult(query=text, low_confidence=True, hits=[], notice=reason)
-        found = self.resolve(plan, allowed)
+        found = self._resolve(snap, plan, allowed)
         hits = [self._hit(n, 1.0, c, d, full) for n, (c, d, full) in enumerate(found.hits, start=1)]
         return SearchResult(query=text, low_confidence=not hits, hits=hits, notice=" ".join(found.notices))
 
-    def resolve(self, plan: QueryPlan, allowed: set[str] | None = None) -> Lookup:
+    def _resolve(self, snap: "_Snapshot", plan: QueryPlan, allowed: set[str] | None = None) -> Lookup:
         """Exact lookup of the citation in `plan` (which must have one)."""
         citation = plan.citation
         assert citation is not None
         if citation.is_standard:
-            return self._resolve_standard(citation, allowed)
+            return self._resolve_standard(snap, citation, allowed)
         out = Lookup()
         for match in plan.cited:
             doc = match.work.pick(citation.year, allowed)
             if doc is None:
-                out.notices.append(f"《{match.work.versions[-1]['title']}》没有符合筛选条件的版本。")
+                out.notices.append(f"《{match.work.versions[-1].title}》没有符合筛选条件的版本。")
                 continue
             for ref in citation.articles:
-                clauses = self.catalog.article(doc["source"], ref.number)
+                clauses = self.catalog.article(doc.source, ref.number)
                 if not clauses:
                     out.notices.append(_missing_article(doc, ref, self.catalog))
                     continue
@@ -327,34 +312,34 @@ class Searcher:
                 out.hits.append((clauses[0], doc, text))
         return out
 
-    def _resolve_standard(self, citation: Citation, allowed: set[str] | None) -> Lookup:
+    def _resolve_standard(self, snap: "_Snapshot", citation: Citation, allowed: set[str] | None) -> Lookup:
         out = Lookup()
         key = standard_key(citation.standard_code)
-        docs = [d for d in self._documents if (allowed is None or d["source"] in allowed)
-                and key in standard_key(d["doc_number"] + " " + d["title"])]
+        docs = [d for d in snap.documents if (allowed is None or d.source in allowed)
+                and key in standard_key(d.doc_number + " " + d.title)]
         if citation.standard_year:
-            dated = [d for d in docs if citation.standard_year in d["doc_number"] or
-                     d["publish_date"].startswith(citation.standard_year)]
+            dated = [d for d in docs if citation.standard_year in d.doc_number or
+                     d.publish_date.startswith(citation.standard_year)]
             docs = dated or docs
         if not docs:
             out.notices.append(f"知识库中没有标准 {citation.standard_code}"
                                f"{'—' + citation.standard_year if citation.standard_year else ''}。")
             return out
-        doc = sorted(docs, key=lambda d: (d["status"] != "现行有效", d["publish_date"]))[-1] \
+        doc = sorted(docs, key=lambda d: (d.status != Status.CURRENT, d.publish_date))[-1] \
             if not citation.standard_year else docs[-1]
         if not citation.clause_number:
-            clauses = self.catalog.clauses_of(doc["source"])[:1]
+            clauses = self.catalog.clauses_of(doc.source)[:1]
         else:
-            clauses = self.catalog.clauses_labelled(doc["source"], citation.clause_number) or \
-                self.catalog.article(doc["source"], citation.clause_number)
+            clauses = self.catalog.clauses_labelled(doc.source, citation.clause_number) or \
+                self.catalog.article(doc.source, citation.clause_number)
         if not clauses:
-            out.notices.append(f"《{doc['title']}》中没有 {citation.clause_number} 条。")
+            out.notices.append(f"《{doc.title}》中没有 {citation.clause_number} 条。")
             return out
         out.hits.append((clauses[0], doc, "\n".join(c.text for c in clauses)))
         return out
 
     # ---------------------------------------------------------------------------------- hits
-    def _hit(self, rank: int, score: float, clause: Clause, doc: dict, text: str | None = None) -> Hit:
+    def _hit(self, rank: int, score: float, clause: Clause, doc: DocumentInfo, text: str | None = None) -> Hit:
         hit = make_hit(rank, score, clause, doc)
         if text is not None:
             hit.text = text
@@ -366,8 +351,8 @@ class _Snapshot:
     """Everything derived from one generation of the catalogue, swapped in as a whole."""
 
     generation: int
-    documents: list[dict]
-    by_source: dict[str, dict]
+    documents: list[DocumentInfo]
+    by_source: dict[str, DocumentInfo]
     titles: TitleIndex
     keyword: KeywordIndex
     vector_count: int
@@ -379,23 +364,23 @@ class _Snapshot:
         ids, bodies, contexts = catalog.keyword_rows()
         count = vectors.count()
         dense = DenseIndex(*vectors.all_vectors()) if 0 < count <= IN_MEMORY_LIMIT else None
-        return cls(generation, docs, {d["source"]: d for d in docs}, TitleIndex(docs),
+        return cls(generation, docs, {d.source: d for d in docs}, TitleIndex(docs),
                    KeywordIndex(ids, bodies, contexts), count, dense)
 
 
-def make_hit(rank: int, score: float, clause: Clause, doc: dict) -> Hit:
-    return Hit(rank=rank, score=round(float(score), 4), title=doc["title"], publish_date=doc["publish_date"],
-               level=doc["level"], status=doc["status"], article=clause.label, heading_path=clause.heading_path,
-               text=clause.text, source=doc["source"], id=clause.id, kind=clause.kind, clause_title=clause.title,
-               issuer=doc["issuer"], doc_number=doc["doc_number"])
+def make_hit(rank: int, score: float, clause: Clause, doc: DocumentInfo) -> Hit:
+    return Hit(rank=rank, score=round(float(score), 4), title=doc.title, publish_date=doc.publish_date,
+               level=doc.level, status=doc.status, article=clause.label, heading_path=clause.heading_path,
+               text=clause.text, source=doc.source, id=clause.id, kind=clause.kind, clause_title=clause.title,
+               issuer=doc.issuer, doc_number=doc.doc_number)
 
 
-def _missing_article(doc: dict, ref: ArticleRef, catalog: Catalog) -> str:
-    numbers = [c.number for c in catalog.clauses_of(doc["source"]) if c.kind in ("article", "part")]
+def _missing_article(doc: DocumentInfo, ref: ArticleRef, catalog: Catalog) -> str:
+    numbers = [c.number for c in catalog.clauses_of(doc.source) if c.kind in ("article", "part")]
     last = max((int(n.split("-")[0]) for n in numbers if n.split("-")[0].isdigit()), default=0)
     if ref.article <= 0 or ref.article > MAX_ARTICLE:
         written = ref.label if len(ref.label) <= 30 else ref.label[:29] + "…"
         return f"“{written}”不是有效的条号。"
     span = f"（共{int_to_cn(last)}条）" if last else ""
-    return f"《{doc['title']}》（{doc['publish_date']}）没有{ref.label.split('款')[0].split('条')[0]}条" \
+    return f"《{doc.title}》（{doc.publish_date}）没有{ref.label.split('款')[0].split('条')[0]}条" \
            f"{'之' + int_to_cn(ref.sub) if ref.sub else ''}{span}。"

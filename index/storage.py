@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from ingest.errors import StdkbError
+from .errors import StorageError
 
 _ERRNOS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exhausted",
            errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
@@ -32,16 +32,6 @@ PROBE_BYTES = 64 * 1024
 MIN_FREE_BYTES = 8 * 2**20
 # A rough upper bound of what one clause costs across catalogue, keyword rows and vectors.
 BYTES_PER_CLAUSE = 16 * 1024
-
-
-class StorageError(StdkbError):
-    """The data directory cannot be written (full disk, read-only, no permission). Reads still work."""
-
-    def __init__(self, data_dir: str | Path, problem: str):
-        self.data_dir = str(data_dir)
-        self.problem = problem
-        super().__init__(f"cannot write to the data directory {self.data_dir}: {problem}; "
-                         f"searches keep working, writes are refused until it is fixed")
 
 
 def storage_problem(exc: BaseException) -> str | None:

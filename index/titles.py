@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.models import level_rank
+from ingest.models import Level, Status, level_rank
+
+from .results import DocumentInfo
 
 from .citations import clean_title
 
@@ -53,22 +55,22 @@ class Work:
     region: str
     kind: str
     level_rank: int
-    versions: list[dict] = field(default_factory=list)
+    versions: list[DocumentInfo] = field(default_factory=list)
 
-    def current(self) -> dict:
+    def current(self) -> DocumentInfo:
         """The version in force: the newest 现行有效 one, else simply the newest."""
         return self.pick()
 
-    def pick(self, year: str = "", allowed: set[str] | None = None) -> dict | None:
+    def pick(self, year: str = "", allowed: set[str] | None = None) -> DocumentInfo | None:
         """The version a citation means: of those `allowed`, the one of `year` if given, else the current one."""
-        versions = [v for v in self.versions if allowed is None or v["source"] in allowed]
+        versions = [v for v in self.versions if allowed is None or v.source in allowed]
         if not versions:
             return None
         if year:
             for v in reversed(versions):
-                if v["publish_date"].startswith(year) or v["effective_date"].startswith(year):
+                if v.publish_date.startswith(year) or v.effective_date.startswith(year):
                     return v
-        in_force = [v for v in versions if v["status"] == "现行有效"]
+        in_force = [v for v in versions if v.status == Status.CURRENT]
         return (in_force or versions)[-1]
 
 
@@ -81,14 +83,14 @@ class WorkMatch:
 class TitleIndex:
     """Resolve names to works, find the works and regions a question mentions."""
 
-    def __init__(self, documents: list[dict]):
+    def __init__(self, documents: list[DocumentInfo]):
         works: dict[str, Work] = {}
-        for d in sorted(documents, key=lambda d: (d["publish_date"], d["source"])):
-            key = clean_title(d["title"])
-            region = region_of(d["title"]) if d["level"] not in ("法律", "行政法规") else ""
+        for d in sorted(documents, key=lambda d: (d.publish_date, d.source)):
+            key = clean_title(d.title)
+            region = region_of(d.title) if d.level not in (Level.LAW, Level.ADMINISTRATIVE_REGULATION) else ""
             if key not in works:
                 works[key] = Work(key=key, base=key.removeprefix(region), region=region, kind=kind_of(key),
-                                  level_rank=level_rank(d["level"]))
+                                  level_rank=level_rank(d.level))
             works[key].versions.append(d)
         self.works = list(works.values())
         self._by_kind: dict[str, list[Work]] = {}

@@ -15,13 +15,10 @@ import numpy as np
 
 from ingest.errors import StdkbError
 
-from .storage import StorageError, storage_problem
+from .errors import StorageError, VectorStoreError
+from .storage import storage_problem
 
 COLLECTION = "clauses"
-
-
-class VectorStoreError(StdkbError):
-    """The vector store failed (unreachable server, disk full, corrupt files)."""
 
 
 class VectorStore(Protocol):

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import ManifestError
-from .models import LEVELS_IN_ORDER, STATUSES, DocumentMeta
+from .models import LEVELS_IN_ORDER, STATUSES, DocumentMeta, Level, Status
 from .numerals import cn_to_int, to_halfwidth_digits
 
 INFO_END = "<!-- INFO END -->"
@@ -131,7 +131,7 @@ def extract_meta(text: str, source: str, folder_level: str = "") -> DocumentMeta
     title = split.title or _guess_title(text.split("\n")) or Path(source).stem
     level = folder_level if folder_level in LEVELS_IN_ORDER else infer_level(title, doc_number, issuer)
     return DocumentMeta(title=title, level=level, issuer=issuer, doc_number=doc_number,
-                        publish_date=publish, effective_date=effective, status="unknown")
+                        publish_date=publish, effective_date=effective, status=Status.UNKNOWN)
 
 
 def _signature_date(text: str) -> str:
@@ -241,11 +241,14 @@ def manifest_row_meta(row: dict[str, str | None], where: str) -> DocumentMeta:
                 date.fromisoformat(value)
             except ValueError as exc:
                 raise ManifestError(where, f"{key} '{value}' is not a valid date") from exc
-    status = get("status") or "unknown"
+    status = get("status") or Status.UNKNOWN
     if status not in STATUSES:
         raise ManifestError(where, f"status '{status}' is not one of {', '.join(STATUSES)}")
+    level = get("level") or Level.OTHER
+    if level not in LEVELS_IN_ORDER:
+        raise ManifestError(where, f"level '{level}' is not one of {', '.join(LEVELS_IN_ORDER)}")
     return DocumentMeta(
-        title=get("title"), level=get("level") or "其他", issuer=get("issuer"), doc_number=get("doc_number"),
+        title=get("title"), level=level, issuer=get("issuer"), doc_number=get("doc_number"),
         publish_date=get("publish_date"), effective_date=get("effective_date"), status=status,
         status_from_manifest=bool(get("status")),
     )

@@ -2,25 +2,79 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal, Optional
 
 from pydantic import BaseModel, Field
 
-Level = str  # 法律 / 行政法规 / 部门规章 / 党内法规与规范性文件 / 地方性法规 / 国家标准 / 行业标准 / 地方标准 / 团体标准 / 试点文件 …
-Status = Literal["现行有效", "已被修订", "已废止", "unknown"]
 Family = Literal["law", "standard", "prose"]
 ClauseKind = Literal["article", "part", "clause", "heading", "term", "section", "preamble", "appendix"]
 
-LEVELS_IN_ORDER: tuple[str, ...] = (
-    "法律", "行政法规", "部门规章", "党内法规与规范性文件", "地方性法规",
-    "国家标准", "行业标准", "地方标准", "团体标准", "标准", "试点文件", "其他",
-)
-STATUSES: tuple[str, ...] = ("现行有效", "已被修订", "已废止", "unknown")
+
+class Level(StrEnum):
+    """效力层级, highest first. The values are the words drafters and the manifest use."""
+
+    LAW = "法律"
+    ADMINISTRATIVE_REGULATION = "行政法规"
+    DEPARTMENTAL_RULE = "部门规章"
+    PARTY_REGULATION = "党内法规与规范性文件"
+    LOCAL_REGULATION = "地方性法规"
+    NATIONAL_STANDARD = "国家标准"
+    SECTOR_STANDARD = "行业标准"
+    LOCAL_STANDARD = "地方标准"
+    GROUP_STANDARD = "团体标准"
+    STANDARD = "标准"
+    PILOT = "试点文件"
+    OTHER = "其他"
+
+
+class Status(StrEnum):
+    """时效性 of a document version."""
+
+    CURRENT = "现行有效"
+    AMENDED = "已被修订"
+    REPEALED = "已废止"
+    UNKNOWN = "unknown"
+
+
+LEVELS_IN_ORDER: tuple[str, ...] = tuple(Level)
+STATUSES: tuple[str, ...] = tuple(Status)
+SUPERSEDED: frozenset[str] = frozenset({Status.AMENDED, Status.REPEALED})
+# Levels whose provisions bind (the others inform): used by gap analysis and the review.
+STANDARD_LEVELS: frozenset[str] = frozenset({Level.NATIONAL_STANDARD, Level.SECTOR_STANDARD, Level.LOCAL_STANDARD,
+                                             Level.GROUP_STANDARD, Level.STANDARD})
 
 
 def level_rank(level: str) -> int:
     """Position of a level in the hierarchy (法律 first); unknown levels come last."""
     return LEVELS_IN_ORDER.index(level) if level in LEVELS_IN_ORDER else len(LEVELS_IN_ORDER)
+
+
+class ClauseId(str):
+    """A clause's id, '<source>#<key>': the document's source path, then a key unique within it.
+
+    Stable while the text is unchanged, so links (#第十条) and stored vectors survive a re-ingest.
+    """
+
+    @classmethod
+    def of(cls, source: str, key: str) -> "ClauseId":
+        return cls(f"{source}#{key}")
+
+    @property
+    def source(self) -> str:
+        return self.split("#", 1)[0]
+
+    @property
+    def key(self) -> str:
+        """The part after '#', used as the clause's anchor in its document's page."""
+        return self.split("#", 1)[-1]
+
+
+class SkippedFile(BaseModel):
+    """A file (or manifest row) that was not ingested, and why."""
+
+    path: str
+    reason: str
 
 
 class Clause(BaseModel):
@@ -49,12 +103,12 @@ class DocumentMeta(BaseModel):
     """What is known about a document besides its text."""
 
     title: str
-    level: str = "其他"
+    level: Level = Level.OTHER
     issuer: str = ""
     doc_number: str = ""
     publish_date: str = ""
     effective_date: str = ""
-    status: Status = "unknown"
+    status: Status = Status.UNKNOWN
     status_from_manifest: bool = False
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from .definitions import defined_terms
 from .errors import DocumentError
 from .metadata import MANIFEST_NAME, extract_meta, read_manifest, split_header
-from .models import LEVELS_IN_ORDER, Clause, Document, DocumentMeta
+from .models import LEVELS_IN_ORDER, Clause, ClauseId, Document, DocumentMeta
 from .readers import SUPPORTED_SUFFIXES, read_document_text
 from .structure import detect_family, parse_body
 
@@ -57,7 +57,7 @@ def parse_text(text: str, source: str, meta: DocumentMeta | None = None, raw_has
     raw = [r for r in parse_body(body, family) if not (r.kind == "preamble" and r.text.strip() == meta.title)]
     if not raw:
         raise DocumentError(source, "no clauses found in the text")
-    ids = [f"{source}#{r.key}" for r in raw]
+    ids = [ClauseId.of(source, r.key) for r in raw]
     by_key = dict(zip((r.key for r in raw), ids))
     clauses = [
         Clause(

@@ -1,4 +1,4 @@
-"""Documents that arrive over HTTP: a safe stored name, metadata from the form, one Document.
+"""Documents that arrive as uploads or streams: a safe stored name, metadata from the form, one Document.
 
 The client's file name is never used as a path: only its last component survives, cleaned to
 letters, digits, CJK and a few punctuation marks, so `../../etc/passwd.md` becomes `passwd.md`.
@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import shutil
+import tempfile
 import unicodedata
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import DocumentError
 from .metadata import extract_meta, parse_cn_date
 from .models import LEVELS_IN_ORDER, STATUSES, Document, DocumentMeta
-from .parse import file_hash, parse_text
+from .parse import file_hash, parse_file, parse_text
 from .readers import SUPPORTED_SUFFIXES, read_document_text
 
 UPLOADS = "uploads"  # the folder (under the data directory) and the source prefix of uploaded documents
@@ -73,3 +76,17 @@ def parse_upload(path: Path, name: str, fields: dict[str, str]) -> Document:
     except DocumentError as exc:
         raise DocumentError(name, exc.problem) from None
     return parse_text(text, source, form_meta(text, source, fields), raw_hash=file_hash(path))
+
+
+def parse_received(filename: str, stream: BinaryIO) -> Document:
+    """Parse a file received as a stream (a draft sent for analysis) without keeping it: it is read
+    from a temporary copy that is gone when this returns. DocumentError names `filename`."""
+    name = safe_filename(filename)
+    with tempfile.TemporaryDirectory(prefix="stdkb-received-") as tmp:
+        path = Path(tmp) / f"received{Path(name).suffix}"
+        with path.open("wb") as out:
+            shutil.copyfileobj(stream, out, length=1 << 20)
+        try:
+            return parse_file(path)
+        except DocumentError as exc:
+            raise DocumentError(filename, exc.problem) from None

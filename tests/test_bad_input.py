@@ -133,7 +133,7 @@ def test_a_bad_manifest_row_skips_only_its_document(tmp_path):
     reasons = {Path(s.path).name: s.reason for s in report.skipped}
     assert set(reasons) == {"a.md"}
     assert "manifest.csv:2" in reasons["a.md"] and "2021-02-30" in reasons["a.md"]
-    titles = sorted(d["title"] for d in index.documents())
+    titles = sorted(d.title for d in index.documents().documents)
     assert titles == sorted(["乙办法", "丙办法"])
 
 
@@ -162,7 +162,7 @@ def test_a_file_name_in_a_foreign_encoding_is_refused_by_name(tmp_path):
     report = index.ingest([folder])
     assert len(report.skipped) == 1 and "not valid UTF-8" in report.skipped[0].reason
     assert "\\xb9" in report.skipped[0].path and report.model_dump_json()
-    assert [d["source"] for d in index.documents()] == ["good.md"]
+    assert [d.source for d in index.documents().documents] == ["good.md"]
 
 
 def test_decomposed_unicode_names_are_stored_composed(tmp_path):
@@ -183,7 +183,7 @@ def test_a_manifest_row_finds_its_file_whatever_the_unicode_form(tmp_path):
                                          encoding="utf-8")
     index = Index(tmp_path / "kb")
     index.ingest([folder])
-    assert [d["title"] for d in index.documents()] == ["咖啡规则"]
+    assert [d.title for d in index.documents().documents] == ["咖啡规则"]
 
 
 def test_a_name_with_a_direction_override_is_refused(tmp_path):
@@ -201,7 +201,7 @@ def test_paths_with_dotdot_and_absolute_paths_name_the_document_by_file(tmp_path
     (folder / "规则.md").write_text(RULE, encoding="utf-8")
     dotted = tmp_path / "a" / "b" / ".." / "b" / "规则.md"
     assert cli(["ingest", str(dotted), "--data-dir", str(tmp_path / "kb")]) == 0
-    assert [d["source"] for d in Index(tmp_path / "kb").documents()] == ["规则.md"]
+    assert [d.source for d in Index(tmp_path / "kb").documents().documents] == ["规则.md"]
 
 
 # ------------------------------------------------------------------------------ one mixed batch
@@ -270,7 +270,7 @@ def test_a_100_kb_query_over_real_http_is_refused_and_the_server_goes_on(kb_dir)
     import socket
     from urllib.parse import quote
 
-    from .test_web import serve_in_thread
+    from .servers import serve_in_thread
 
     server, thread, url = serve_in_thread(Settings(data_dir=kb_dir))
     try:

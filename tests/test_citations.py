@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.citations import parse_citation
+from index.results import DocumentInfo
 from index.titles import TitleIndex
 
 
@@ -53,8 +54,8 @@ def test_article_zero_is_kept_so_the_caller_can_refuse_it():
 
 
 def _doc(source, title, level="法律", date="2020-01-01", status="现行有效"):
-    return {"source": source, "title": title, "level": level, "publish_date": date, "effective_date": date,
-            "status": status, "issuer": ""}
+    return DocumentInfo(source=source, title=title, level=level, publish_date=date, effective_date=date,
+                        status=status)
 
 
 TITLES = TitleIndex([
@@ -86,7 +87,7 @@ def test_a_short_name_keeps_the_kind_of_instrument():
 
 def test_the_current_version_of_a_work_is_the_one_in_force():
     work = TITLES.resolve("保密法")[0].work
-    assert work.current()["source"] == "c"
+    assert work.current().source == "c"
 
 
 def test_a_question_names_works_and_regions_inside_it():

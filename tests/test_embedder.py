@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from index.embedder import EmbedderError, hub_dir, load_embedder, pull_model
-from index.index import Index, IndexMismatch
+from index.errors import IndexMismatch
+from index.index import Index
 
 
 def _tiny_model(path):
@@ -64,6 +65,6 @@ def test_ingest_with_a_local_model_reembeds_everything(kb_copy, tmp_path, subset
     model = str(_tiny_model(tmp_path / "tiny"))
     index = Index(kb_copy, embed_model=model)
     index.ingest([subset_corpus])
-    assert index.manifest()["embed_model"] == model
+    assert index.data.manifest()["embed_model"] == model
     assert index.check().ok
     assert index.search("公务用车", k=3).hits

@@ -11,9 +11,9 @@ import pytest
 from docx import Document as DocxDocument
 from fastapi.testclient import TestClient
 
-from analysis.draft import numbering_gaps, read_draft, structure_problems
-from analysis.gap import analyse_draft
-from analysis.render import gap_docx
+from analysis.gap.draft import numbering_gaps, read_draft, structure_problems
+from analysis.gap.gap import analyse_draft
+from analysis.gap.render import gap_docx
 from api.app import create_app
 from api.settings import Settings
 from evaluation.gap_eval import score
@@ -210,6 +210,6 @@ def _hit(title: str, level: str):
     ("北京市反食品浪费规定", "地方性法规", [], True),                    # a national draft applies everywhere
 ])
 def test_which_rules_bind_where_the_draft_applies(title, level, regions, binds):
-    from analysis.regions import applicable
+    from analysis.gap.regions import applicable
 
     assert applicable(_hit(title, level), regions) is binds

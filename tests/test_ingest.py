@@ -58,7 +58,7 @@ def test_older_version_of_a_law_is_marked_superseded_without_manifest(tmp_path):
         shutil.copy(CORPUS / "法律" / name, corpus / "法律" / name)
     index = Index(tmp_path / "kb")
     index.ingest([corpus])
-    status = {d["publish_date"]: d["status"] for d in index.documents()}
+    status = {d.publish_date: d.status for d in index.documents().documents}
     assert status == {"2010-04-29": "已被修订", "2024-02-27": "unknown"}
 
 
@@ -101,7 +101,7 @@ def test_a_changed_dictionary_re_segments_stored_documents(kb_copy, subset_corpu
     index = Index(kb_copy, segmenter=Segmenter(dictionary, SYNONYMS))
     report = index.ingest([subset_corpus])
     assert report.clauses_written == 0   # nothing re-parsed or re-embedded, only re-segmented
-    assert index.manifest()["dictionary"] == index.segmenter.version
+    assert index.data.manifest()["dictionary"] == index.segmenter.version
     ids, bodies, _ = index.catalog.keyword_rows()
     assert any("能源消耗定额范围" in body for body in bodies)
     index.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.quantities import looser, requirements
+from analysis.gap.quantities import looser, requirements
 
 
 def only(text: str):

@@ -55,28 +55,12 @@ def test_the_login_cookie_does_not_hold_the_key(kb_dir):
 def test_no_key_reaches_the_server_logs(kb_copy, tmp_path):
     """`stdkb serve` as users run it, access log on; every way of sending the key, right and wrong."""
     import os
-    import socket
-    import subprocess
-    import sys
-    import time
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from .servers import start_stdkb_serve
+
     log = tmp_path / "server.log"
-    env = dict(os.environ, STDKB_API_KEY=KEY, STDKB_PRIVATE_READS="1")
-    with open(log, "w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--data-dir", str(kb_copy),
-                                   "--host", "127.0.0.1", "--port", str(port)], stdout=out, stderr=out, env=env)
-    url = f"http://127.0.0.1:{port}"
+    server, url = start_stdkb_serve(kb_copy, log, dict(os.environ, STDKB_API_KEY=KEY, STDKB_PRIVATE_READS="1"))
     try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                if httpx.get(f"{url}/api/v1/health", headers={"X-API-Key": KEY}).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
         with httpx.Client(base_url=url, timeout=120) as c:
             assert c.post("/api/v1/documents", headers={"X-API-Key": KEY},
                           files={"file": ("a.md", RULE.encode())}).status_code == 201

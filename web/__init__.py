@@ -1,1 +1,1 @@
-"""Web pages (Chinese UI) served by the API app."""
+"""The Chinese web pages, server-rendered over the same KnowledgeBase as the JSON API."""

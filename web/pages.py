@@ -12,28 +12,29 @@ from typing import Callable
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from analysis.gap import analyse_upload
-from analysis.llm import answer_with_llm
-from analysis.render import GAP_LABELS, REFERENCE_STATUS
-from analysis.review import literature_review
-from analysis.terms import definition_variants
-from analysis.versions import diff_documents
+from analysis.answer.llm import answer_with_llm
+from analysis.exports import gap_export
+from analysis.gap.gap import analyse_draft
+from analysis.gap.render import GAP_LABELS, REFERENCE_STATUS
+from analysis.review.review import literature_review
+from analysis.review.terms import term_definitions
 from ingest.errors import StdkbError
-from ingest.models import LEVELS_IN_ORDER, level_rank
+from ingest.models import LEVELS_IN_ORDER, ClauseId, Status, level_rank
+from ingest.uploads import parse_received, safe_filename
+from index.errors import DocumentNotFound
 from index.filters import SearchFilters
 from index.highlight import query_terms, spans
-
-from .downloads import gap_file
+from index.kb import KnowledgeBase
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
-STATUS_CLASS = {"现行有效": "current", "已被修订": "amended", "已废止": "repealed"}
-DEFAULT_STATUS = "现行有效"
+STATUS_CLASS = {Status.CURRENT: "current", Status.AMENDED: "amended", Status.REPEALED: "repealed"}
+DEFAULT_STATUS = Status.CURRENT.value
 
 
 def doc_url(source: str, anchor: str = "", **params) -> str:
@@ -44,8 +45,8 @@ def doc_url(source: str, anchor: str = "", **params) -> str:
 
 
 def anchor(clause_id: str) -> str:
-    """The part of a clause id after '#': unique within its document, stable across ingests."""
-    return clause_id.split("#", 1)[-1]
+    """A clause's anchor in its document's page: unique within the document, stable across ingests."""
+    return ClauseId(clause_id).key
 
 
 def marked(text: str, terms: list[str]) -> list[tuple[str, bool]]:
@@ -71,14 +72,24 @@ def _render(request: Request, name: str, status_code: int = 200, headers: dict |
     return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
 
 
+def error_page(request: Request, status: int, heading: str, message: str) -> HTMLResponse:
+    """The page for an error no form shows inline (status and heading from the app's error table)."""
+    return _render(request, "error.html", status_code=status, heading=heading, message=message)
+
+
+def _kb(request: Request) -> KnowledgeBase:
+    return request.app.state.kb
+
+
 def _filters(level: list[str], status: str, region: str, as_of: str) -> SearchFilters:
     return SearchFilters(level=[x for x in level if x], status=[] if status in ("", "all") else [status],
                          region=region, as_of=as_of)
 
 
-def pages(reader_guard: Callable, expensive_guard: Callable) -> APIRouter:
+def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable[[Exception], int]) -> APIRouter:
     """The pages; `reader_guard` is the app's dependency deciding who may read (private knowledge bases),
-    `expensive_guard` its rate limit for answers, reviews and gap analyses."""
+    `expensive_guard` its rate limit for answers, reviews and gap analyses, `status_of` the HTTP status
+    its error table gives an error that a form shows inline."""
     r = APIRouter(include_in_schema=False, dependencies=[Depends(reader_guard)])
 
     def limited(request: Request) -> HTMLResponse | None:
@@ -94,41 +105,45 @@ def pages(reader_guard: Callable, expensive_guard: Callable) -> APIRouter:
     def search_page(request: Request, q: str = Query("", max_length=1000), level: list[str] = Query([]),
                     status: str = Query(DEFAULT_STATUS, max_length=10), region: str = Query("", max_length=50),
                     as_of: str = Query("", max_length=20), k: int = Query(10, ge=1, le=50)):
-        index = request.app.state.index
-        result, error, terms = None, "", []
+        index = _kb(request)
+        result, error, terms, code = None, "", [], 200
         if q.strip():
             try:
                 result = index.search(q, k=k, filters=_filters(level, status, region, as_of))
                 terms = query_terms(q, index.segmenter)
-            except (ValidationError, StdkbError) as exc:
-                error = _message(exc)
-        return _render(request, "search.html", q=q, level=level, status=status, region=region, as_of=as_of,
-                       result=result, terms=terms, error=error, page="search")
+            except ValidationError as exc:   # a filter the form let through but the model refuses
+                error, code = _message(exc), 422
+            except StdkbError as exc:
+                error, code = _message(exc), status_of(exc)
+        return _render(request, "search.html", status_code=code, q=q, level=level, status=status, region=region,
+                       as_of=as_of, result=result, terms=terms, error=error, page="search")
 
     @r.get("/documents", response_class=HTMLResponse)
     def documents_page(request: Request, title: str = Query("", max_length=100), level: str = Query("", max_length=20)):
-        docs = [d for d in request.app.state.index.documents()
-                if title in d["title"] and (not level or d["level"] == level)]
-        docs.sort(key=lambda d: (level_rank(d["level"]), d["title"], d["publish_date"]))
+        listing = _kb(request).documents(SearchFilters(level=[level] if level else []), title=title)
+        docs = sorted(listing.documents, key=lambda d: (level_rank(d.level), d.title, d.publish_date))
         return _render(request, "documents.html", docs=docs, title=title, level=level, page="documents")
 
     @r.get("/doc/{source:path}", response_class=HTMLResponse)
     def document_page(request: Request, source: str, compare: str = Query("", max_length=300)):
-        index = request.app.state.index
+        index = _kb(request)
         doc = index.document(source)
         if doc is None:
             return _render(request, "error.html", status_code=404, message=f"知识库中没有文件“{source}”。")
         diff = None
         if compare:
             older, newer = sorted([compare, source], key=lambda s: _publish_date(index, s))
-            diff = diff_documents(index, older, newer)
+            try:
+                diff = index.diff(older, newer)
+            except DocumentNotFound:
+                diff = None   # the page says the other version is not in the knowledge base
         return _render(request, "document.html", doc=doc, diff=diff, compare=compare, page="documents")
 
     @r.get("/ask", response_class=HTMLResponse)
     def ask_page(request: Request, q: str = Query("", max_length=1000)):
         if q.strip() and (refused := limited(request)):
             return refused
-        index = request.app.state.index
+        index = _kb(request)
         settings = request.app.state.settings
         result = answer_with_llm(index, q, None, settings.llm_url, settings.llm_model,
                                  settings.llm_api_key) if q.strip() else None
@@ -142,7 +157,7 @@ def pages(reader_guard: Callable, expensive_guard: Callable) -> APIRouter:
         if topic.strip() and (refused := limited(request)):
             return refused
         if topic.strip():
-            review = literature_review(request.app.state.index, topic, filters=_filters(level, "", region, ""))
+            review = literature_review(_kb(request), topic, filters=_filters(level, "", region, ""))
             params = [("topic", topic), *[("level", x) for x in level if x], ("region", region)]
             downloads = {fmt: "/api/v1/review?" + urlencode([*params, ("format", fmt)]) for fmt in ("md", "docx")}
         return _render(request, "review.html", topic=topic, level=level, region=region, review=review,
@@ -159,19 +174,22 @@ def pages(reader_guard: Callable, expensive_guard: Callable) -> APIRouter:
             return refused
         regions = [x for x in region.replace("，", " ").replace(",", " ").split() if x] or None
         try:
-            report = analyse_upload(request.app.state.index, file.filename or "", file.file, regions=regions)
+            draft = parse_received(file.filename or "", file.file)
+            report = analyse_draft(_kb(request), draft, regions=regions, name=safe_filename(file.filename or ""))
         except StdkbError as exc:
-            return _render(request, "gap.html", status_code=422, report=None, error=str(exc), page="gap")
+            return _render(request, "gap.html", status_code=status_of(exc), report=None, error=str(exc),
+                           page="gap")
         if format != "html":
-            return gap_file(report, format)
+            export = gap_export(report, format)
+            return Response(export.content, media_type=export.media_type, headers=export.headers())
         return _render(request, "gap.html", report=report, error="", labels=GAP_LABELS,
                        reference_status=REFERENCE_STATUS, page="gap")
 
     @r.get("/terms", response_class=HTMLResponse)
     def terms_page(request: Request, term: str = Query("", max_length=50)):
-        definitions = request.app.state.index.definitions(term.strip()) if term.strip() else []
-        return _render(request, "terms.html", term=term, variants=definition_variants(definitions),
-                       definitions=definitions, page="terms")
+        found = term_definitions(_kb(request), term.strip())
+        return _render(request, "terms.html", term=term, variants=found.variants, definitions=found.definitions,
+                       page="terms")
 
     return r
 
@@ -187,9 +205,9 @@ def login_page() -> APIRouter:
     return r
 
 
-def _publish_date(index, source: str) -> str:
-    doc = index.catalog.document(source)
-    return doc["publish_date"] if doc else ""
+def _publish_date(index: KnowledgeBase, source: str) -> str:
+    doc = index.document_info(source)
+    return doc.publish_date if doc else ""
 
 
 def _message(exc: Exception) -> str:

@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 
 from ingest.models import Clause
 
+from .results import DocumentInfo, VersionInfo
+
 # Below this share of shared character bigrams two articles are different articles, not one edited.
 MIN_SIMILARITY = 0.35
 
@@ -34,8 +36,8 @@ class ArticleChange(BaseModel):
 
 
 class VersionDiff(BaseModel):
-    old: dict
-    new: dict
+    old: VersionInfo
+    new: VersionInfo
     added: int
     removed: int
     modified: int
@@ -128,7 +130,8 @@ def segments(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
-def compare(old_doc: dict, old_clauses: list[Clause], new_doc: dict, new_clauses: list[Clause]) -> VersionDiff:
+def compare(old_doc: DocumentInfo, old_clauses: list[Clause], new_doc: DocumentInfo,
+            new_clauses: list[Clause]) -> VersionDiff:
     """Added, removed and modified articles from `old_doc` to `new_doc`, in the new version's order."""
     old, new = articles(old_clauses), articles(new_clauses)
     pairs = align(old, new)
@@ -154,15 +157,10 @@ def compare(old_doc: dict, old_clauses: list[Clause], new_doc: dict, new_clauses
         elif i not in paired_old:
             changes.append((last + 0.1, ArticleChange(change="removed", old=a)))
     changes.sort(key=lambda c: c[0])
-    keys = ("source", "title", "publish_date", "effective_date", "status")
     counts = {kind: sum(1 for _, c in changes if c.change == kind) for kind in ("added", "removed", "modified")}
-    return VersionDiff(old={k: old_doc.get(k, "") for k in keys}, new={k: new_doc.get(k, "") for k in keys},
-                       unchanged=unchanged, renumbered=renumbered, changes=[c for _, c in changes], **counts)
+    return VersionDiff(old=version_info(old_doc), new=version_info(new_doc), unchanged=unchanged,
+                       renumbered=renumbered, changes=[c for _, c in changes], **counts)
 
 
-def diff_documents(index, old_source: str, new_source: str) -> VersionDiff | None:
-    """`compare` for two stored documents; None when either is not in the knowledge base."""
-    old_doc, new_doc = index.catalog.document(old_source), index.catalog.document(new_source)
-    if old_doc is None or new_doc is None:
-        return None
-    return compare(old_doc, index.catalog.clauses_of(old_source), new_doc, index.catalog.clauses_of(new_source))
+def version_info(doc: DocumentInfo) -> VersionInfo:
+    return VersionInfo(**doc.model_dump(include=set(VersionInfo.model_fields)))

@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
-from ingest.errors import DocumentError
-from ingest.uploads import safe_filename
+from ingest.models import Document, Status
+from ingest.sentences import sentences
 from index.filters import SearchFilters
+from index.kb import KnowledgeBase
 from index.results import Hit
 
+from ..cite import short_citation
 from .draft import Draft, read_draft, structure_problems
-from .cite import short_citation
 from .missing import MissingHit, missing_provisions
 from .quantities import looser, requirements
 from .references import ReferenceCheck, check_reference
@@ -41,7 +39,6 @@ FUSION_K = 5                # reciprocal-rank fusion constant across the clause'
 SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must match to compare them
 EVIDENCE = 3
 PER_QUERY = 8
-_SPLIT = re.compile(r"[；;。，,]")
 # Words of obligation and drafting that say nothing about the subject.
 STOPWORDS = {"应当", "不得", "本文件", "有关", "规定", "进行", "及时", "相关", "按照", "依法", "符合", "要求", "或者",
              "以及"}
@@ -87,10 +84,6 @@ class Candidate:
         return self.fused * (0.3 + self.coverage)
 
 
-def sentences_of(text: str) -> list[str]:
-    return [s.strip() for s in _SPLIT.split(text) if len(s.strip()) >= 6]
-
-
 def content_words(text: str, segmenter) -> set[str]:
     return {w for w in segmenter.words(text) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()}
 
@@ -107,9 +100,10 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
 
 
-def candidates(index, text: str, filters: SearchFilters) -> tuple[list[Candidate], bool]:
+def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple[list[Candidate], bool]:
     """Provisions found for the whole clause or any of its sentences; True when search was confident."""
-    queries = [text] + [s for s in sentences_of(text) if s != text]
+    queries = [text] + [s for s in (p.rstrip("；;。，,") for p in sentences(text, at_commas=True, min_chars=6))
+                        if s != text and len(s) >= 6]
     found: dict[str, Candidate] = {}
     confident = False
     words_of = [content_words(q, index.segmenter) for q in queries]
@@ -150,7 +144,7 @@ def conflicts(text: str, cands: list[Candidate], segmenter) -> list[tuple[Candid
     return out
 
 
-def label_clause(index, number: str, text: str, filters: SearchFilters, regions: list[str]) -> ClauseFinding:
+def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFilters, regions: list[str]) -> ClauseFinding:
     cands, confident = candidates(index, text, filters)
     normative = [c for c in cands if c.hit.level not in NON_NORMATIVE]
     in_force_here = [c for c in normative if applicable(c.hit, regions)]
@@ -171,36 +165,25 @@ def label_clause(index, number: str, text: str, filters: SearchFilters, regions:
     return ClauseFinding(number=number, text=text, label="no_basis", evidence=related)
 
 
-def analyse_draft(index, path: Path | str, levels: list[str] | None = None,
+def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: list[str] | None = None,
                   regions: list[str] | None = None, name: str = "") -> GapReport:
-    """The whole 协调性 analysis of one draft file (`name`: how to call it in the report)."""
-    draft = read_draft(path)
+    """The whole 协调性 analysis of one draft: a file, or a document parsed already (an upload).
+
+    `name` is how the report calls the draft; by default the file's path.
+    """
+    draft = read_draft(source)
     draft_regions = regions if regions is not None else draft_jurisdiction(index, draft)
-    filters = SearchFilters(status=["现行有效"], level=levels or [])
+    filters = SearchFilters(status=[Status.CURRENT], level=levels or [])
     findings = [label_clause(index, c.number, c.text, filters, draft_regions) for c in draft.clauses]
     cited = {e.id for f in findings for e in f.evidence if e.relation != "related"}
     missing = missing_provisions(index, draft, draft_regions, filters, exclude=cited)
     references = [check_reference(index, line) for line in draft.references]
     problems = structure_problems(draft)
-    return GapReport(draft=name or str(path), title=draft.title, regions=draft_regions, clauses=findings, missing=missing,
+    return GapReport(draft=name or draft.source, title=draft.title, regions=draft_regions, clauses=findings, missing=missing,
                      references=references, structure=Structure(ok=not problems, problems=problems))
 
 
-def analyse_upload(index, filename: str, stream: BinaryIO, levels: list[str] | None = None,
-                   regions: list[str] | None = None) -> GapReport:
-    """`analyse_draft` for a draft received over HTTP: kept in a temporary file only while analysed."""
-    name = safe_filename(filename)
-    with tempfile.TemporaryDirectory(prefix="stdkb-draft-") as tmp:
-        path = Path(tmp) / f"draft{Path(name).suffix}"
-        with path.open("wb") as out:
-            shutil.copyfileobj(stream, out, length=1 << 20)
-        try:
-            return analyse_draft(index, path, levels=levels, regions=regions, name=name)
-        except DocumentError as exc:
-            raise DocumentError(filename, exc.problem) from None
-
-
-def draft_jurisdiction(index, draft: Draft) -> list[str]:
+def draft_jurisdiction(index: KnowledgeBase, draft: Draft) -> list[str]:
     """Regions named on the cover and in 范围 (杭州市地方标准, 适用于杭州市…); [] for a national draft."""
     from .regions import with_parents
 

@@ -41,9 +41,12 @@ class Draft:
     document: Document | None = field(default=None, repr=False)
 
 
-def read_draft(path: Path | str) -> Draft:
-    """Parse a draft (.md, .txt, .docx, .pdf); DocumentError naming the file when it cannot be read."""
-    doc = parse_file(Path(path))
+def read_draft(source: Path | str | Document) -> Draft:
+    """A draft from a file (.md, .txt, .docx, .pdf) or from a document parsed already.
+
+    DocumentError naming the file when it cannot be read.
+    """
+    doc = source if isinstance(source, Document) else parse_file(Path(source))
     chapters: list[tuple[str, str]] = []
     numbers: list[str] = []
     clauses: list[DraftClause] = []
@@ -67,7 +70,7 @@ def read_draft(path: Path | str) -> Draft:
             clauses.append(DraftClause(number=c.label, text=c.text.strip(), heading_path=c.heading_path,
                                        chapter=chapter))
     text = "\n".join(c.text for c in doc.clauses)
-    return Draft(title=doc.title, source=str(path), clauses=clauses, scope=scope, references=references,
+    return Draft(title=doc.title, source=doc.source if isinstance(source, Document) else str(source), clauses=clauses, scope=scope, references=references,
                  chapters=chapters, numbers=numbers, text=text, has_foreword=has_foreword, document=doc)
 
 

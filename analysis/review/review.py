@@ -10,11 +10,12 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from ingest.models import level_rank
+from ingest.models import Status, level_rank
+from index.kb import KnowledgeBase
 from index.filters import SearchFilters
 from index.results import Hit
 
-from .cite import gbt7714, short_citation
+from ..cite import gbt7714, short_citation
 
 # How many hits of the topic search are read to find the documents (more reaches rarer documents).
 SEARCH_DEPTH = 100
@@ -84,7 +85,7 @@ def on_topic(hit: Hit, words: dict[str, list[str]], rarity: dict[str, float], se
     return covered >= MIN_TOPIC_COVERAGE * total
 
 
-def literature_review(index, topic: str, filters: SearchFilters | None = None, max_documents: int = 30,
+def literature_review(index: KnowledgeBase, topic: str, filters: SearchFilters | None = None, max_documents: int = 30,
                       clauses_per_document: int = 3) -> Review:
     """Search the topic, keep the best `max_documents` documents and their best clauses, group by level."""
     result = index.search(topic, k=SEARCH_DEPTH, filters=filters)
@@ -95,16 +96,16 @@ def literature_review(index, topic: str, filters: SearchFilters | None = None, m
         if on_topic(hit, words, rarity, index.segmenter):
             by_source.setdefault(hit.source, []).append(hit)
     chosen = sorted(by_source.values(), key=lambda hits: hits[0].rank)[:max_documents]
-    meta = {d["source"]: d for d in index.documents()}
+    meta = {d.source: d for d in index.documents().documents}
     docs = []
     for hits in chosen:
         d = meta[hits[0].source]
         docs.append((hits[0].rank, ReviewDocument(
-            source=d["source"], title=d["title"], level=d["level"], status=d["status"], issuer=d["issuer"],
-            doc_number=d["doc_number"], publish_date=d["publish_date"], reference=gbt7714(d),
+            source=d.source, title=d.title, level=d.level, status=d.status, issuer=d.issuer,
+            doc_number=d.doc_number, publish_date=d.publish_date, reference=gbt7714(d),
             clauses=[ReviewClause(**h.model_dump(), citation=short_citation(h.title, h.article))
                      for h in hits[:clauses_per_document]])))
-    docs.sort(key=lambda r: (level_rank(r[1].level), r[1].status != "现行有效", r[0]))
+    docs.sort(key=lambda r: (level_rank(r[1].level), r[1].status != Status.CURRENT, r[0]))
     groups: list[ReviewGroup] = []
     for number, (_, doc) in enumerate(docs, start=1):
         doc.number = number

@@ -6,19 +6,18 @@ on the question (search reports low confidence) instead of quoting something unr
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, Field
 
+from ingest.sentences import sentences
 from index.filters import SearchFilters
+from index.kb import KnowledgeBase
 from index.highlight import query_terms, spans
 from index.results import Hit
 
-from .cite import short_citation
+from ..cite import short_citation
 
 EVIDENCE = 5
 NO_PROVISION = "知识库中没有关于这个问题的规定。"
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 # A sentence ending like this introduces the items that follow it (……下列情形之一：).
 _INTRODUCES_LIST = ("：", ":")
 
@@ -45,10 +44,6 @@ class Answer(BaseModel):
     llm: LLMAnswer | None = None
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
-
-
 def best_sentences(text: str, terms: list[str]) -> str:
     """The sentence of `text` sharing most of `terms` (weighted by length), with its list if it opens one."""
     parts = sentences(text)
@@ -62,7 +57,7 @@ def best_sentences(text: str, terms: list[str]) -> str:
     return "\n".join(chosen) if len(chosen) > 1 else chosen[0]
 
 
-def answer(index, question: str, filters: SearchFilters | None = None) -> Answer:
+def answer(index: KnowledgeBase, question: str, filters: SearchFilters | None = None) -> Answer:
     """Search the question; quote the best clause's answering sentence(s) unless confidence is low."""
     result = index.search(question, k=EVIDENCE, filters=filters)
     evidence = [Evidence(**h.model_dump(), citation=short_citation(h.title, h.article)) for h in result.hits]

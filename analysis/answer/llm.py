@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .ask import Answer, LLMAnswer, answer, sentences
+from ingest.sentences import sentences
+
+from .ask import Answer, LLMAnswer, answer
 
 _CITATION = re.compile(r"《([^《》]{2,80})》\s*(第[零〇一二两三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?"
                        r"|\d+(?:\.\d+)+)?")

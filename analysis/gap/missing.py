@@ -17,10 +17,13 @@ from pathlib import Path
 
 from pydantic import Field
 
+from ingest.models import Status
+from ingest.sentences import sentences
 from index.filters import SearchFilters
+from index.kb import KnowledgeBase
 from index.results import Hit
 
-from .cite import short_citation
+from ..cite import short_citation
 from .draft import Draft
 from .regions import NATIONAL_LEVELS, NON_NORMATIVE, applicable, region_of_hit
 
@@ -62,8 +65,6 @@ def subject_of(draft: Draft) -> str:
 def duty_sentence(text: str, duty: Duty, subject: str = "") -> tuple[str, int]:
     """The sentence of a provision that names the area, imposes a duty and says most of the area's
     words (and of the draft's subject); with its score. ('', 0) when no sentence qualifies."""
-    from .ask import sentences
-
     words = duty.query.split() + [subject[i:i + 2] for i in range(0, max(len(subject) - 1, 0), 2)]
     best, best_score = "", 0
     for sentence in sentences(text):
@@ -75,7 +76,7 @@ def duty_sentence(text: str, duty: Duty, subject: str = "") -> tuple[str, int]:
     return best, best_score
 
 
-def missing_provisions(index, draft: Draft, regions: list[str], filters: SearchFilters, exclude: set[str]):
+def missing_provisions(index: KnowledgeBase, draft: Draft, regions: list[str], filters: SearchFilters, exclude: set[str]):
     """Up to MAX_MISSING provisions the draft should reflect, each with the reason it applies."""
     subject = subject_of(draft)
     out: list[tuple[int, MissingHit]] = []
@@ -85,7 +86,7 @@ def missing_provisions(index, draft: Draft, regions: list[str], filters: SearchF
             continue  # not concerned, or the draft already speaks of it
         found_in = [c.number for c in draft.clauses if any(t in c.text for t in triggered)]
         result = index.search(f"{subject} {duty.query}", k=PER_QUERY,
-                              filters=SearchFilters(status=["现行有效"], level=filters.level))
+                              filters=SearchFilters(status=[Status.CURRENT], level=filters.level))
         best = None  # (score, rank, hit, sentence): the provision whose duty sentence says most of the area
         for rank, hit in enumerate(result.hits):
             if hit.id in exclude or hit.level in NON_NORMATIVE or not applicable(hit, regions):

@@ -16,7 +16,10 @@ from typing import Literal
 from pydantic import BaseModel
 
 from ingest.metadata import parse_cn_date
+from ingest.models import Status
 from ingest.numerals import to_halfwidth_digits
+from index.kb import KnowledgeBase
+from index.results import DocumentInfo
 
 _STANDARD = re.compile(r"\b(?P<code>(?:GB|DB\s*\d{2,6}|[A-Z]{2,4})(?:\s*/\s*[TZ])?\s*\d+(?:\.\d+)*)"
                        r"(?:\s*[—–\-－]\s*(?P<year>\d{4}))?")
@@ -39,11 +42,11 @@ class ReferenceCheck(BaseModel):
     note: str = ""
 
 
-def _ref(d: dict | None) -> DocRef | None:
-    return DocRef(title=d["title"], publish_date=d["publish_date"], source=d["source"], status=d["status"]) if d else None
+def _ref(d: DocumentInfo | None) -> DocRef | None:
+    return DocRef(title=d.title, publish_date=d.publish_date, source=d.source, status=d.status) if d else None
 
 
-def check_reference(index, line: str) -> ReferenceCheck:
+def check_reference(index: KnowledgeBase, line: str) -> ReferenceCheck:
     text = to_halfwidth_digits(line).replace("\u3000", " ")
     standard = _STANDARD.search(text)
     if standard and not text.lstrip().startswith("《"):
@@ -53,13 +56,13 @@ def check_reference(index, line: str) -> ReferenceCheck:
     work = index.work(name)
     if work is None:
         return ReferenceCheck(cited=line, status="not_in_kb", note=f"知识库中没有《{name}》")
-    current = next((v for v in reversed(work.versions) if v["status"] == "现行有效"), None)
+    current = next((v for v in reversed(work.versions) if v.status == Status.CURRENT), None)
     rest = text[m.end():] if m else ""
     date = parse_cn_date(rest)
     year = (_YEAR.search(rest) or [None, ""])[1] if not date else ""
     if date or year:
-        matched = next((v for v in work.versions if date in (v["publish_date"], v["effective_date"])), None) if date \
-            else next((v for v in reversed(work.versions) if v["publish_date"].startswith(year)), None)
+        matched = next((v for v in work.versions if date in (v.publish_date, v.effective_date)), None) if date \
+            else next((v for v in reversed(work.versions) if v.publish_date.startswith(year)), None)
         if matched is None:
             return ReferenceCheck(cited=line, status="not_in_kb", current=_ref(current),
                                   note=f"知识库中没有{date or year + '年'}的版本")
@@ -68,9 +71,9 @@ def check_reference(index, line: str) -> ReferenceCheck:
     if current is None:
         return ReferenceCheck(cited=line, status="repealed", matched=_ref(matched),
                               note="知识库中该文件没有现行有效的版本")
-    if matched["source"] != current["source"]:
+    if matched.source != current.source:
         return ReferenceCheck(cited=line, status="superseded", matched=_ref(matched), current=_ref(current),
-                              note=f"引用的是{matched['publish_date']}版，现行版本为{current['publish_date']}版")
+                              note=f"引用的是{matched.publish_date}版，现行版本为{current.publish_date}版")
     return ReferenceCheck(cited=line, status="current", matched=_ref(matched), current=_ref(current))
 
 
@@ -78,14 +81,14 @@ def _check_standard(index, line: str, code: str, year: str) -> ReferenceCheck:
     docs = index.standard_documents(code)
     if not docs:
         return ReferenceCheck(cited=line, status="not_in_kb", note=f"知识库中没有标准 {code}")
-    current = next((d for d in reversed(docs) if d["status"] == "现行有效"), None)
-    matched = next((d for d in docs if year and (year in d["doc_number"] or d["publish_date"].startswith(year))),
+    current = next((d for d in reversed(docs) if d.status == Status.CURRENT), None)
+    matched = next((d for d in docs if year and (year in d.doc_number or d.publish_date.startswith(year))),
                    None) if year else (current or docs[-1])
     if matched is None:
         return ReferenceCheck(cited=line, status="not_in_kb", current=_ref(current), note=f"知识库中没有 {code}—{year}")
     if current is None:
         return ReferenceCheck(cited=line, status="repealed", matched=_ref(matched))
-    if matched["source"] != current["source"]:
+    if matched.source != current.source:
         return ReferenceCheck(cited=line, status="superseded", matched=_ref(matched), current=_ref(current),
-                              note=f"{code}—{year} 已被 {current['title']} 代替")
+                              note=f"{code}—{year} 已被 {current.title} 代替")
     return ReferenceCheck(cited=line, status="current", matched=_ref(matched), current=_ref(current))

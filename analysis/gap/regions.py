@@ -5,14 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.models import Level
 from index.results import Hit
 from index.titles import region_of
 
 REGIONS_FILE = Path(__file__).resolve().parent / "data" / "regions.tsv"
 # Levels that bind everywhere in the country.
-NATIONAL_LEVELS = {"法律", "行政法规", "部门规章", "党内法规与规范性文件", "国家标准", "行业标准"}
+NATIONAL_LEVELS = {Level.LAW, Level.ADMINISTRATIVE_REGULATION, Level.DEPARTMENTAL_RULE, Level.PARTY_REGULATION,
+                   Level.NATIONAL_STANDARD, Level.SECTOR_STANDARD}
 # Levels that bind nobody: pilot documents and the unclassified can inform, never be a basis.
-NON_NORMATIVE = {"试点文件", "其他"}
+NON_NORMATIVE = {Level.PILOT, Level.OTHER}
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,46 @@
+"""Reports as files to download: name, media type and bytes. Both faces (API and pages) send these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from .gap.gap import GapReport
+from .gap.render import gap_docx, gap_markdown
+from .review.render import review_docx, review_markdown
+from .review.review import Review
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MARKDOWN = "text/markdown; charset=utf-8"
+FORMATS = ("md", "docx")
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str          # Chinese, for filename*=
+    ascii_filename: str    # the fallback for clients that read only filename=
+    media_type: str
+    content: bytes
+
+    def headers(self) -> dict[str, str]:
+        """Content-Disposition with the Chinese name (RFC 6266 filename*) and an ASCII fallback."""
+        return {"Content-Disposition": f"attachment; filename=\"{self.ascii_filename}\"; "
+                                       f"filename*=UTF-8''{quote(self.filename)}"}
+
+
+def review_export(review: Review, format: str) -> Export:
+    content = review_markdown(review).encode("utf-8") if format == "md" else review_docx(review)
+    return Export(f"文献综述-{review.topic}.{format}", f"review.{format}", _media(format), content)
+
+
+def gap_export(report: GapReport, format: str) -> Export:
+    content = gap_markdown(report).encode("utf-8") if format == "md" else gap_docx(report)
+    return Export(f"协调性分析-{Path(report.draft).stem or 'draft'}.{format}", f"gap-report.{format}",
+                  _media(format), content)
+
+
+def _media(format: str) -> str:
+    if format not in FORMATS:
+        raise ValueError(f"unknown export format '{format}'")
+    return MARKDOWN if format == "md" else DOCX

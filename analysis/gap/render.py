@@ -1,0 +1,84 @@
+"""The gap report as files for sections 4.1 and 4.2 of a 编制说明: Markdown and DOCX."""
+
+from __future__ import annotations
+
+from ingest.models import STANDARD_LEVELS
+
+from ..docx import add_table, new_document, to_bytes
+
+GAP_LABELS = {"conflict": "与上位规定冲突", "duplicate": "照抄上位规定", "basis": "有上位依据", "no_basis": "未找到依据"}
+REFERENCE_STATUS = {"current": "现行有效", "superseded": "已被代替", "repealed": "已废止", "not_in_kb": "知识库中没有"}
+def _section_of(level: str) -> str:
+    return "standards" if level in STANDARD_LEVELS else "laws"
+
+
+def gap_rows(report, section: str) -> dict[str, list[tuple[str, str, str, str]]]:
+    """label → rows (草案条款, 条文, 原文, 说明) whose evidence belongs to `section` ('laws' or 'standards')."""
+    rows: dict[str, list] = {label: [] for label in GAP_LABELS}
+    for f in report.clauses:
+        evidence = [e for e in f.evidence if e.relation != "related" and _section_of(e.level) == section]
+        if f.label == "no_basis":
+            if section == "laws":
+                rows["no_basis"].append((f"{f.number} {f.text}", "—", "—", "知识库中没有相关规定（操作性要求可不需上位依据）"))
+            continue
+        for e in evidence[:1 if f.label != "basis" else 2]:
+            rows[f.label].append((f"{f.number} {f.text}", f"{e.citation}（{e.status}）", e.text, e.note))
+    return rows
+
+
+def gap_markdown(report) -> str:
+    lines = [f"# 协调性分析：{report.title}", "",
+             f"草案：{report.draft}。适用地区：{'、'.join(report.regions) or '全国'}。", ""]
+    for section, heading in (("laws", "与法律法规、政策文件的协调性"), ("standards", "与国家标准、行业标准、地方标准的协调性")):
+        lines += [f"## {heading}", ""]
+        rows = gap_rows(report, section)
+        if not any(rows.values()):
+            lines += ["知识库中没有相关文件。", ""]
+        for label, title in GAP_LABELS.items():
+            if not rows[label]:
+                continue
+            lines += [f"### {title}（{len(rows[label])}）", "", "| 草案条款 | 条文 | 原文 | 说明 |", "| --- | --- | --- | --- |"]
+            lines += [f"| {' | '.join(_cell(x) for x in row)} |" for row in rows[label]]
+            lines.append("")
+    lines += ["## 草案未体现的适用规定", ""]
+    if report.missing:
+        lines += ["| 条文 | 原文 | 为什么适用 |", "| --- | --- | --- |"]
+        lines += [f"| {_cell(m.citation + '（' + m.status + '）')} | {_cell(m.text)} | {_cell(m.reason)} |" for m in report.missing]
+    else:
+        lines.append("未发现。")
+    lines += ["", "## 规范性引用文件", "", "| 引用 | 状态 | 说明 |", "| --- | --- | --- |"]
+    lines += [f"| {_cell(r.cited)} | {REFERENCE_STATUS[r.status]} | {_cell(r.note)} |" for r in report.references]
+    lines += ["", "## 结构", ""]
+    lines += ["符合 GB/T 1.1—2020 的要素要求。"] if report.structure.ok else [f"- {p}" for p in report.structure.problems]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cell(text: str) -> str:
+    return (text or "").replace("|", "｜").replace("\n", "<br>")
+
+
+def gap_docx(report) -> bytes:
+    document = new_document()
+    document.add_heading(f"协调性分析：{report.title}", level=0)
+    document.add_paragraph(f"草案：{report.draft}。适用地区：{'、'.join(report.regions) or '全国'}。")
+    for section, heading in (("laws", "与法律法规、政策文件的协调性"), ("standards", "与国家标准、行业标准、地方标准的协调性")):
+        document.add_heading(heading, level=1)
+        rows = gap_rows(report, section)
+        if not any(rows.values()):
+            document.add_paragraph("知识库中没有相关文件。")
+        for label, title in GAP_LABELS.items():
+            if rows[label]:
+                document.add_heading(f"{title}（{len(rows[label])}）", level=2)
+                add_table(document, ("草案条款", "条文", "原文", "说明"), rows[label])
+    document.add_heading("草案未体现的适用规定", level=1)
+    if report.missing:
+        add_table(document, ("条文", "原文", "为什么适用"),
+               [(f"{m.citation}（{m.status}）", m.text, m.reason) for m in report.missing])
+    else:
+        document.add_paragraph("未发现。")
+    document.add_heading("规范性引用文件", level=1)
+    add_table(document, ("引用", "状态", "说明"), [(r.cited, REFERENCE_STATUS[r.status], r.note) for r in report.references])
+    document.add_heading("结构", level=1)
+    for problem in report.structure.problems or ["符合 GB/T 1.1—2020 的要素要求。"]:
+        document.add_paragraph(problem)
+    return to_bytes(document)

@@ -1,0 +1,84 @@
+"""The one door to the knowledge base. `api/`, `web/` and `analysis/` see only this protocol;
+`index.index.Index` implements it over SQLite and Chroma. Every method returns typed models.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO, Callable, Protocol, runtime_checkable
+
+from ingest.segment import Segmenter
+
+from .diff import VersionDiff
+from .filters import SearchFilters
+from .results import (CheckReport, ClauseLookup, Definition, DocumentInfo, DocumentList, DocumentPage, IngestReport,
+                      SearchResult, Stats, StoredUpload)
+from .titles import Work
+
+Progress = Callable[[str, int, int], None]
+
+
+@runtime_checkable
+class KnowledgeBase(Protocol):
+    segmenter: Segmenter
+    """The jieba segmenter the keyword index was built with (for highlighting and content words)."""
+
+    # ---------------------------------------------------------------------------- questions
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
+        """Citation lookup, then hybrid retrieval (see index/search.py)."""
+
+    def clause(self, citation: str, filters: SearchFilters | None = None) -> ClauseLookup:
+        """Exact lookup of a citation, with neighbours and the document's outline."""
+
+    def definitions(self, term: str, partial: bool = False) -> list[Definition]:
+        """Clauses defining `term`, current versions and higher levels first."""
+
+    def rarity(self, words: list[str]) -> dict[str, float]:
+        """How rare each word is among the clauses (inverse clause frequency)."""
+
+    # ---------------------------------------------------------------------------- documents
+    def document(self, source: str) -> DocumentPage | None:
+        """One document whole; None when absent."""
+
+    def document_info(self, source: str) -> DocumentInfo | None:
+        """One document's metadata; None when absent."""
+
+    def documents(self, filters: SearchFilters | None = None, title: str = "", page: int = 1,
+                  page_size: int | None = None) -> DocumentList:
+        """The documents passing `filters` whose title contains `title`, by source; all when page_size is None."""
+
+    def diff(self, old_source: str, new_source: str) -> VersionDiff:
+        """What changed between two stored versions; DocumentNotFound when either is absent."""
+
+    def work(self, name: str) -> Work | None:
+        """All versions of the work a title or short name means, when one stands out."""
+
+    def works_named(self, name: str) -> list[DocumentInfo]:
+        """The current version of each work `name` may mean, best first."""
+
+    def standard_documents(self, code: str) -> list[DocumentInfo]:
+        """Documents carrying a standard number (GB/T 30520), oldest first."""
+
+    def regions_in(self, text: str) -> list[str]:
+        """The regions of the knowledge base that `text` names (杭州 → 杭州市)."""
+
+    def stats(self) -> Stats:
+        """Sizes, documents by level and status, the embedder, whether writes are possible."""
+
+    # ------------------------------------------------------------------------------- writes
+    def ingest(self, paths: list[Path], progress: Progress = ...) -> IngestReport:
+        """Add or replace the documents under `paths`; unchanged files are skipped."""
+
+    def store_upload(self, filename: str, stream: BinaryIO, fields: dict[str, str]) -> StoredUpload:
+        """Parse and store an uploaded file as uploads/<safe name>; nothing is kept if it fails."""
+
+    def remove(self, source: str) -> bool:
+        """Delete a document from every store; False when it was not there."""
+
+    def check(self, repair: bool = False) -> CheckReport:
+        """Do the stores agree? With `repair`, make them agree."""
+
+    def refresh_views(self) -> None:
+        """Make the next search see every write so far."""
+
+    def close(self) -> None: ...

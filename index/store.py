@@ -1,0 +1,61 @@
+"""Writing one document into both stores, in the order that keeps it whole or absent to readers.
+
+  1. catalogue: document row → 'pending' (readers stop seeing it);
+  2. vectors: delete the document's old vectors, upsert the new ones;
+  3. catalogue, one transaction: replace clauses + keyword rows, row → 'complete'.
+A delete hides the row (pending) before the vectors go. `repair.py` finishes whatever a crash
+between these steps left behind. The caller holds the data directory's ingest lock.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ingest.models import Clause, Document
+from ingest.segment import Segmenter
+
+from .catalog import Catalog
+from .faults import NO_FAULTS, FaultPlan
+from .vectors import VectorStore
+
+
+class Store:
+    """The catalogue (SQLite + FTS5) and the vector store, written together."""
+
+    def __init__(self, catalog: Catalog, vectors: VectorStore, segmenter: Segmenter, faults: FaultPlan = NO_FAULTS):
+        self.catalog, self.vectors, self.segmenter, self.faults = catalog, vectors, segmenter, faults
+
+    def tokens(self, clauses: list[Clause], title: str) -> list[tuple[str, str]]:
+        """Per clause, the space-joined keyword tokens of its body and of its context."""
+        return [(" ".join(self.segmenter.tokens(f"{c.label} {c.title} {c.text}")),
+                 " ".join(self.segmenter.tokens(" ".join([title, *c.heading_path]))))
+                for c in clauses]
+
+    def write(self, doc: Document, vectors: np.ndarray) -> None:
+        """Replace (or add) one document with its clause vectors, crash-safely."""
+        tokens = self.tokens(doc.clauses, doc.title)
+        self.catalog.begin_document(doc)
+        self.faults.reached("document-pending")
+        self.vectors.delete_document(doc.source)
+        self.vectors.upsert([c.id for c in doc.clauses], vectors, [doc.source] * len(doc.clauses))
+        self.faults.reached("document-vectors")
+        self.catalog.finish_document(doc, tokens)
+        self.faults.reached("document-complete")
+
+    def remove(self, source: str) -> bool:
+        """Delete one document from both stores; False when it was not there."""
+        if self.catalog.document(source) is None and source not in self.catalog.pending_documents():
+            return False
+        self.catalog.begin_removal(source)
+        self.faults.reached("removal-hidden")
+        self.vectors.delete_document(source)
+        self.catalog.remove_document(source)
+        return True
+
+    def retokenize(self, sources: list[str], progress) -> None:
+        """The dictionary or synonym map changed: rebuild these documents' keyword rows."""
+        for n, source in enumerate(sources, start=1):
+            progress("re-segmenting stored documents", n, len(sources))
+            doc = self.catalog.document(source)
+            if doc is not None:
+                self.catalog.replace_tokens(source, self.tokens(self.catalog.clauses_of(source), doc.title))
