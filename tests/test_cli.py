@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from api.cli import main
 
 from .conftest import CORPUS, SUBSET
@@ -46,6 +48,7 @@ def test_ingest_into_the_corpus_folder_is_refused(capsys, monkeypatch):
     assert "must not be inside the corpus" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_ingest_without_paths_takes_the_corpus_option(tmp_path, subset_corpus, capsys):
     assert main(["ingest", "--corpus", str(subset_corpus), "--data-dir", str(tmp_path / "kb"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -43,6 +43,7 @@ def test_ingest_killed_at_planned_points_leaves_every_document_whole_or_absent(t
     assert any(r.writes_seen > 0 for r in result.rounds), "no kill landed inside a document write"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("plan", ["document-vectors:1", "model-link-removed:1"])
 def test_a_kill_between_two_store_writes_is_repaired_by_the_next_ingest(tmp_path, plan):
     corpus = copy_subset(tmp_path / "corpus", SUBSET[:3])
@@ -209,6 +210,7 @@ def test_a_second_ingest_is_refused_while_one_runs(kb_copy, subset_corpus, capsy
     assert index.check().ok
 
 
+@pytest.mark.slow
 def test_two_ingest_processes_at_once_are_serialised_or_refused_never_interleaved(kb_copy, tmp_path):
     a, b = _versions(tmp_path, "甲版"), _versions(tmp_path, "乙版")
     procs = [subprocess.Popen([sys.executable, "-m", "api.cli", "ingest", str(p), "--data-dir", str(kb_copy)],

@@ -82,14 +82,17 @@ def dev_score(full_kb_dir):
     return score(json.loads(report.model_dump_json()), json.loads(DEV_GOLD.read_text(encoding="utf-8")))
 
 
+@pytest.mark.slow
 def test_dev_draft_every_planted_item_is_found(dev_score):
     assert dev_score["planted_found"] == dev_score["planted"], dev_score
 
 
+@pytest.mark.slow
 def test_dev_draft_every_labelled_clause_has_the_right_label_and_evidence(dev_score):
     assert dev_score["wrong"] == {}
 
 
+@pytest.mark.slow
 def test_dev_draft_flags_outside_the_gold_stay_under_ten_percent(dev_score):
     assert dev_score["share_outside_gold"] <= 0.10, dev_score["flags_outside_gold"]
 
@@ -159,6 +162,7 @@ def test_docx_report_has_a_table_per_label_and_the_references(small_report):
     assert [row[1] for row in references[1:]] == ["已被代替", "现行有效", "知识库中没有", "知识库中没有"]
 
 
+@pytest.mark.slow
 def test_cli_gap_prints_the_json_contract(kb_dir, small_draft):
     out = subprocess.run([sys.executable, "-m", "api.cli", "gap", str(small_draft), "--json", "--data-dir", str(kb_dir)],
                          capture_output=True, text=True, timeout=300)
@@ -172,6 +176,7 @@ def test_cli_gap_prints_the_json_contract(kb_dir, small_draft):
     assert set(body["structure"]) == {"ok", "problems"}
 
 
+@pytest.mark.slow
 def test_cli_gap_writes_a_docx_report(kb_dir, small_draft, tmp_path):
     out = tmp_path / "report.docx"
     run = subprocess.run([sys.executable, "-m", "api.cli", "gap", str(small_draft), "--out", str(out),

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from api.app import create_app
 from api.settings import Settings
+
+pytestmark = pytest.mark.slow
 
 KEY = "schema-test-key-0123456789abcdef"
 EXAMPLES = int(os.environ.get("STDKB_SCHEMA_EXAMPLES", "25"))  # more for a deeper run

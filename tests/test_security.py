@@ -52,6 +52,7 @@ def test_the_login_cookie_does_not_hold_the_key(kb_dir):
         assert c.get("/?q=保密", follow_redirects=False).status_code == 303
 
 
+@pytest.mark.slow
 def test_no_key_reaches_the_server_logs(kb_copy, tmp_path):
     """`stdkb serve` as users run it, access log on; every way of sending the key, right and wrong."""
     import os

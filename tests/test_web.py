@@ -18,6 +18,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 
 
+pytestmark = pytest.mark.slow
+
 @pytest.fixture(scope="module")
 def base_url(kb_dir):
     server, thread, url = serve_in_thread(Settings(data_dir=kb_dir))
