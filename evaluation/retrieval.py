@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from ingest.errors import StdkbError
+from ingest.errors import DocumentError
 
 CUTOFFS = (1, 5, 10)
 
 
-class QuestionsError(StdkbError):
-    """A questions file that cannot be read."""
+class QuestionsError(DocumentError):
+    """A questions file that cannot be read (a file given by the user: mapped like any DocumentError)."""
 
 
 @dataclass
@@ -51,7 +51,7 @@ def load_questions(path: Path) -> list[Question]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise QuestionsError(f"{path}: cannot read questions ({exc})") from exc
+        raise QuestionsError(path, f"cannot read questions ({exc})") from exc
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -64,9 +64,9 @@ def load_questions(path: Path) -> list[Question]:
                 stale=[Gold(**{k: g.get(k, "") for k in ("title", "publish_date", "article", "path")})
                        for g in row.get("stale", [])]))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-            raise QuestionsError(f"{path}, line {n}: not a question object with a 'query' ({exc})") from exc
+            raise QuestionsError(f"{path}, line {n}", f"not a question object with a 'query' ({exc})") from exc
     if not out:
-        raise QuestionsError(f"{path}: no questions in the file")
+        raise QuestionsError(path, "no questions in the file")
     return out
 
 

@@ -24,6 +24,7 @@ from .domain_model import train_domain_model, training_clauses
 from .embedder import DOMAIN, Embedder, load_embedder
 from .errors import IndexMismatch
 from .faults import NO_FAULTS, FaultPlan
+from .vector_cache import CACHE_FILE, VectorCache, encode_cached
 from .vectors import VectorStore
 
 # Retrain the domain model when this share of the corpus changed since it was trained.
@@ -49,6 +50,7 @@ class Embedding:
         self.tune_steps = tune_steps
         self.faults = faults
         self._embedder: Embedder | None = None
+        self.cache = VectorCache(data.path / CACHE_FILE, read_only=data.read_only)
         if not data.read_only:
             self._recover_domain_link()
 
@@ -81,7 +83,11 @@ class Embedding:
         return self._embedder
 
     def encode_document(self, doc: Document):
-        return self.embedder().encode([passage_text(c, doc.title) for c in doc.clauses])
+        return self.encode_passages([passage_text(c, doc.title) for c in doc.clauses])
+
+    def encode_passages(self, texts: list[str]):
+        """Passage vectors, from the cache where the same text was embedded by the same model before."""
+        return encode_cached(self.embedder(), self.cache, texts)
 
     @property
     def model_missing(self) -> bool:
@@ -95,8 +101,10 @@ class Embedding:
         """
         data = self.data.manifest()
         if self.embed_model != DOMAIN:
-            embedder = load_embedder(self.embed_model, self.data.models_dir)
-            embedder.name = self.embed_model
+            embedder = self._embedder
+            if embedder is None or embedder.name != self.embed_model:   # loading e5 costs seconds: once
+                embedder = load_embedder(self.embed_model, self.data.models_dir)
+                embedder.name = self.embed_model
             rebuild = data.get("embed_fingerprint") not in (None, embedder.fingerprint) \
                 or data.get("embed_model") not in (None, self.embed_model)
             self._embedder = embedder
@@ -181,7 +189,7 @@ class Embedding:
         for n, doc in enumerate(docs, start=1):
             progress("re-embedding stored documents", n, len(docs))
             clauses = self.catalog.clauses_of(doc.source)
-            vecs = self.embedder().encode([passage_text(c, doc.title) for c in clauses])
+            vecs = self.encode_passages([passage_text(c, doc.title) for c in clauses])
             self.vectors.upsert([c.id for c in clauses], vecs, [doc.source] * len(clauses))
             self.faults.reached("stored-reembedded")
 
@@ -198,5 +206,5 @@ class Embedding:
         missing = set(self.catalog.clause_sources()) - set(self.vectors.id_sources())
         items = list(self.catalog.clauses_by_id(missing).values())
         if items:
-            vecs = self.embedder().encode([passage_text(c, d.title) for c, d in items])
+            vecs = self.encode_passages([passage_text(c, d.title) for c, d in items])
             self.vectors.upsert([c.id for c, _ in items], vecs, [d.source for _, d in items])

@@ -25,7 +25,7 @@ from ingest.segment import Segmenter
 from ingest.uploads import UPLOADS, parse_upload, safe_filename
 
 from .catalog import Catalog
-from .confidence import MIN_EVIDENCE
+from .confidence import threshold_for
 from .datadir import DataDir
 from .diff import VersionDiff, compare
 from .embedder import DOMAIN
@@ -41,9 +41,10 @@ from .search import Searcher, make_hit
 from .storage import BYTES_PER_CLAUSE, free_space_problem
 from .store import Store
 from .titles import Work
+from .vector_cache import CACHE_FILE
 from .vectors import VectorStore, open_vector_store
 
-STORE_FILES = ("catalog.sqlite3", "chroma", "models", UPLOADS)
+STORE_FILES = ("catalog.sqlite3", "chroma", "models", CACHE_FILE, UPLOADS)
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
@@ -55,7 +56,7 @@ class Index:
 
     def __init__(self, data_dir: Path | str, embed_model: str = DOMAIN, vector_mode: str = "persistent",
                  vector_url: str = "", segmenter: Segmenter | None = None, domain_tune_steps: int = 0,
-                 background_refresh: bool = False, min_evidence: float = MIN_EVIDENCE,
+                 background_refresh: bool = False, min_evidence: float | None = None,
                  faults: FaultPlan = NO_FAULTS):
         self.data = DataDir(data_dir)
         self.segmenter = segmenter or Segmenter()
@@ -65,7 +66,8 @@ class Index:
         self._embedding = Embedding(self.data, self.catalog, self.vectors, self.segmenter, embed_model,
                                     domain_tune_steps, faults)
         self._searcher = Searcher(self.catalog, self.vectors, self._embedding.embedder, self.segmenter,
-                                  background_refresh=background_refresh, min_evidence=min_evidence)
+                                  background_refresh=background_refresh,
+                                  min_evidence=threshold_for(embed_model or DOMAIN) if min_evidence is None else min_evidence)
 
     @property
     def data_dir(self) -> Path:
@@ -276,4 +278,5 @@ class Index:
 
     def close(self) -> None:
         self.catalog.close()
+        self._embedding.cache.close()
         self.data.close()

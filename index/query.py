@@ -10,8 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .citations import Citation, parse_citation
-from .titles import TitleIndex, Work, WorkMatch
+from .citations import Citation, clean_title, parse_citation
+from .titles import TitleIndex, Work, WorkMatch, kind_of
 
 # Words that name a level of document in a question ("浙江省地方性法规要求…").
 LEVEL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -47,6 +47,7 @@ class QueryPlan:
     levels: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     content: str = ""     # the query without the names of works and regions: what is asked about
+    missing_work: str = ""  # a cited instrument (…条例第二十条) that the knowledge base does not hold
 
     @property
     def is_citation(self) -> bool:
@@ -81,6 +82,8 @@ def analyse(query: str, titles: TitleIndex) -> QueryPlan:
                 best = cited[0].quality
                 plan.citation = citation
                 plan.cited = [m for m in cited if m.quality >= best - 1e-9]
+            elif kind_of(clean_title(citation.title)):
+                plan.missing_work = citation.title
     plan.mentioned = titles.mentions(query)
     plan.regions = titles.regions(query)
     for word, levels in LEVEL_WORDS:

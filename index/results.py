@@ -128,6 +128,10 @@ class Hit(BaseModel):
 class SearchResult(BaseModel):
     query: str
     low_confidence: bool = False
+    confidence: float = Field(0.0, description="The evidence that the hits answer the query: cosine of the nearest "
+                              "clause + 0.5 × the share of the query's rare words in one of the first three hits "
+                              "(9 for an exact citation or a named work among them). low_confidence is this below "
+                              "STDKB_MIN_EVIDENCE.")
     hits: list[Hit]
     notice: str = Field("", description="What could not be answered as asked, e.g. a cited article that does not exist.")
 

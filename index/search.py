@@ -27,7 +27,7 @@ from ingest.segment import Segmenter
 
 from .catalog import Catalog
 from .citations import ArticleRef, Citation, parse_citation, standard_key
-from .confidence import MIN_EVIDENCE, is_low_confidence
+from .confidence import BY_NAME, MIN_EVIDENCE, evidence
 from .dense import IN_MEMORY_LIMIT, DenseIndex
 from .embedder import Embedder
 from .filters import SearchFilters, allowed_sources
@@ -192,11 +192,14 @@ class Searcher:
         hits = hits[:k]
         for n, h in enumerate(hits, start=1):
             h.rank = n
-        low = not hits or (not pinned and is_low_confidence(plan, hits, self.segmenter, snap.keyword,
-                                                             nearest, named, self.min_evidence))
-        notice = " ".join(lookup.notices)
-        return SearchResult(query=query, low_confidence=low or bool(lookup.notices and not pinned),
-                            hits=hits, notice=notice)
+        score = BY_NAME if pinned else evidence(plan, hits, self.segmenter, snap.keyword, nearest, named)
+        low = not hits or score < self.min_evidence
+        notices = list(lookup.notices)
+        if plan.missing_work:
+            # The rules asked for are not here: whatever else matches must not pass for them.
+            notices.append(f"知识库中没有名为“{plan.missing_work}”的文件，以下条文仅供参考。")
+        return SearchResult(query=query, low_confidence=low or bool(notices and not pinned), confidence=round(score, 4),
+                            hits=hits, notice=" ".join(notices))
 
     def _ranked(self, snap: "_Snapshot", plan: QueryPlan, allowed: set[str] | None,
                 filters: SearchFilters) -> tuple[list[tuple[str, float]], float, set[str]]:
@@ -206,7 +209,7 @@ class Searcher:
         keyword = snap.keyword
         lists: list[list[tuple[str, float]]] = [keyword.search(tokens, w.pool, sources=allowed)]
         weights = [w.keyword]
-        vector = self.embedder().encode([plan.text])[0] if snap.vector_count else None
+        vector = self.embedder().encode([plan.text], query=True)[0] if snap.vector_count else None
         nearest = 0.0
         if vector is not None:
             dense = self._dense(snap, vector, w.pool, allowed)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# The suite runs on the corpus-trained domain model: it trains and embeds the shared corpus in about
+# a minute, where e5 takes several. tests/test_e5.py tests the e5 embedder itself, for real.
+os.environ.setdefault("STDKB_EMBED_MODEL", "domain")
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CORPUS = SHARED / "corpus"

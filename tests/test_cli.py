@@ -125,5 +125,6 @@ def test_eval_scores_stdkb_next_to_the_baselines(kb_dir, subset_corpus, tmp_path
 def test_eval_names_a_bad_questions_line(kb_dir, tmp_path, capsys):
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"id": "x", "query": "a"}\nnot json\n', encoding="utf-8")
-    assert main(["eval", str(questions), "--no-baselines", "--data-dir", str(kb_dir)]) == 2
+    # a questions file that cannot be read is a bad input file like any other: exit 3 (api/errors.py)
+    assert main(["eval", str(questions), "--no-baselines", "--data-dir", str(kb_dir)]) == 3
     assert "line 2" in capsys.readouterr().err

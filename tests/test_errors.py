@@ -8,8 +8,9 @@ import inspect
 import pytest
 from fastapi.testclient import TestClient
 
-import api.app  # noqa: F401  (imports every module that defines an error)
+import api.app  # noqa: F401  (with the next two: every module that defines an error)
 import api.cli
+import evaluation.retrieval  # noqa: F401
 from api.errors import ERROR_TABLE, UNEXPECTED, classify
 from api.settings import Settings
 from ingest.errors import StdkbError
@@ -32,9 +33,11 @@ def _instance(cls: type[StdkbError]) -> StdkbError:
     return cls(*["蓝鲸"] * len(params)) if params else cls("蓝鲸出了问题")
 
 
-def test_every_error_class_has_its_own_row_in_the_table():
+def test_every_error_class_is_mapped_by_its_own_row_or_a_specific_base():
     listed = {cls for cls, _ in ERROR_TABLE}
-    assert [cls.__name__ for cls in ERRORS if cls not in listed] == []
+    unmapped = [cls.__name__ for cls in ERRORS
+                if cls is not StdkbError and not any(base in listed and base is not StdkbError for base in cls.__mro__)]
+    assert unmapped == []
 
 
 def test_a_subclass_row_comes_before_its_base():

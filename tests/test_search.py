@@ -141,3 +141,9 @@ def test_clause_lookup_of_something_that_is_not_a_citation(kb):
     result = kb.clause("开会能不能安排宴请")
     assert not result.found and "不是条文引用" in result.notice
     assert "没有名为" in kb.clause("不存在的管理条例第三条").notice
+
+
+def test_a_citation_of_a_work_the_knowledge_base_lacks_says_so_and_is_low_confidence(kb):
+    result = kb.search("《党政机关厉行节约反对浪费条例》第二十条", k=5)
+    assert result.low_confidence and "知识库中没有名为“党政机关厉行节约反对浪费条例”的文件" in result.notice
+    assert not kb.search("保密法第二十条", k=5).notice   # a work it holds is looked up, no such notice
