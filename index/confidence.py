@@ -64,8 +64,3 @@ def evidence(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: Ke
     if any(h.source in named_sources for h in hits[:TOP_HITS]):
         return BY_NAME
     return nearest_cosine + COVERAGE_WEIGHT * coverage(plan, hits, segmenter, keyword)
-
-
-def is_low_confidence(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: KeywordIndex,
-                      nearest_cosine: float, named_sources: set[str], threshold: float = MIN_EVIDENCE) -> bool:
-    return evidence(plan, hits, segmenter, keyword, nearest_cosine, named_sources) < threshold
