@@ -51,9 +51,9 @@ class Settings(BaseSettings):
     llm_url: str = Field("", description="OpenAI-compatible endpoint for synthesised answers on /ask; empty: off.")
     llm_model: str = Field("", description="Model name sent to that endpoint.")
     llm_api_key: str = Field("", repr=False, description="Key for that endpoint, if it needs one.")
-    min_evidence: float | None = Field(None, ge=0, le=10, description="Search says `low_confidence` when the "
-                                       "nearest clause's cosine + 0.5 × the query's covered rare words stays below "
-                                       "this. Unset: the threshold calibrated for the embedder (index/confidence.py).")
+    min_evidence: float | None = Field(None, ge=0, le=1, description="Search says `low_confidence` when its "
+                                       "`confidence` (0..1) stays below this. Unset: the threshold calibrated for the "
+                                       "embedder (index/data/confidence.json, by `python -m evaluation.calibrate`).")
     fault_at: str = Field("", description="For crash tests only: 'STAGE:N' makes an ingest SIGKILL itself the Nth "
                           f"time it reaches STAGE ({', '.join(STAGES)}); see index/faults.py.")
 

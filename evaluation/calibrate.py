@@ -1,29 +1,49 @@
-"""Calibrate `low_confidence` (STDKB_MIN_EVIDENCE) on answerable and unanswerable questions, by folds.
+"""Calibrate `low_confidence` on answerable and unanswerable questions, by folds.
 
     python -m evaluation.calibrate DATA_DIR [--answerable ../shared/eval/dev.jsonl]
-        [--unanswerable evaluation/no_answer.jsonl] [--folds 5] [--seed 3]
+        [--unanswerable evaluation/no_answer.jsonl] [--folds 5] [--seed 3] [--write]
 
-Each question is searched once and its `confidence` kept. The questions are dealt into folds,
-answerable and unanswerable alike; for each fold the threshold is chosen on the other folds (the
-one with the best balanced accuracy: answerable not flagged, unanswerable flagged, halfway
-between neighbouring scores) and applied to the held-out fold. Reported: the held-out shares
-flagged of each kind, and the threshold chosen on all questions for the embedder's default.
-Nothing is fitted to a single question: one number per embedder.
+Each question is searched once and its `signals` kept (index/confidence.py). The questions are
+dealt into folds, answerable and unanswerable alike; for each fold a logistic model over the
+signals is fitted on the other folds (classes weighted equally), its threshold chosen there by
+balanced accuracy, and both applied to the held-out fold. Reported: the held-out shares flagged
+of each kind. `--write` stores the model fitted on all questions as the embedder's entry of
+index/data/confidence.json. Questions answered by citation or by a named work have confidence 1
+whatever the model says; they count in the figures but not in the fit.
+Nothing is fitted to a single question: four coefficients, a bias and a threshold per embedder.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+
+from index.confidence import MODELS_FILE, BY_NAME, ConfidenceModel, Signals
 
 from .retrieval import load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
+FEATURES = ("nearest", "coverage")
+
+
+@dataclass
+class Row:
+    signals: Signals
+    forced: bool        # answered by citation or by name: confidence 1 whatever the model
+    answerable: bool
+
+    def vector(self) -> list[float]:
+        return [getattr(self.signals, f) for f in FEATURES]
 
 
 def best_threshold(scores: list[tuple[float, bool]]) -> float:
-    """The cut (flag below it) with the best balanced accuracy on (confidence, answerable) pairs."""
+    """The cut (flag below it) with the best balanced accuracy on (confidence, answerable) pairs;
+    among equally good cuts, the one nearest 0.5."""
     values = sorted({s for s, _ in scores})
     cuts = [values[0] - 1e-6] + [(a + b) / 2 for a, b in zip(values, values[1:])] + [values[-1] + 1e-6]
     answerable = [s for s, a in scores if a]
@@ -34,7 +54,28 @@ def best_threshold(scores: list[tuple[float, bool]]) -> float:
         flagged = sum(s < cut for s in unanswerable) / max(len(unanswerable), 1)
         return (kept + flagged) / 2
 
-    return max(cuts, key=lambda c: (balanced(c), -abs(c - 1.0)))
+    return max(cuts, key=lambda c: (balanced(c), -abs(c - 0.5)))
+
+
+def fit(rows: list[Row]) -> ConfidenceModel:
+    """A logistic model over the signals of the rows that are not forced, with its threshold."""
+    from sklearn.linear_model import LogisticRegression
+
+    free = [r for r in rows if not r.forced]
+    x = np.array([r.vector() for r in free])
+    y = np.array([r.answerable for r in free])
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
+    clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit((x - mean) / std, y)
+    coef = clf.coef_[0] / std    # back to the raw signals, so the data file reads without the scaler
+    bias = float(clf.intercept_[0] - (coef * mean).sum())
+    model = ConfidenceModel(weights={f: round(float(c), 4) for f, c in zip(FEATURES, coef)}, bias=round(bias, 4),
+                            threshold=0.5)
+    cut = best_threshold([(score(model, r), r.answerable) for r in rows])
+    return ConfidenceModel(weights=model.weights, bias=model.bias, threshold=round(cut, 4))
+
+
+def score(model: ConfidenceModel, row: Row) -> float:
+    return BY_NAME if row.forced else model.score(row.signals)
 
 
 def folds_of(items: list, k: int, rng: random.Random) -> list[list]:
@@ -43,39 +84,71 @@ def folds_of(items: list, k: int, rng: random.Random) -> list[list]:
     return [items[i::k] for i in range(k)]
 
 
+def collect(index, answerable: Path, unanswerable: Path) -> list[Row]:
+    rows = []
+    for path, has_answer in ((answerable, True), (unanswerable, False)):
+        for q in load_questions(path):
+            result = index.search(q.query, k=10)
+            rows.append(Row(Signals(**result.signals), forced=result.confidence >= BY_NAME and bool(result.hits),
+                            answerable=has_answer and bool(q.relevant)))
+    return rows
+
+
+def held_out(rows: list[Row], folds: int, seed: int) -> tuple[int, int, int, int, list[str]]:
+    """Flagged answerable, answerable, flagged unanswerable, unanswerable over the held-out folds."""
+    rng = random.Random(seed)
+    yes = folds_of([r for r in rows if r.answerable], folds, rng)
+    no = folds_of([r for r in rows if not r.answerable], folds, rng)
+    flagged_yes = flagged_no = 0
+    lines = []
+    for i in range(folds):
+        model = fit([r for j in range(folds) if j != i for r in yes[j] + no[j]])
+        fy = sum(score(model, r) < model.threshold for r in yes[i])
+        fn = sum(score(model, r) < model.threshold for r in no[i])
+        flagged_yes, flagged_no = flagged_yes + fy, flagged_no + fn
+        lines.append(f"fold {i + 1}: threshold {model.threshold:.3f}; held out: {fy}/{len(yes[i])} answerable "
+                     f"flagged, {fn}/{len(no[i])} unanswerable flagged")
+    return flagged_yes, sum(map(len, yes)), flagged_no, sum(map(len, no)), lines
+
+
+def write_model(embed_model: str, model: ConfidenceModel, path: Path = MODELS_FILE) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["models"][embed_model] = {"weights": model.weights, "bias": model.bias, "threshold": model.threshold}
+    if embed_model == "e5-small-int8":   # the float32 model's cosines differ by under 0.01
+        data["models"]["e5-small"] = data["models"][embed_model]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data_dir", type=Path)
     ap.add_argument("--answerable", type=Path, default=ROOT.parent / "shared" / "eval" / "dev.jsonl")
     ap.add_argument("--unanswerable", type=Path, default=ROOT / "evaluation" / "no_answer.jsonl")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--seeds", type=int, default=5, help="repeat the folds with this many shuffles")
+    ap.add_argument("--write", action="store_true", help="store the model fitted on all questions")
     args = ap.parse_args()
 
     from api.settings import load_settings
 
-    index = load_settings(data_dir=args.data_dir).open_index()
-    rows = []
-    for path, answerable in ((args.answerable, True), (args.unanswerable, False)):
-        for q in load_questions(path):
-            rows.append((index.search(q.query, k=10).confidence, answerable and bool(q.relevant)))
-    rng = random.Random(args.seed)
-    yes = folds_of([r for r in rows if r[1]], args.folds, rng)
-    no = folds_of([r for r in rows if not r[1]], args.folds, rng)
-    flagged_yes = flagged_no = 0
-    for i in range(args.folds):
-        train = [r for j in range(args.folds) if j != i for r in yes[j] + no[j]]
-        cut = best_threshold(train)
-        flagged_yes += sum(s < cut for s, _ in yes[i])
-        flagged_no += sum(s < cut for s, _ in no[i])
-        print(f"fold {i + 1}: threshold {cut:.3f} (chosen on the other folds); held out: "
-              f"{sum(s < cut for s, _ in yes[i])}/{len(yes[i])} answerable flagged, "
-              f"{sum(s < cut for s, _ in no[i])}/{len(no[i])} unanswerable flagged")
-    n_yes, n_no = sum(map(len, yes)), sum(map(len, no))
+    settings = load_settings(data_dir=args.data_dir)
+    index = settings.open_index()
+    rows = collect(index, args.answerable, args.unanswerable)
+    totals = np.zeros(4)
+    for seed in range(args.seeds):
+        fy, ny, fn, nn, lines = held_out(rows, args.folds, seed)
+        totals += (fy, ny, fn, nn)
+        if seed == 0:
+            print("\n".join(lines))
+    fy, ny, fn, nn = totals
     print(f"\nembedder: {index.embedder_description()}")
-    print(f"held out: answerable flagged {flagged_yes}/{n_yes} ({flagged_yes / n_yes:.0%}), "
-          f"unanswerable flagged {flagged_no}/{n_no} ({flagged_no / n_no:.0%})")
-    print(f"threshold on all questions: {best_threshold(rows):.3f}")
+    print(f"held out ({args.folds} folds × {args.seeds} shuffles): answerable flagged {fy / ny:.1%}, "
+          f"unanswerable flagged {fn / nn:.1%}")
+    model = fit(rows)
+    print(f"fitted on all {len(rows)} questions: {json.dumps(model.__dict__, ensure_ascii=False)}")
+    if args.write:
+        write_model(settings.embed_model, model)
+        print(f"written to {MODELS_FILE} as '{settings.embed_model}'")
     index.close()
     return 0
 

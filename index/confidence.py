@@ -1,20 +1,29 @@
 """Does the knowledge base really answer the query? Trainees must be able to tell "the rules do
 not cover this" from an answer, so weak matches are flagged instead of presented as answers.
 
-Reciprocal-rank fusion always has a first place, so its scores cannot say this. Two signals can:
-  - lexical coverage: the IDF-weighted share of the query's words that one of the best hits
-    contains (words the corpus never uses count fully against it);
-  - semantic closeness: the cosine of the nearest clause to the query.
-A query that names a work (保密法, 公共机构节能条例) and gets a clause of that work near the top
-is answered by definition. The threshold was set on the dev questions (all answerable) and on
-`evaluation/no_answer.jsonl` (questions the corpus does not cover); see README, "Search".
-The cosine part is calibrated for the corpus-trained domain embedding; another embedder has
-another cosine scale (e5's cosines sit near 0.8 for almost any pair of Chinese texts), hence one
-threshold per embedder, chosen by `python -m evaluation.calibrate` on held-out folds; the setting
-STDKB_MIN_EVIDENCE overrides it.
+Reciprocal-rank fusion always has a first place, so its scores cannot say this. Two signals can,
+and neither is a word list:
+  - nearest: the cosine of the nearest clause to the query;
+  - coverage: the IDF-weighted share of the query's words that one of the best hits contains
+    (words the corpus never uses count fully against it).
+A small logistic model per embedder turns them into `confidence` in 0..1; its coefficients and
+threshold live in `data/confidence.json`, written by `python -m evaluation.calibrate DIR`, which
+fits them on answerable and unanswerable questions and reports held-out figures by folds.
+Two more signals were tried and dropped: how far the nearest clause stands out from the 20th, and
+how many of the keyword top 10 the dense top 10 shares. Both change meaning with the size of the
+corpus (in an 8-document knowledge base the 20th clause is far from anything), and on the full
+corpus they added nothing held out (README, "Confidence").
+A query that names a work (保密法, 公共机构节能条例) and gets a clause of that work near the top is
+answered by definition (confidence 1).
 """
 
 from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
 
 from ingest.segment import Segmenter
 
@@ -23,16 +32,47 @@ from .query import QueryPlan
 from .results import Hit
 
 TOP_HITS = 3
-COVERAGE_WEIGHT = 0.5
-MIN_EVIDENCE = 0.7   # the domain model's; others in THRESHOLDS
-# By embedder name, from `python -m evaluation.calibrate DIR` (README, "Search"): the cut with the
-# best balanced accuracy over ../shared/eval/dev.jsonl and evaluation/no_answer.jsonl.
-THRESHOLDS = {"domain": MIN_EVIDENCE, "e5-small": 1.03, "e5-small-int8": 1.03}
+MODELS_FILE = Path(__file__).parent / "data" / "confidence.json"
+# The evidence of an answer found by citation or by name: above any threshold.
+BY_NAME = 1.0
 
 
-def threshold_for(embed_model: str) -> float:
-    """The calibrated threshold of an embedder; for one never calibrated, the domain model's."""
-    return THRESHOLDS.get(embed_model, MIN_EVIDENCE)
+@dataclass(frozen=True)
+class Signals:
+    """What the confidence of one search is computed from (shown in the API for transparency)."""
+
+    nearest: float = 0.0
+    coverage: float = 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(v, 4) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """confidence = sigmoid(bias + Σ weight × signal); `low_confidence` below `threshold`."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def score(self, signals: Signals) -> float:
+        z = self.bias + sum(w * getattr(signals, name) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
+@cache
+def _models() -> dict[str, ConfidenceModel]:
+    raw = json.loads(MODELS_FILE.read_text(encoding="utf-8"))
+    return {name: ConfidenceModel(weights=m["weights"], bias=m["bias"], threshold=m["threshold"])
+            for name, m in raw["models"].items()}
+
+
+def model_for(embed_model: str) -> ConfidenceModel:
+    """The calibrated model of an embedder; one never calibrated gets the domain model's, whose
+    cosine scale is the least optimistic (a pulled model is then flagged more, not less)."""
+    models = _models()
+    return models.get(embed_model, models["domain"])
 
 
 def coverage(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: KeywordIndex) -> float:
@@ -51,16 +91,12 @@ def coverage(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: Ke
     return best
 
 
-# The evidence of an answer found by name (a cited or named work among the first hits): above any threshold.
-BY_NAME = 9.0
+def signals(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: KeywordIndex,
+            nearest: float) -> Signals:
+    """The signals of one search, from its hits and the cosine of the clause nearest to the query."""
+    return Signals(nearest=nearest, coverage=coverage(plan, hits, segmenter, keyword))
 
 
-def evidence(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: KeywordIndex,
-             nearest_cosine: float, named_sources: set[str]) -> float:
-    """How well the hits answer the query: nearest cosine + COVERAGE_WEIGHT × coverage (BY_NAME when
-    a work the query names is among the first hits, 0 without hits)."""
-    if not hits:
-        return 0.0
-    if any(h.source in named_sources for h in hits[:TOP_HITS]):
-        return BY_NAME
-    return nearest_cosine + COVERAGE_WEIGHT * coverage(plan, hits, segmenter, keyword)
+def answered_by_name(hits: list[Hit], named_sources: set[str]) -> bool:
+    """A work the query names is among the first hits: the query is answered by that work."""
+    return any(h.source in named_sources for h in hits[:TOP_HITS])

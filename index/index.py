@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,7 +26,7 @@ from ingest.segment import Segmenter
 from ingest.uploads import UPLOADS, parse_upload, safe_filename
 
 from .catalog import Catalog
-from .confidence import threshold_for
+from .confidence import model_for
 from .datadir import DataDir
 from .diff import VersionDiff, compare
 from .embedder import DOMAIN
@@ -37,7 +38,7 @@ from .outline import article_neighbours, outline
 from .repair import check
 from .results import (CheckReport, ClauseInContext, ClauseLookup, ClauseView, Definition, DocumentInfo, DocumentList,
                       DocumentPage, IngestReport, Neighbour, SearchResult, Stats, StoredUpload, VersionInfo)
-from .search import Searcher, make_hit
+from .search import Searcher, Weights, make_hit, weights_for
 from .storage import BYTES_PER_CLAUSE, free_space_problem
 from .store import Store
 from .titles import Work
@@ -65,9 +66,12 @@ class Index:
         self._store = Store(self.catalog, self.vectors, self.segmenter, faults)
         self._embedding = Embedding(self.data, self.catalog, self.vectors, self.segmenter, embed_model,
                                     domain_tune_steps, faults)
+        confidence = model_for(embed_model or DOMAIN)
+        if min_evidence is not None:
+            confidence = replace(confidence, threshold=min_evidence)
         self._searcher = Searcher(self.catalog, self.vectors, self._embedding.embedder, self.segmenter,
-                                  background_refresh=background_refresh,
-                                  min_evidence=threshold_for(embed_model or DOMAIN) if min_evidence is None else min_evidence)
+                                  weights=weights_for(embed_model or DOMAIN), background_refresh=background_refresh,
+                                  confidence=confidence)
 
     @property
     def data_dir(self) -> Path:
@@ -206,6 +210,13 @@ class Index:
 
     def rarity(self, words: list[str]) -> dict[str, float]:
         return self._searcher.rarity(words)
+
+    def similarity(self, query: str, passages: list[str]) -> list[float]:
+        return self._searcher.similarity(query, passages)
+
+    def use_weights(self, weights: Weights) -> None:
+        """Search with other fusion weights from now on (for tuning them: evaluation/tune_fusion.py)."""
+        self._searcher.weights = weights
 
     def work(self, name: str) -> Work | None:
         return self._searcher.work(name)

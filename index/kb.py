@@ -36,6 +36,9 @@ class KnowledgeBase(Protocol):
     def rarity(self, words: list[str]) -> dict[str, float]:
         """How rare each word is among the clauses (inverse clause frequency)."""
 
+    def similarity(self, query: str, passages: list[str]) -> list[float]:
+        """Cosine of each passage to the query by the dense encoder (for choosing a sentence to quote)."""
+
     # ---------------------------------------------------------------------------- documents
     def document(self, source: str) -> DocumentPage | None:
         """One document whole; None when absent."""

@@ -128,10 +128,13 @@ class Hit(BaseModel):
 class SearchResult(BaseModel):
     query: str
     low_confidence: bool = False
-    confidence: float = Field(0.0, description="The evidence that the hits answer the query: cosine of the nearest "
-                              "clause + 0.5 × the share of the query's rare words in one of the first three hits "
-                              "(9 for an exact citation or a named work among them). low_confidence is this below "
-                              "STDKB_MIN_EVIDENCE.")
+    confidence: float = Field(0.0, ge=0, le=1, description="How sure stdkb is that the hits answer the query, "
+                              "0..1: a calibrated logistic model over `signals` (1 for an exact citation or a work "
+                              "the query names among the first hits). low_confidence is this below the embedder's "
+                              "calibrated threshold or STDKB_MIN_EVIDENCE.")
+    signals: dict[str, float] = Field(default_factory=dict, description="What `confidence` was computed from: "
+                                      "nearest (cosine of the nearest clause to the query) and coverage (the "
+                                      "IDF-weighted share of the query's words in one of the first three hits).")
     hits: list[Hit]
     notice: str = Field("", description="What could not be answered as asked, e.g. a cited article that does not exist.")
 

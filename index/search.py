@@ -10,16 +10,22 @@ For one query:
   4. The fused scores are adjusted by what the query says about documents: works it names,
      regions, levels; superseded versions yield to the version in force unless the user chose
      versions by filter.
-  5. Parts of one long article collapse into one hit; `low_confidence` is set when the best hit
-     does not carry the query's content words (see `confidence.py`).
+  5. Parts of one long article collapse into one hit; `confidence` (0..1) weighs how near, how
+     distinct and how well covered the best clauses are, and `low_confidence` is set below the
+     embedder's calibrated threshold (see `confidence.py`).
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
+
+import numpy as np
 
 from ingest.models import SUPERSEDED, Clause, ClauseId, Status, level_rank
 from ingest.numerals import int_to_cn
@@ -27,7 +33,7 @@ from ingest.segment import Segmenter
 
 from .catalog import Catalog
 from .citations import ArticleRef, Citation, parse_citation, standard_key
-from .confidence import BY_NAME, MIN_EVIDENCE, evidence
+from .confidence import BY_NAME, ConfidenceModel, Signals, answered_by_name, model_for, signals
 from .dense import IN_MEMORY_LIMIT, DenseIndex
 from .embedder import Embedder
 from .filters import SearchFilters, allowed_sources
@@ -42,12 +48,15 @@ from .vectors import VectorStore
 REFRESH_INTERVAL = 2.0
 # No law has ten thousand articles; larger numbers are typing errors, not missing articles.
 MAX_ARTICLE = 9999
-
+# Query vectors kept per searcher: paging, the web page's re-searches and repeated questions
+# would otherwise pay the encoder (8 ms with e5, more on a busy machine) again.
+QUERY_CACHE = 512
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Fusion weights and adjustments, tuned on ../shared/eval/dev.jsonl (see README, "Search")."""
+    """Fusion weights and adjustments. The defaults were set with the domain model; each embedder's
+    own, chosen by folds (`python -m evaluation.tune_fusion`), are in data/fusion.json."""
 
     rrf_k: int = 60
     pool: int = 100
@@ -60,6 +69,15 @@ class Weights:
     region_boost: float = 1.4
     level_boost: float = 1.2
     superseded_factor: float = 0.8
+
+
+FUSION_FILE = Path(__file__).parent / "data" / "fusion.json"
+
+
+def weights_for(embed_model: str) -> Weights:
+    """The tuned weights of an embedder (data/fusion.json); the defaults for one never tuned."""
+    tuned = json.loads(FUSION_FILE.read_text(encoding="utf-8"))["weights"].get(embed_model)
+    return Weights(**tuned) if tuned else Weights()
 
 
 @dataclass
@@ -75,15 +93,17 @@ class Searcher:
 
     def __init__(self, catalog: Catalog, vectors: VectorStore, embedder: Callable[[], Embedder],
                  segmenter: Segmenter, weights: Weights = Weights(), background_refresh: bool = False,
-                 min_evidence: float = MIN_EVIDENCE):
+                 confidence: ConfidenceModel | None = None):
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
         self.segmenter = segmenter
         self.weights = weights
         self.background_refresh = background_refresh
-        self.min_evidence = min_evidence
+        self.confidence = confidence or model_for("domain")
         self._lock = threading.Lock()
+        self._query_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._state: _Snapshot | None = None
         self._rebuilding = False
         self._built_at = 0.0
@@ -144,6 +164,13 @@ class Searcher:
         keyword = self._current().keyword
         return {w: keyword.idf(w) for w in words}
 
+    def similarity(self, query: str, passages: list[str]) -> list[float]:
+        """Cosine of each passage to the query, by the embedder the vectors were built with."""
+        if not passages:
+            return []
+        vectors = self.embedder().encode(passages)
+        return [float(v) for v in vectors @ self._query_vector(clean_query(query))]
+
     def work(self, name: str) -> Work | None:
         """The work (all versions) a title or short name means, when one stands out; None otherwise."""
         matches = self._current().titles.resolve(name, strict=True)
@@ -192,14 +219,18 @@ class Searcher:
         hits = hits[:k]
         for n, h in enumerate(hits, start=1):
             h.rank = n
-        score = BY_NAME if pinned else evidence(plan, hits, self.segmenter, snap.keyword, nearest, named)
-        low = not hits or score < self.min_evidence
+        measured = signals(plan, hits, self.segmenter, snap.keyword, nearest)
+        if pinned or answered_by_name(hits, named):
+            score = BY_NAME
+        else:
+            score = self.confidence.score(measured) if hits else 0.0
+        low = not hits or score < self.confidence.threshold
         notices = list(lookup.notices)
         if plan.missing_work:
             # The rules asked for are not here: whatever else matches must not pass for them.
             notices.append(f"知识库中没有名为“{plan.missing_work}”的文件，以下条文仅供参考。")
         return SearchResult(query=query, low_confidence=low or bool(notices and not pinned), confidence=round(score, 4),
-                            hits=hits, notice=" ".join(notices))
+                            signals=measured.as_dict(), hits=hits, notice=" ".join(notices))
 
     def _ranked(self, snap: "_Snapshot", plan: QueryPlan, allowed: set[str] | None,
                 filters: SearchFilters) -> tuple[list[tuple[str, float]], float, set[str]]:
@@ -209,7 +240,7 @@ class Searcher:
         keyword = snap.keyword
         lists: list[list[tuple[str, float]]] = [keyword.search(tokens, w.pool, sources=allowed)]
         weights = [w.keyword]
-        vector = self.embedder().encode([plan.text], query=True)[0] if snap.vector_count else None
+        vector = self._query_vector(plan.text) if snap.vector_count else None
         nearest = 0.0
         if vector is not None:
             dense = self._dense(snap, vector, w.pool, allowed)
@@ -237,6 +268,21 @@ class Searcher:
             adjusted.append((cid, score * scale * self._document_factor(doc, plan, named, filters)))
         adjusted.sort(key=lambda kv: (-kv[1], kv[0]))
         return adjusted, nearest, named
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        embedder = self.embedder()
+        key = (embedder.fingerprint, text)
+        with self._cache_lock:
+            vector = self._query_vectors.get(key)
+            if vector is not None:
+                self._query_vectors.move_to_end(key)
+                return vector
+        vector = embedder.encode([text], query=True)[0]
+        with self._cache_lock:
+            self._query_vectors[key] = vector
+            while len(self._query_vectors) > QUERY_CACHE:
+                self._query_vectors.popitem(last=False)
+        return vector
 
     def _dense(self, snap: "_Snapshot", vector, k: int, sources: set[str] | None) -> list[tuple[str, float]]:
         dense = snap.dense

@@ -1,12 +1,15 @@
-"""The confidence threshold is chosen by balanced accuracy, one number for all questions."""
+"""Confidence: a logistic model per embedder over the search's signals, its threshold chosen by
+balanced accuracy, fitted by folds (evaluation/calibrate.py)."""
 
-from evaluation.calibrate import best_threshold
-from index.confidence import THRESHOLDS, threshold_for
+import random
+
+from evaluation.calibrate import Row, best_threshold, fit, held_out
+from index.confidence import ConfidenceModel, Signals, model_for
 
 
 def test_the_threshold_separates_answerable_from_unanswerable_scores():
-    scores = [(1.2, True), (1.1, True), (0.9, True), (0.8, False), (0.7, False)]
-    assert 0.8 < best_threshold(scores) < 0.9
+    scores = [(0.9, True), (0.8, True), (0.6, True), (0.4, False), (0.3, False)]
+    assert 0.4 < best_threshold(scores) < 0.6
 
 
 def test_when_scores_overlap_the_cut_balances_both_kinds_of_error():
@@ -17,6 +20,46 @@ def test_when_scores_overlap_the_cut_balances_both_kinds_of_error():
     assert (kept + flagged) / 2 == 0.75
 
 
-def test_each_embedder_has_its_own_calibrated_threshold():
-    assert threshold_for("domain") == THRESHOLDS["domain"] != threshold_for("e5-small-int8")
-    assert threshold_for("some/uncalibrated-model") == THRESHOLDS["domain"]
+def test_each_embedder_has_its_own_calibrated_model():
+    assert model_for("domain") != model_for("e5-small-int8")
+    assert model_for("some/uncalibrated-model") == model_for("domain")
+
+
+def test_confidence_rises_with_each_signal_the_model_weighs_positively():
+    model = ConfidenceModel(weights={"nearest": 8.0, "coverage": 3.0}, bias=-8.0, threshold=0.5)
+    weak, strong = Signals(nearest=0.7, coverage=0.2), Signals(nearest=0.9, coverage=0.8)
+    assert 0 < model.score(weak) < model.threshold < model.score(strong) < 1
+
+
+def _rows(seed: int = 0) -> list[Row]:
+    rng = random.Random(seed)
+    rows = []
+    for answerable in [True] * 40 + [False] * 20:
+        base = 0.85 if answerable else 0.78
+        rows.append(Row(Signals(nearest=base + rng.gauss(0, 0.02),
+                                coverage=(0.7 if answerable else 0.3) + rng.gauss(0, 0.15)),
+                        forced=False, answerable=answerable))
+    return rows
+
+
+def test_a_fitted_model_separates_what_the_signals_separate():
+    rows = _rows()
+    model = fit(rows)
+    flagged = [model.score(r.signals) < model.threshold for r in rows]
+    assert sum(f for f, r in zip(flagged, rows) if r.answerable) <= 4
+    assert sum(f for f, r in zip(flagged, rows) if not r.answerable) >= 16
+    assert model.weights["nearest"] > 0 and model.weights["coverage"] > 0
+
+
+def test_questions_answered_by_name_are_never_flagged_and_do_not_bend_the_fit():
+    rows = _rows() + [Row(Signals(), forced=True, answerable=True) for _ in range(10)]
+    assert fit(rows).weights == fit(_rows()).weights
+    flagged_yes, n_yes, _, _, _ = held_out(rows, folds=5, seed=1)
+    assert n_yes == 50 and flagged_yes <= 6
+
+
+def test_each_embedder_searches_with_its_own_tuned_fusion_weights():
+    from index.search import Weights, weights_for
+
+    assert weights_for("e5-small-int8") != Weights()
+    assert weights_for("some/untuned-model") == Weights()

@@ -147,3 +147,31 @@ def test_a_citation_of_a_work_the_knowledge_base_lacks_says_so_and_is_low_confid
     result = kb.search("《党政机关厉行节约反对浪费条例》第二十条", k=5)
     assert result.low_confidence and "知识库中没有名为“党政机关厉行节约反对浪费条例”的文件" in result.notice
     assert not kb.search("保密法第二十条", k=5).notice   # a work it holds is looked up, no such notice
+
+
+def test_confidence_is_a_share_with_the_signals_it_was_computed_from(kb):
+    result = kb.search("公共机构应当如何实行能源消费计量制度？", k=5)
+    assert 0 < result.confidence <= 1 and set(result.signals) == {"nearest", "coverage"}
+    assert result.signals["coverage"] > kb.search("红烧肉怎么做才好吃？", k=5).signals["coverage"]
+
+
+def test_an_exact_citation_is_answered_with_full_confidence(kb):
+    result = kb.search("机关事务管理条例第十条", k=5)
+    assert result.confidence == 1.0 and not result.low_confidence
+
+
+def test_a_repeated_query_is_encoded_once(kb, monkeypatch):
+    embedder = kb.embedder()
+    calls = []
+    original = embedder.encode
+    monkeypatch.setattr(embedder, "encode", lambda texts, query=False: calls.append(texts) or original(texts, query))
+    kb.search("办公用房的面积标准由谁制定？一二三", k=3)
+    kb.search("办公用房的面积标准由谁制定？一二三", k=3)
+    assert len(calls) == 1
+
+
+def test_similarity_ranks_the_sentence_that_answers_above_an_unrelated_one(kb):
+    near, far = kb.similarity("公共机构怎样计量能源消费？",
+                              ["公共机构应当实行能源消费计量制度，区分用能种类、用能系统实行能源消费分户、分类、分项计量。",
+                               "红烧肉要先焯水再炒糖色。"])
+    assert near > far

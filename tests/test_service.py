@@ -219,3 +219,20 @@ def test_api_docs_are_served_without_a_cdn(client):
     html = client.get("/docs").text
     assert "/swagger-ui/swagger-ui-bundle.js" in html and "cdn" not in html
     assert client.get("/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_ask_quotes_the_sentence_the_encoder_finds_nearest_when_words_tie():
+    from analysis.answer.ask import best_sentences
+
+    text = "机关应当节约用电。会议室空调温度夏季不得低于二十六摄氏度。"
+    nearest_second = lambda parts: [0.1, 0.9]  # noqa: E731
+    assert best_sentences(text, ["规定"], nearest_second) == "会议室空调温度夏季不得低于二十六摄氏度。"
+    assert best_sentences(text, ["规定"]) == "机关应当节约用电。"   # without an encoder: the first of equals
+
+
+def test_ask_keeps_the_list_a_chosen_sentence_opens():
+    from analysis.answer.ask import best_sentences
+
+    text = "有下列情形之一的，应当报告：\n（一）发生火灾；\n（二）燃气泄漏。\n其他事项另行规定。"
+    assert best_sentences(text, ["下列情形", "报告"], lambda parts: [0.9, 0.1, 0.1, 0.1]).splitlines() == \
+        ["有下列情形之一的，应当报告：", "（一）发生火灾；", "（二）燃气泄漏。"]

@@ -6,6 +6,9 @@ on the question (search reports low confidence) instead of quoting something unr
 
 from __future__ import annotations
 
+import re
+from typing import Callable
+
 from pydantic import BaseModel, Field
 
 from ingest.sentences import sentences
@@ -20,6 +23,11 @@ EVIDENCE = 5
 NO_PROVISION = "知识库中没有关于这个问题的规定。"
 # A sentence ending like this introduces the items that follow it (……下列情形之一：).
 _INTRODUCES_LIST = ("：", ":")
+# The items of such a list: （一） (1) 一、 1. 1、
+_LIST_ITEM = re.compile(r"[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十百]+、|\d+[.、．]")
+# How much the question's own words count next to the encoder's cosine when choosing the sentence
+# to quote (evaluation/answer_eval.py: the quoted sentence against the dev questions' answer hints).
+LEXICAL_WEIGHT = 0.1
 
 
 class Evidence(Hit):
@@ -44,16 +52,32 @@ class Answer(BaseModel):
     llm: LLMAnswer | None = None
 
 
-def best_sentences(text: str, terms: list[str]) -> str:
-    """The sentence of `text` sharing most of `terms` (weighted by length), with its list if it opens one."""
+def lexical_share(sentence: str, terms: list[str]) -> float:
+    """The share of the query's words (by length) that the sentence contains."""
+    total = sum(len(t) for t in terms)
+    lowered = sentence.lower()
+    return sum(len(t) for t in terms if t in lowered) / total if total else 0.0
+
+
+def best_sentences(text: str, terms: list[str], similarity: Callable[[list[str]], list[float]] | None = None) -> str:
+    """The sentence of `text` that answers best, with its list if it opens one (……下列情形之一：).
+
+    Best means nearest to the question by the encoder (`similarity`, cosines) plus LEXICAL_WEIGHT ×
+    the share of the question's words it contains; without an encoder, the words alone decide.
+    """
     parts = sentences(text)
     if not parts:
         return text.strip()
-    scores = [sum(len(t) for t in terms if t in s.lower()) for s in parts]
+    scores = [LEXICAL_WEIGHT * lexical_share(p, terms) for p in parts]
+    if similarity is not None and len(parts) > 1:
+        scores = [s + cos for s, cos in zip(scores, similarity(parts))]
     best = max(range(len(parts)), key=lambda i: (scores[i], -i))
     chosen = [parts[best]]
     if parts[best].endswith(_INTRODUCES_LIST):
-        chosen += parts[best + 1:best + 9]
+        for item in parts[best + 1:]:
+            if not _LIST_ITEM.match(item):
+                break
+            chosen.append(item)
     return "\n".join(chosen) if len(chosen) > 1 else chosen[0]
 
 
@@ -66,6 +90,6 @@ def answer(index: KnowledgeBase, question: str, filters: SearchFilters | None = 
         return Answer(question=question, answered=False, answer="", notice=(result.notice + " " + notice).strip(),
                       evidence=evidence)
     terms = query_terms(question, index.segmenter)
-    quoted = best_sentences(evidence[0].text, terms)
+    quoted = best_sentences(evidence[0].text, terms, lambda parts: index.similarity(question, parts))
     return Answer(question=question, answered=True, answer=quoted, highlights=spans(quoted, terms),
                   citation=evidence[0].citation, notice=result.notice, evidence=evidence)
