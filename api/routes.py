@@ -157,7 +157,8 @@ def routes() -> APIRouter:
     def health(request: Request):
         stats = _kb(request).stats()
         return {"status": "ok", "documents": stats.documents, "clauses": stats.clauses,
-                "pending_documents": stats.pending_documents, "embedder": stats.embedder,
+                "pending_documents": stats.pending_documents, "vectors": stats.vectors,
+                "vectors_pending": stats.vectors_pending, "embedder": stats.embedder,
                 "last_ingest": stats.last_ingest, "writable": stats.writable, "write_problem": stats.write_problem,
                 "uptime_s": round(_uptime(request), 1)}
 

@@ -317,6 +317,11 @@ class Catalog:
         """Goes up whenever a document is written or removed (lets readers cache document lists)."""
         return int(self.get_meta("generation") or 0)
 
+    def touch(self) -> None:
+        """Say that something readers derive from changed (new vectors): servers rebuild their views."""
+        with self._lock, self._transaction():
+            self._bump_generation()
+
     def _bump_generation(self) -> None:
         self._conn.execute("INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key)"
                            " DO UPDATE SET value = CAST(value AS INTEGER) + 1")

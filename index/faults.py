@@ -17,8 +17,8 @@ STAGES = (
     "model-link-removed",   # the old model link is gone, the new one not yet renamed into place
     "stored-reembedded",    # one stored document re-embedded with a new model
     "document-pending",     # a document is hidden (pending), its old vectors still there
-    "document-vectors",     # its new vectors are written, its clauses not yet
-    "document-complete",    # its clauses are written and it is visible again
+    "document-complete",    # its clauses are written and it is visible again, without vectors
+    "document-vectors",     # its new vectors are written
     "removal-hidden",       # a document being deleted is hidden, its vectors still there
 )
 

@@ -30,7 +30,7 @@ from .confidence import model_for
 from .datadir import DataDir
 from .diff import VersionDiff, compare
 from .embedder import DOMAIN
-from .embedding import Embedding
+from .embedding import Embedding, groups
 from .errors import DocumentNotFound, StorageError
 from .faults import NO_FAULTS, FaultPlan
 from .filters import SearchFilters, allowed_sources
@@ -125,13 +125,19 @@ class Index:
         if reembed_all:
             self._embedding.reembed_stored(skip=changed_sources, progress=progress)
         for n, doc in enumerate(changed, start=1):
-            progress("indexing", n, len(changed))
-            self._store.write(doc, self._embedding.encode_document(doc))
+            progress("indexing text", n, len(changed))
+            self._store.write_text(doc)
             if doc.source in stored:
                 report.documents_replaced += 1
             else:
                 report.documents_added += 1
             report.clauses_written += len(doc.clauses)
+        # Searchable by citation and keyword from here on; the vectors follow in batches.
+        done = 0
+        for run in groups(changed, [len(d.clauses) for d in changed]):
+            self._store.write_vectors(self._embedding.encode_documents(run))
+            done += sum(len(d.clauses) for d in run)
+            progress("embedding", done, report.clauses_written)
         if reembed_all:
             # Only now: until the changed documents are rewritten, their old versions have no vectors.
             self.data.update_manifest(vectors_stale=False)
@@ -281,8 +287,9 @@ class Index:
         for d in docs:
             by_level[d.level] = by_level.get(d.level, 0) + 1
             by_status[d.status] = by_status.get(d.status, 0) + 1
+        vectors = self.vectors.count()
         return Stats(documents=counts["documents"], clauses=counts["clauses"], pending_documents=counts["pending"],
-                     vectors=self.vectors.count(), documents_by_level=by_level, documents_by_status=by_status,
+                     vectors=vectors, vectors_pending=max(counts["clauses"] - vectors, 0), documents_by_level=by_level, documents_by_status=by_status,
                      last_ingest=max((d.ingested_at for d in docs), default=None),
                      embedder=self.embedder_description(), writable=not self.data.read_only,
                      write_problem=self.data.write_problem, disk_bytes=self.data.disk_bytes(STORE_FILES))

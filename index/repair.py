@@ -42,7 +42,8 @@ def check(data: DataDir, store: Store, embedding: Embedding, repair: bool) -> Ch
         (stray, f"{stray} keyword row(s), clause(s) or term(s) belonging to no document"),
         (orphans, f"{len(orphans)} vector(s) without a clause"),
         (misfiled, f"{len(misfiled)} vector(s) filed under the wrong document"),
-        (missing, f"{len(missing)} clause(s) without a vector"),
+        (missing, f"{len(missing)} clause(s) without a vector (an ingest stopped while embedding: keyword search "
+                  f"and citations find them; the next ingest or check --repair embeds them)"),
         (stale, "vectors were built by a previous embedder (interrupted re-embedding)"),
         (model_missing, "the domain embedding model is missing (the next ingest retrains it)"),
     ] if flag]

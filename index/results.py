@@ -96,6 +96,8 @@ class Stats(BaseModel):
     clauses: int
     pending_documents: int
     vectors: int
+    vectors_pending: int = Field(0, description="Clauses whose vectors are still being computed: they are found "
+                                 "by keyword and citation, not yet by meaning.")
     documents_by_level: dict[str, int]
     documents_by_status: dict[str, int]
     last_ingest: Optional[str]

@@ -229,7 +229,12 @@ class Searcher:
         if plan.missing_work:
             # The rules asked for are not here: whatever else matches must not pass for them.
             notices.append(f"知识库中没有名为“{plan.missing_work}”的文件，以下条文仅供参考。")
-        return SearchResult(query=query, low_confidence=low or bool(notices and not pinned), confidence=round(score, 4),
+        low = low or bool(notices and not pinned)
+        if snap.vector_count < len(snap.keyword) and not pinned:
+            # An ingest is still embedding (or stopped while embedding): say what the results lack.
+            notices.append(f"语义检索尚不完整：{len(snap.keyword) - snap.vector_count} 条条文的向量还在生成，"
+                           f"这些条文暂时只能按关键词和引用找到。")
+        return SearchResult(query=query, low_confidence=low, confidence=round(score, 4),
                             signals=measured.as_dict(), hits=hits, notice=" ".join(notices))
 
     def _ranked(self, snap: "_Snapshot", plan: QueryPlan, allowed: set[str] | None,

@@ -1,10 +1,16 @@
-"""Writing one document into both stores, in the order that keeps it whole or absent to readers.
+"""Writing documents into both stores, in the order that keeps each whole or absent to readers.
 
+Text first, so that a new document answers citations and keyword searches at once; vectors after,
+because the encoder is the slow part (minutes for a corpus) and is batched across documents:
   1. catalogue: document row → 'pending' (readers stop seeing it);
-  2. vectors: delete the document's old vectors, upsert the new ones;
-  3. catalogue, one transaction: replace clauses + keyword rows, row → 'complete'.
-A delete hides the row (pending) before the vectors go. `repair.py` finishes whatever a crash
-between these steps left behind. The caller holds the data directory's ingest lock.
+  2. vectors: delete the document's old vectors (none may outlive the text they were made from);
+  3. catalogue, one transaction: replace clauses + keyword rows, row → 'complete';
+  4. later, batch by batch: upsert the new vectors; the generation is bumped so that servers
+     bring the new vectors into their views.
+Between 3 and 4 a document is complete without vectors: searches find it by keyword and
+citation and say that the dense signal is partial. A delete hides the row (pending) before the
+vectors go. `repair.py` finishes whatever a crash left behind (it embeds what has no vector).
+The caller holds the data directory's ingest lock.
 """
 
 from __future__ import annotations
@@ -31,16 +37,21 @@ class Store:
                  " ".join(self.segmenter.tokens(" ".join([title, *c.heading_path]))))
                 for c in clauses]
 
-    def write(self, doc: Document, vectors: np.ndarray) -> None:
-        """Replace (or add) one document with its clause vectors, crash-safely."""
+    def write_text(self, doc: Document) -> None:
+        """Replace (or add) one document's clauses and keyword rows; its old vectors are removed."""
         tokens = self.tokens(doc.clauses, doc.title)
         self.catalog.begin_document(doc)
         self.faults.reached("document-pending")
         self.vectors.delete_document(doc.source)
-        self.vectors.upsert([c.id for c in doc.clauses], vectors, [doc.source] * len(doc.clauses))
-        self.faults.reached("document-vectors")
         self.catalog.finish_document(doc, tokens)
         self.faults.reached("document-complete")
+
+    def write_vectors(self, batch: list[tuple[Document, np.ndarray]]) -> None:
+        """The vectors of documents whose text is written, then one generation bump for the batch."""
+        for doc, vectors in batch:
+            self.vectors.upsert([c.id for c in doc.clauses], vectors, [doc.source] * len(doc.clauses))
+            self.faults.reached("document-vectors")
+        self.catalog.touch()
 
     def remove(self, source: str) -> bool:
         """Delete one document from both stores; False when it was not there."""

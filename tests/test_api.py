@@ -68,6 +68,7 @@ def test_one_document_has_outline_clauses_and_versions(client):
 def test_health_reports_the_knowledge_base(client):
     body = client.get("/api/v1/health").json()
     assert body["status"] == "ok" and body["documents"] >= 8 and body["clauses"] > 100
+    assert body["vectors"] == body["clauses"] and body["vectors_pending"] == 0
 
 
 def test_openapi_docs_are_served(client):

@@ -68,6 +68,13 @@ def test_questions_and_passages_are_embedded_with_their_own_prefixes(e5):
     assert not np.allclose(e5.encode(["会议室"], query=True), e5.encode(["会议室"], query=False))
 
 
+def test_converting_again_gives_the_same_files_and_fingerprint(e5, tmp_path):
+    # A random part (an unused pooler) once changed the fingerprint at every conversion: a lost
+    # models/ folder then re-embedded the whole corpus for nothing.
+    again = load_embedder(E5_NAME, tmp_path)
+    assert again.fingerprint == e5.fingerprint
+
+
 def test_a_second_load_reuses_the_converted_model(models_dir, e5, monkeypatch):
     import index.embedder as embedder_module
 

@@ -44,7 +44,7 @@ def test_ingest_killed_at_planned_points_leaves_every_document_whole_or_absent(t
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("plan", ["document-vectors:1", "model-link-removed:1"])
+@pytest.mark.parametrize("plan", ["document-complete:1", "document-vectors:1", "model-link-removed:1"])
 def test_a_kill_between_two_store_writes_is_repaired_by_the_next_ingest(tmp_path, plan):
     corpus = copy_subset(tmp_path / "corpus", SUBSET[:3])
     data = tmp_path / "kb"
@@ -299,3 +299,44 @@ def test_disk_filling_up_during_a_write_keeps_serving_and_loses_nothing_stored(s
     report = index.check()
     assert report.ok and (report.documents, report.clauses) == (before["documents"], before["clauses"])
     assert violations(data) == []
+
+
+# ------------------------------------------------------------------------ text before vectors
+BUILDINGS = "行政法规/机关团体建设楼堂馆所管理条例(2017-10-05).md"
+
+
+def test_a_document_whose_vectors_are_not_written_yet_answers_citations_and_keywords(kb_copy, tmp_path, monkeypatch):
+    from index.store import Store
+
+    corpus = copy_subset(tmp_path / "more", [BUILDINGS])
+    index = Index(kb_copy)
+
+    def stopped(self, batch):
+        raise RuntimeError("the ingest stopped while embedding")
+
+    monkeypatch.setattr(Store, "write_vectors", stopped)
+    with pytest.raises(RuntimeError):
+        index.ingest([corpus])
+    monkeypatch.undo()
+    index.refresh_views()
+    assert index.search("机关团体建设楼堂馆所管理条例第二条", k=3).hits[0].source == BUILDINGS
+    found = index.search("楼堂馆所", k=5)
+    assert any(h.source == BUILDINGS for h in found.hits) and "语义检索尚不完整" in found.notice
+    assert index.stats().vectors_pending > 0
+    report = index.check()
+    assert not report.ok and any("without a vector" in p for p in report.problems)
+
+
+def test_repair_embeds_the_clauses_an_interrupted_ingest_left_without_vectors(kb_copy, tmp_path, monkeypatch):
+    from index.store import Store
+
+    corpus = copy_subset(tmp_path / "more", [BUILDINGS])
+    index = Index(kb_copy)
+    monkeypatch.setattr(Store, "write_vectors", lambda self, batch: (_ for _ in ()).throw(RuntimeError("stop")))
+    with pytest.raises(RuntimeError):
+        index.ingest([corpus])
+    monkeypatch.undo()
+    index.check(repair=True)
+    index.refresh_views()
+    assert index.check().ok and index.stats().vectors_pending == 0
+    assert "语义检索尚不完整" not in index.search("楼堂馆所", k=5).notice
