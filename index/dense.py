@@ -9,11 +9,31 @@ large to hold (see IN_MEMORY_LIMIT) the searcher queries the store directly inst
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from ingest.models import ClauseId
 
 IN_MEMORY_LIMIT = 500_000
+
+
+@cache
+def _blas():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread():
+    """A context in which numpy's BLAS uses the calling thread only.
+
+    A matrix-vector product over 20k clauses takes about 2 ms on one thread, but on two OpenBLAS
+    wakes a second thread that keeps spinning afterwards, while torch encodes the next query on
+    both cores: e5 query encoding went from 10 ms to a p95 of 100 ms in a searching process
+    (evaluation/bench_search.py; README, "Search latency").
+    """
+    return _blas().limit(limits=1, user_api="blas")
 
 
 class DenseIndex:
@@ -30,15 +50,16 @@ class DenseIndex:
         """Nearest clauses by cosine (vectors are normalised): (id, similarity), best first."""
         if not len(self.ids):
             return []
-        if sources is None:
-            rows = None
-            scores = self.matrix @ vector.astype(np.float32)
-        else:
-            parts = [self._source_rows[s] for s in sources if s in self._source_rows]
-            if not parts:
-                return []
-            rows = np.concatenate(parts)
-            scores = self.matrix[rows] @ vector.astype(np.float32)
+        with one_blas_thread():
+            if sources is None:
+                rows = None
+                scores = self.matrix @ vector.astype(np.float32)
+            else:
+                parts = [self._source_rows[s] for s in sources if s in self._source_rows]
+                if not parts:
+                    return []
+                rows = np.concatenate(parts)
+                scores = self.matrix[rows] @ vector.astype(np.float32)
         top = np.argpartition(-scores, k)[:k] if len(scores) > k else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         index = top if rows is None else rows[top]

@@ -34,7 +34,7 @@ from ingest.segment import Segmenter
 from .catalog import Catalog
 from .citations import ArticleRef, Citation, parse_citation, standard_key
 from .confidence import BY_NAME, ConfidenceModel, Signals, answered_by_name, model_for, signals
-from .dense import IN_MEMORY_LIMIT, DenseIndex
+from .dense import IN_MEMORY_LIMIT, DenseIndex, one_blas_thread
 from .embedder import Embedder
 from .filters import SearchFilters, allowed_sources
 from .hybrid import rrf
@@ -169,7 +169,8 @@ class Searcher:
         if not passages:
             return []
         vectors = self.embedder().encode(passages)
-        return [float(v) for v in vectors @ self._query_vector(clean_query(query))]
+        with one_blas_thread():
+            return [float(v) for v in vectors @ self._query_vector(clean_query(query))]
 
     def work(self, name: str) -> Work | None:
         """The work (all versions) a title or short name means, when one stands out; None otherwise."""

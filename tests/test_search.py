@@ -175,3 +175,12 @@ def test_similarity_ranks_the_sentence_that_answers_above_an_unrelated_one(kb):
                               ["公共机构应当实行能源消费计量制度，区分用能种类、用能系统实行能源消费分户、分类、分项计量。",
                                "红烧肉要先焯水再炒糖色。"])
     assert near > far
+
+
+def test_dense_search_keeps_numpy_blas_to_one_thread_so_it_never_spins_against_the_encoder():
+    from threadpoolctl import threadpool_info
+
+    from index.dense import one_blas_thread
+
+    with one_blas_thread():
+        assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")

@@ -99,6 +99,16 @@ def test_ask_page_answers_and_admits_ignorance(page, base_url):
     assert page.locator(".no-answer").inner_text() == "知识库中没有关于这个问题的规定。"
 
 
+def test_the_whole_article_behind_an_answer_opens_on_demand(page, base_url):
+    page.goto(base_url + "/ask?q=" + "单位食堂应当怎样引导用餐人员适量点餐？")
+    whole = page.locator("details.whole")
+    assert not whole.locator(".clause").is_visible()
+    whole.locator("summary").click()
+    assert len(whole.locator(".clause").inner_text()) > len(page.locator("blockquote.quote").inner_text())
+    whole.locator("a").click()
+    assert "/doc/" in page.url and "#" in page.url
+
+
 def test_document_text_is_shown_as_text_never_run(browser, tmp_path):
     from index.index import Index
 
