@@ -121,9 +121,11 @@ class Index:
             self._store.retokenize([d.source for d in self.catalog.documents() if d.source not in changed_sources],
                                    progress)
             self.data.update_manifest(dictionary=self.segmenter.version)
+        progress("loading the embedder", 0, 1)
         reembed_all, report.embedder_trained = self._embedding.prepare(changed, progress)
         if reembed_all:
             self._embedding.reembed_stored(skip=changed_sources, progress=progress)
+        progress("indexing text", 0, len(changed))
         for n, doc in enumerate(changed, start=1):
             progress("indexing text", n, len(changed))
             self._store.write_text(doc)
@@ -134,6 +136,7 @@ class Index:
             report.clauses_written += len(doc.clauses)
         # Searchable by citation and keyword from here on; the vectors follow in batches.
         done = 0
+        progress("embedding", 0, report.clauses_written)
         for run in groups(changed, [len(d.clauses) for d in changed]):
             self._store.write_vectors(self._embedding.encode_documents(run))
             done += sum(len(d.clauses) for d in run)
