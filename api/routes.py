@@ -31,7 +31,7 @@ LIMIT_RESPONSES = {429: {"description": "This client's share of the expensive en
 
 FILTERS = dict(
     level=Query([], description="Document level (repeatable): 法律, 行政法规, 地方性法规 …"),
-    status=Query([], description="现行有效 / 已被修订 / 已废止 / unknown (repeatable)"),
+    status=Query([], description="现行有效 / 已被修订 / 已废止 / 状态不详 (repeatable; \"unknown\" is read as 状态不详)"),
     region=Query("", max_length=50, description="Text in the issuer or at the start of the title: 杭州"),
     document=Query("", max_length=300, description="A document's source path or text in its title"),
     as_of=Query("", max_length=20, description="YYYY-MM-DD: only the versions in force on that day"),

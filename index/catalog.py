@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ingest.models import Clause, Document
+from ingest.models import Clause, Document, Status
 
 from .results import DocumentInfo
 
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS documents (
     title TEXT NOT NULL, level TEXT NOT NULL, issuer TEXT NOT NULL, doc_number TEXT NOT NULL,
     publish_date TEXT NOT NULL, effective_date TEXT NOT NULL,
     status TEXT NOT NULL,            -- as given (manifest) or derived from versions
-    given_status TEXT NOT NULL,      -- as given by the manifest or 'unknown'
+    given_status TEXT NOT NULL,      -- as given by the manifest or 状态不详
     status_from_manifest INTEGER NOT NULL,
     family TEXT NOT NULL, work TEXT NOT NULL, content_hash TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('pending', 'complete')),
@@ -84,6 +84,10 @@ class Catalog:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
+            # Data directories written before issue 18 stored 状态不详 as "unknown".
+            self._conn.execute("UPDATE documents SET status=? WHERE status='unknown'", (Status.UNKNOWN.value,))
+            self._conn.execute("UPDATE documents SET given_status=? WHERE given_status='unknown'",
+                               (Status.UNKNOWN.value,))
 
     def close(self) -> None:
         self._conn.close()

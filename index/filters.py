@@ -9,7 +9,7 @@ from datetime import date
 from pydantic import BaseModel, Field, field_validator
 
 from ingest.metadata import parse_cn_date
-from ingest.models import STATUSES
+from ingest.models import STATUSES, Status
 
 from .catalog import work_key
 from .results import DocumentInfo
@@ -19,7 +19,8 @@ class SearchFilters(BaseModel):
     """Restrict a search. Empty fields do not restrict."""
 
     level: list[str] = Field(default_factory=list, description="Document levels, e.g. 法律, 地方性法规.")
-    status: list[str] = Field(default_factory=list, description="现行有效 / 已被修订 / 已废止 / unknown.")
+    status: list[str] = Field(default_factory=list, description="现行有效 / 已被修订 / 已废止 / 状态不详 "
+                              "(\"unknown\" is read as 状态不详).")
     region: str = Field("", description="Text in the issuer or at the start of the title: 杭州, 浙江省.")
     document: str = Field("", description="A document's source path, or text in its title.")
     as_of: str = Field("", description="YYYY-MM-DD: only the versions in force on that day.")
@@ -29,10 +30,13 @@ class SearchFilters(BaseModel):
     @field_validator("status")
     @classmethod
     def _known_status(cls, v: list[str]) -> list[str]:
-        bad = [s for s in v if s not in STATUSES]
-        if bad:
-            raise ValueError(f"unknown status {bad}; use one of {list(STATUSES)}")
-        return v
+        out = []
+        for s in v:
+            try:
+                out.append(Status.read(s).value)
+            except ValueError:
+                raise ValueError(f"unknown status '{s}'; use one of {list(STATUSES)}") from None
+        return out
 
     @field_validator("as_of", "date_from", "date_to")
     @classmethod

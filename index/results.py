@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from ingest.models import Level, SkippedFile, Status
 
@@ -23,6 +23,11 @@ class DocumentInfo(BaseModel):
     effective_date: str = ""
     status: Status = Field(description="As given by the manifest or upload, or 已被修订 when a newer version is stored.")
     family: str = Field("", description="How its text was read: law, standard or prose.")
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _legacy_status(cls, v):
+        return Status.read(v) if isinstance(v, str) else v   # rows written before 状态不详 say "unknown"
     work: str = Field("", description="Versions of one work share this key.")
     content_hash: str = ""
     clause_count: int = 0

@@ -241,9 +241,10 @@ def manifest_row_meta(row: dict[str, str | None], where: str) -> DocumentMeta:
                 date.fromisoformat(value)
             except ValueError as exc:
                 raise ManifestError(where, f"{key} '{value}' is not a valid date") from exc
-    status = get("status") or Status.UNKNOWN
-    if status not in STATUSES:
-        raise ManifestError(where, f"status '{status}' is not one of {', '.join(STATUSES)}")
+    try:
+        status = Status.read(get("status") or Status.UNKNOWN)
+    except ValueError:
+        raise ManifestError(where, f"status '{get('status')}' is not one of {', '.join(STATUSES)}") from None
     level = get("level") or Level.OTHER
     if level not in LEVELS_IN_ORDER:
         raise ManifestError(where, f"level '{level}' is not one of {', '.join(LEVELS_IN_ORDER)}")

@@ -34,7 +34,13 @@ class Status(StrEnum):
     CURRENT = "现行有效"
     AMENDED = "已被修订"
     REPEALED = "已废止"
-    UNKNOWN = "unknown"
+    UNKNOWN = "状态不详"
+
+    @classmethod
+    def read(cls, value: str) -> "Status":
+        """A status as written by a user or an older data directory: "unknown" (stdkb's word
+        before issue 18) means 状态不详. ValueError for anything else that is not a status."""
+        return cls.UNKNOWN if value.strip().lower() == "unknown" else cls(value.strip())
 
 
 LEVELS_IN_ORDER: tuple[str, ...] = tuple(Level)

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from .errors import DocumentError
 from .metadata import extract_meta, parse_cn_date
-from .models import LEVELS_IN_ORDER, STATUSES, Document, DocumentMeta
+from .models import LEVELS_IN_ORDER, STATUSES, Document, DocumentMeta, Status
 from .parse import file_hash, parse_file, parse_text
 from .readers import SUPPORTED_SUFFIXES, read_document_text
 
@@ -49,8 +49,11 @@ def form_meta(text: str, source: str, fields: dict[str, str]) -> DocumentMeta:
             continue
         if key == "level" and value not in LEVELS_IN_ORDER:
             raise DocumentError(source, f"unknown level '{value}'; one of {', '.join(LEVELS_IN_ORDER)}")
-        if key == "status" and value not in STATUSES:
-            raise DocumentError(source, f"unknown status '{value}'; one of {', '.join(STATUSES)}")
+        if key == "status":
+            try:
+                value = Status.read(value).value
+            except ValueError:
+                raise DocumentError(source, f"unknown status '{value}'; one of {', '.join(STATUSES)}") from None
         if key in ("publish_date", "effective_date"):
             iso = _iso_date(value)
             if not iso:

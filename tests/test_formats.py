@@ -38,7 +38,7 @@ def test_metadata_is_read_off_the_header_without_a_manifest(tmp_path):
     doc = parse_file(path)
     assert (doc.issuer, doc.publish_date, doc.effective_date) == ("国务院", "2012-06-28", "2012-10-01")
     assert doc.doc_number == "中华人民共和国国务院令第621号"
-    assert doc.status == "unknown"
+    assert doc.status == "状态不详"
 
 
 def test_binary_junk_is_refused_with_the_file_name(tmp_path):

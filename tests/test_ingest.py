@@ -59,7 +59,7 @@ def test_older_version_of_a_law_is_marked_superseded_without_manifest(tmp_path):
     index = Index(tmp_path / "kb")
     index.ingest([corpus])
     status = {d.publish_date: d.status for d in index.documents().documents}
-    assert status == {"2010-04-29": "已被修订", "2024-02-27": "unknown"}
+    assert status == {"2010-04-29": "已被修订", "2024-02-27": "状态不详"}
 
 
 def test_half_written_document_is_removed_by_check_repair(kb_copy):

@@ -236,3 +236,42 @@ def test_ask_keeps_the_list_a_chosen_sentence_opens():
     text = "有下列情形之一的，应当报告：\n（一）发生火灾；\n（二）燃气泄漏。\n其他事项另行规定。"
     assert best_sentences(text, ["下列情形", "报告"], lambda parts: [0.9, 0.1, 0.1, 0.1]).splitlines() == \
         ["有下列情形之一的，应当报告：", "（一）发生火灾；", "（二）燃气泄漏。"]
+
+
+# ------------------------------------------------------------------------------ 状态不详
+PILOT = "试点文件/003_机关事务运行保障国家级综合标准化试点实施方案.txt"
+
+
+def test_an_undated_document_is_called_状态不详_everywhere(client):
+    info = client.get(f"/api/v1/documents/{PILOT}").json()
+    assert info["status"] == "状态不详"
+    page = client.get("/ask", params={"q": "试点评估验收阶段要完成哪些工作"}).text
+    assert "（状态不详）" in page and ">unknown<" not in page and "（unknown）" not in page
+
+
+def test_the_status_filter_reads_the_old_word_unknown_as_状态不详(client):
+    old = client.get("/api/v1/search", params={"q": "试点评估验收", "status": "unknown"}).json()
+    new = client.get("/api/v1/search", params={"q": "试点评估验收", "status": "状态不详"}).json()
+    assert old["hits"] and [h["id"] for h in old["hits"]] == [h["id"] for h in new["hits"]]
+    assert {h["status"] for h in new["hits"]} == {"状态不详"}
+
+
+def test_the_search_page_by_default_shows_pilot_documents_but_not_superseded_versions(client):
+    page = client.get("/", params={"q": "试点评估验收阶段要完成哪些工作"}).text
+    assert "标准化试点实施方案" in page and '<option value="状态不详"' in page
+    secrets = client.get("/", params={"q": "保守国家秘密法 国家秘密的密级"}).text
+    assert "已被修订</span>" not in secrets
+    assert "已被修订</span>" in client.get("/", params={"q": "保守国家秘密法 国家秘密的密级", "status": "all"}).text
+
+
+def test_a_data_directory_written_before_状态不详_reads_and_migrates_its_unknown_rows(kb_copy):
+    import sqlite3
+
+    from index.index import Index
+
+    with sqlite3.connect(kb_copy / "catalog.sqlite3") as conn:
+        conn.execute("UPDATE documents SET status='unknown', given_status='unknown' WHERE source=?", (PILOT,))
+    index = Index(kb_copy)
+    assert index.document_info(PILOT).status == "状态不详"
+    with sqlite3.connect(kb_copy / "catalog.sqlite3") as conn:
+        assert conn.execute("SELECT count(*) FROM documents WHERE status='unknown'").fetchone()[0] == 0

@@ -34,7 +34,11 @@ HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
 STATUS_CLASS = {Status.CURRENT: "current", Status.AMENDED: "amended", Status.REPEALED: "repealed"}
-DEFAULT_STATUS = Status.CURRENT.value
+# The page's 时效性 choices. By default it leaves out what has been amended or repealed, but keeps
+# what is in force and what nobody has dated (the pilot documents): a drafter wants rules that bind.
+IN_FORCE = "in_force"
+STATUS_CHOICES = ((IN_FORCE, "现行有效及状态不详"), *((s.value, s.value) for s in Status), ("all", "全部版本"))
+DEFAULT_STATUS = IN_FORCE
 
 
 def doc_url(source: str, anchor: str = "", **params) -> str:
@@ -64,6 +68,7 @@ def marked(text: str, terms: list[str]) -> list[tuple[str, bool]]:
 
 
 templates.env.globals.update(doc_url=doc_url, anchor=anchor, marked=marked, status_class=STATUS_CLASS,
+                             status_choices=STATUS_CHOICES, default_status=DEFAULT_STATUS,
                              levels=LEVELS_IN_ORDER)
 
 
@@ -82,8 +87,8 @@ def _kb(request: Request) -> KnowledgeBase:
 
 
 def _filters(level: list[str], status: str, region: str, as_of: str) -> SearchFilters:
-    return SearchFilters(level=[x for x in level if x], status=[] if status in ("", "all") else [status],
-                         region=region, as_of=as_of)
+    statuses = {"": [], "all": [], IN_FORCE: [Status.CURRENT.value, Status.UNKNOWN.value]}.get(status, [status])
+    return SearchFilters(level=[x for x in level if x], status=statuses, region=region, as_of=as_of)
 
 
 def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable[[Exception], int]) -> APIRouter:
