@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.metadata import book_title
 from ingest.models import STANDARD_LEVELS
 from index.results import DocumentInfo
 
@@ -12,7 +13,7 @@ _STANDARD_CODE = re.compile(r"\b(?:GB|DB|[A-Z]{2,3})(?:/[TZ])?\s*\d[\d.]*\s*[—
 
 def short_citation(title: str, article: str) -> str:
     """《中华人民共和国保守国家秘密法》第十条; a standard's clause reads 《…》5.2.1."""
-    return f"《{title}》{article}" if article else f"《{title}》"
+    return book_title(title) + (article or "")
 
 
 def gbt7714(doc: DocumentInfo) -> str:

@@ -28,6 +28,7 @@ from typing import Callable
 import numpy as np
 
 from ingest.models import SUPERSEDED, Clause, ClauseId, Status, level_rank
+from ingest.metadata import book_title
 from ingest.numerals import int_to_cn
 from ingest.segment import Segmenter
 
@@ -356,7 +357,7 @@ class Searcher:
         for match in plan.cited:
             doc = match.work.pick(citation.year, allowed)
             if doc is None:
-                out.notices.append(f"《{match.work.versions[-1].title}》没有符合筛选条件的版本。")
+                out.notices.append(f"{book_title(match.work.versions[-1].title)}没有符合筛选条件的版本。")
                 continue
             for ref in citation.articles:
                 clauses = self.catalog.article(doc.source, ref.number)
@@ -388,7 +389,7 @@ class Searcher:
             clauses = self.catalog.clauses_labelled(doc.source, citation.clause_number) or \
                 self.catalog.article(doc.source, citation.clause_number)
         if not clauses:
-            out.notices.append(f"《{doc.title}》中没有 {citation.clause_number} 条。")
+            out.notices.append(f"{book_title(doc.title)}中没有 {citation.clause_number} 条。")
             return out
         out.hits.append((clauses[0], doc, "\n".join(c.text for c in clauses)))
         return out
@@ -437,5 +438,5 @@ def _missing_article(doc: DocumentInfo, ref: ArticleRef, catalog: Catalog) -> st
         written = ref.label if len(ref.label) <= 30 else ref.label[:29] + "…"
         return f"“{written}”不是有效的条号。"
     span = f"（共{int_to_cn(last)}条）" if last else ""
-    return f"《{doc.title}》（{doc.publish_date}）没有{ref.label.split('款')[0].split('条')[0]}条" \
+    return f"{book_title(doc.title)}（{doc.publish_date}）没有{ref.label.split('款')[0].split('条')[0]}条" \
            f"{'之' + int_to_cn(ref.sub) if ref.sub else ''}{span}。"

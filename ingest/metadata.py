@@ -84,6 +84,15 @@ def _guess_title(lines: list[str]) -> str:
     return re.sub(r"\s+", "", "".join(parts)) if parts else ""
 
 
+def book_title(title: str) -> str:
+    """A title in 书名号: 《…》, with any 《》 inside it turned into 〈〉 (GB/T 15834—2011, 4.15):
+    《浙江省实施〈中华人民共和国节约能源法〉办法》, never 《浙江省实施《中华人民共和国节约能源法》办法》."""
+    inner = title.strip()
+    if inner.startswith("《") and inner.endswith("》") and inner.count("《") == 1:
+        inner = inner[1:-1]
+    return "《" + inner.replace("《", "〈").replace("》", "〉") + "》"
+
+
 def parse_cn_date(text: str) -> str:
     """'2012年6月28日' or '二〇二二年十一月七日' → '2012-06-28'; '' when absent or invalid."""
     m = _DATE.search(text)

@@ -95,3 +95,12 @@ def test_a_question_names_works_and_regions_inside_it():
     assert {w.key for w in TITLES.mentions("各地会展业条例怎么定义会展业")} == {"上海市会展业条例", "杭州市会展业促进条例"}
     assert TITLES.regions("杭州对办展览有什么要求") == ["杭州市"]
     assert TITLES.mentions("法律上讲的节约能源是什么意思") == []
+
+
+def test_a_title_that_holds_a_title_uses_angle_brackets_inside():
+    from analysis.cite import short_citation
+    from ingest.metadata import book_title
+
+    assert book_title("浙江省实施《中华人民共和国节约能源法》办法") == "《浙江省实施〈中华人民共和国节约能源法〉办法》"
+    assert book_title("《公共机构节能条例》") == "《公共机构节能条例》"
+    assert short_citation("浙江省实施《中华人民共和国档案法》办法", "第三条") == "《浙江省实施〈中华人民共和国档案法〉办法》第三条"

@@ -169,6 +169,7 @@ def test_cli_gap_prints_the_json_contract(kb_dir, small_draft):
     assert out.returncode == 0, out.stderr
     body = json.loads(out.stdout)
     assert set(body) >= {"clauses", "missing", "references", "structure"}
+    assert body["draft"] == small_draft.name    # the file's name, never where it lies on the disk
     clause = body["clauses"][0]
     assert set(clause) >= {"number", "text", "label", "evidence"}
     assert set(clause["evidence"][0]) >= {"title", "article", "text", "source", "relation", "note"}

@@ -169,7 +169,8 @@ def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: l
                   regions: list[str] | None = None, name: str = "") -> GapReport:
     """The whole 协调性 analysis of one draft: a file, or a document parsed already (an upload).
 
-    `name` is how the report calls the draft; by default the file's path.
+    `name` is how the report calls the draft; by default the file's name. Never its path: a
+    report travels (to reviewers, into the 编制说明), and a path tells them about the drafter's disk.
     """
     draft = read_draft(source)
     draft_regions = regions if regions is not None else draft_jurisdiction(index, draft)
@@ -179,7 +180,7 @@ def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: l
     missing = missing_provisions(index, draft, draft_regions, filters, exclude=cited)
     references = [check_reference(index, line) for line in draft.references]
     problems = structure_problems(draft)
-    return GapReport(draft=name or draft.source, title=draft.title, regions=draft_regions, clauses=findings, missing=missing,
+    return GapReport(draft=name or Path(draft.source).name, title=draft.title, regions=draft_regions, clauses=findings, missing=missing,
                      references=references, structure=Structure(ok=not problems, problems=problems))
 
 

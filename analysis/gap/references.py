@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ingest.metadata import parse_cn_date
+from ingest.metadata import book_title, parse_cn_date
 from ingest.models import Status
 from ingest.numerals import to_halfwidth_digits
 from index.kb import KnowledgeBase
@@ -55,7 +55,7 @@ def check_reference(index: KnowledgeBase, line: str) -> ReferenceCheck:
     name = m.group(1) if m else text.strip()
     work = index.work(name)
     if work is None:
-        return ReferenceCheck(cited=line, status="not_in_kb", note=f"知识库中没有《{name}》")
+        return ReferenceCheck(cited=line, status="not_in_kb", note=f"知识库中没有{book_title(name)}")
     current = next((v for v in reversed(work.versions) if v.status == Status.CURRENT), None)
     rest = text[m.end():] if m else ""
     date = parse_cn_date(rest)
