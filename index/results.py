@@ -116,7 +116,9 @@ class Hit(BaseModel):
     """One clause found for a query, with its document's metadata (the search contract)."""
 
     rank: int
-    score: float
+    score: float = Field(ge=0, le=1, description="0..1, never rising down the list: 1.0 for an exact citation "
+                         "lookup, otherwise 1 − e^(−s) of the fused score s (s = 1, 0.63 here, means first in both "
+                         "the keyword and the dense list).")
     title: str
     publish_date: str
     level: str

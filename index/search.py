@@ -18,6 +18,7 @@ For one query:
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -217,7 +218,7 @@ class Searcher:
             if key in seen:
                 continue
             seen.add(key)
-            hits.append(self._hit(0, score, clause, doc))
+            hits.append(self._hit(0, display_score(score), clause, doc))
         hits = hits[:k]
         for n, h in enumerate(hits, start=1):
             h.rank = n
@@ -422,6 +423,14 @@ class _Snapshot:
         dense = DenseIndex(*vectors.all_vectors()) if 0 < count <= IN_MEMORY_LIMIT else None
         return cls(generation, docs, {d.source: d for d in docs}, TitleIndex(docs),
                    KeywordIndex(ids, bodies, contexts), count, dense)
+
+
+def display_score(fused: float) -> float:
+    """The 0..1 score a user sees for a fused score, rising with it and always below an exact
+    lookup's 1.0: 1 − e^(−s), where s = 1 means first in both the keyword and the dense list
+    (0.63); a named work's boosts take it towards 1. Hits are ranked by s, so the score never
+    rises down the list."""
+    return 1.0 - math.exp(-max(fused, 0.0))
 
 
 def make_hit(rank: int, score: float, clause: Clause, doc: DocumentInfo) -> Hit:

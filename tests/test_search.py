@@ -184,3 +184,10 @@ def test_dense_search_keeps_numpy_blas_to_one_thread_so_it_never_spins_against_t
 
     with one_blas_thread():
         assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")
+
+
+@pytest.mark.parametrize("query", ["保密法第二十条", "公共机构节能条例 能源消费计量", "杭州对办展览在节能环保方面有什么要求"])
+def test_scores_lie_between_0_and_1_and_never_rise_down_the_list(kb, query):
+    scores = [h.score for h in kb.search(query, k=10).hits]
+    assert scores and all(0 <= s <= 1 for s in scores)
+    assert scores == sorted(scores, reverse=True)
