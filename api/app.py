@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
@@ -32,7 +32,10 @@ API_PREFIX = "/api/v1"
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 # Swagger UI starts itself with an inline script.
-DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+# Swagger UI and ReDoc start from inline scripts; ReDoc runs its search in a worker made from a blob.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; worker-src 'self' blob:")
+DOCS_PATHS = ("/docs", "/redoc", "/swagger-ui")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -56,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
-        docs = request.url.path.startswith(("/docs", "/swagger-ui"))
+        docs = request.url.path.startswith(DOCS_PATHS)
         response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else PAGE_CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -114,16 +117,24 @@ def _warm(app: FastAPI) -> None:
 
 
 def _mount_docs(app: FastAPI) -> None:
-    import swagger_ui_bundle
+    """/docs (Swagger UI 5) and /redoc, from the files the fastapi-offline package ships: no CDN is
+    reachable from an agency's network, and Swagger UI 4 could not read FastAPI's OpenAPI 3.1."""
+    import fastapi_offline
 
-    app.mount("/swagger-ui", StaticFiles(directory=Path(swagger_ui_bundle.swagger_ui_path)), name="swagger")
+    static = Path(fastapi_offline.__file__).resolve().parent / "static"
+    app.mount("/swagger-ui", StaticFiles(directory=static), name="swagger")
 
     @app.get("/docs", include_in_schema=False)
     def docs():
         return get_swagger_ui_html(openapi_url=app.openapi_url, title="stdkb API",
                                    swagger_js_url="/swagger-ui/swagger-ui-bundle.js",
                                    swagger_css_url="/swagger-ui/swagger-ui.css",
-                                   swagger_favicon_url="/swagger-ui/favicon-32x32.png")
+                                   swagger_favicon_url="/swagger-ui/favicon.png")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc():
+        return get_redoc_html(openapi_url=app.openapi_url, title="stdkb API", redoc_js_url="/swagger-ui/redoc.standalone.js",
+                              redoc_favicon_url="/swagger-ui/favicon.png", with_google_fonts=False)
 
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:

@@ -157,3 +157,20 @@ def test_gap_page_uploads_a_draft_and_shows_the_findings(page, base_url, tmp_pat
     path = tmp_path / "gap.docx"
     info.value.save_as(path)
     assert DocxDocument(str(path)).tables
+
+
+def test_swagger_ui_reads_the_openapi_31_schema_offline(page, base_url):
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.goto(base_url + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/v1/search" in p for p in paths)
+    assert "does not specify a valid version field" not in page.content()
+    assert not [u for u in failed if not u.startswith(base_url)], "the docs page reached outside the server"
+
+
+def test_redoc_renders_the_api_reference(page, base_url):
+    page.goto(base_url + "/redoc")
+    page.wait_for_selector("h2:has-text('Search clauses by question or citation')", timeout=30_000)
+    assert "stdkb API" in page.title() and "Download OpenAPI specification" in page.inner_text("body")
