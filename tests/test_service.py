@@ -275,3 +275,18 @@ def test_a_data_directory_written_before_状态不详_reads_and_migrates_its_unk
     assert index.document_info(PILOT).status == "状态不详"
     with sqlite3.connect(kb_copy / "catalog.sqlite3") as conn:
         assert conn.execute("SELECT count(*) FROM documents WHERE status='unknown'").fetchone()[0] == 0
+
+
+def test_the_home_page_says_what_the_knowledge_base_holds_and_lacks(client):
+    page = client.get("/").text
+    assert "知识库现有 8 件文件" in page
+    assert "法律</a> 4 件" in page and "行政法规</a> 2 件" in page
+    lacks = page.split("尚无：")[1].split("</p>")[0]
+    assert "国家标准" in lacks and "地方标准" in lacks and "其他" not in lacks
+    assert "机关事务管理条例第十条" in page and "stdkb ingest" in page
+
+
+def test_the_level_filter_offers_only_levels_that_hold_documents_with_their_counts(client):
+    page = client.get("/", params={"q": "节能"}).text
+    assert 'value="法律"' in page and "法律 <small>(4)</small>" in page
+    assert 'value="国家标准"' not in page

@@ -30,6 +30,8 @@ from index.filters import SearchFilters
 from index.highlight import query_terms, spans
 from index.kb import KnowledgeBase
 
+from .overview import EXAMPLES, holdings
+
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -112,6 +114,7 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
                     as_of: str = Query("", max_length=20), k: int = Query(10, ge=1, le=50)):
         index = _kb(request)
         result, error, terms, code = None, "", [], 200
+        held = holdings(index.documents().documents)
         if q.strip():
             try:
                 result = index.search(q, k=k, filters=_filters(level, status, region, as_of))
@@ -121,7 +124,8 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
             except StdkbError as exc:
                 error, code = _message(exc), status_of(exc)
         return _render(request, "search.html", status_code=code, q=q, level=level, status=status, region=region,
-                       as_of=as_of, result=result, terms=terms, error=error, page="search")
+                       as_of=as_of, result=result, terms=terms, error=error, held=held, examples=EXAMPLES,
+                       page="search")
 
     @r.get("/documents", response_class=HTMLResponse)
     def documents_page(request: Request, title: str = Query("", max_length=100), level: str = Query("", max_length=20)):
