@@ -128,3 +128,18 @@ def test_eval_names_a_bad_questions_line(kb_dir, tmp_path, capsys):
     # a questions file that cannot be read is a bad input file like any other: exit 3 (api/errors.py)
     assert main(["eval", str(questions), "--no-baselines", "--data-dir", str(kb_dir)]) == 3
     assert "line 2" in capsys.readouterr().err
+
+
+def test_ingest_progress_off_a_terminal_is_plain_lines_about_every_tenth_of_a_stage():
+    import io
+
+    from api.cli import _ProgressBar
+
+    out = io.StringIO()
+    bar = _ProgressBar(out)
+    for done in range(0, 101):
+        bar("embedding", done, 100)
+    bar("indexing text", 1, 1)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "stdkb: embedding 0/100 (0%)" and lines[-2] == "stdkb: embedding 100/100 (100%)"
+    assert 10 <= len(lines) <= 13 and lines[-1] == "stdkb: indexing text 1/1 (100%)"
