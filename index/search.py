@@ -10,9 +10,9 @@ For one query:
   4. The fused scores are adjusted by what the query says about documents: works it names,
      regions, levels; superseded versions yield to the version in force unless the user chose
      versions by filter.
-  5. Parts of one long article collapse into one hit; `confidence` (0..1) weighs how near, how
-     distinct and how well covered the best clauses are, and `low_confidence` is set below the
-     embedder's calibrated threshold (see `confidence.py`).
+  5. Parts of one long article collapse into one hit; `confidence` (0..1) weighs how near and
+     how well covered the best clauses are, and `low_confidence` is set below the embedder's
+     calibrated threshold (see `confidence.py`).
 """
 
 from __future__ import annotations
@@ -22,24 +22,23 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from ingest.models import SUPERSEDED, Clause, ClauseId, Status, level_rank
-from ingest.metadata import book_title
-from ingest.numerals import int_to_cn
+from ingest.models import SUPERSEDED, Clause, ClauseId, level_rank
 from ingest.segment import Segmenter
 
 from .catalog import Catalog
-from .citations import ArticleRef, Citation, parse_citation, standard_key
-from .confidence import BY_NAME, ConfidenceModel, Signals, answered_by_name, model_for, signals
+from .citations import parse_citation, standard_key
+from .confidence import BY_NAME, ConfidenceModel, answered_by_name, model_for, signals
 from .dense import IN_MEMORY_LIMIT, DenseIndex, one_blas_thread
 from .embedder import Embedder
 from .filters import SearchFilters, allowed_sources
 from .hybrid import rrf
+from .lookup import Lookup, resolve
 from .keyword import KeywordIndex
 from .query import QueryPlan, analyse, clean_query, has_content
 from .results import DocumentInfo, Hit, SearchResult
@@ -48,8 +47,6 @@ from .vectors import VectorStore
 
 # A server answering during an ingest rebuilds its views at most this often (seconds).
 REFRESH_INTERVAL = 2.0
-# No law has ten thousand articles; larger numbers are typing errors, not missing articles.
-MAX_ARTICLE = 9999
 # Query vectors kept per searcher: paging, the web page's re-searches and repeated questions
 # would otherwise pay the encoder (8 ms with e5, more on a busy machine) again.
 QUERY_CACHE = 512
@@ -80,14 +77,6 @@ def weights_for(embed_model: str) -> Weights:
     """The tuned weights of an embedder (data/fusion.json); the defaults for one never tuned."""
     tuned = json.loads(FUSION_FILE.read_text(encoding="utf-8"))["weights"].get(embed_model)
     return Weights(**tuned) if tuned else Weights()
-
-
-@dataclass
-class Lookup:
-    """The result of resolving a citation: hits found by exact lookup, and what could not be found."""
-
-    hits: list[tuple[Clause, DocumentInfo, str]] = field(default_factory=list)   # (clause, document, full text)
-    notices: list[str] = field(default_factory=list)
 
 
 class Searcher:
@@ -202,7 +191,7 @@ class Searcher:
         snap = self._current()
         allowed = allowed_sources(snap.documents, filters)
         plan = analyse(query, snap.titles)
-        lookup = self._resolve(snap, plan, allowed) if plan.is_citation else Lookup()
+        lookup = resolve(self.catalog, snap.documents, plan, allowed) if plan.is_citation else Lookup()
         pinned = [self._hit(0, 1.0, c, d, text) for c, d, text in lookup.hits]
         fused, nearest, named = self._ranked(snap, plan, allowed, filters)
         hits = list(pinned)
@@ -344,56 +333,9 @@ class Searcher:
             else:
                 reason = "这不是条文引用（例如“机关事务管理条例第十条”或“GB/T 30520—2014 3.1”）。"
             return SearchResult(query=text, low_confidence=True, hits=[], notice=reason)
-        found = self._resolve(snap, plan, allowed)
+        found = resolve(self.catalog, snap.documents, plan, allowed)
         hits = [self._hit(n, 1.0, c, d, full) for n, (c, d, full) in enumerate(found.hits, start=1)]
         return SearchResult(query=text, low_confidence=not hits, hits=hits, notice=" ".join(found.notices))
-
-    def _resolve(self, snap: "_Snapshot", plan: QueryPlan, allowed: set[str] | None = None) -> Lookup:
-        """Exact lookup of the citation in `plan` (which must have one)."""
-        citation = plan.citation
-        assert citation is not None
-        if citation.is_standard:
-            return self._resolve_standard(snap, citation, allowed)
-        out = Lookup()
-        for match in plan.cited:
-            doc = match.work.pick(citation.year, allowed)
-            if doc is None:
-                out.notices.append(f"{book_title(match.work.versions[-1].title)}没有符合筛选条件的版本。")
-                continue
-            for ref in citation.articles:
-                clauses = self.catalog.article(doc.source, ref.number)
-                if not clauses:
-                    out.notices.append(_missing_article(doc, ref, self.catalog))
-                    continue
-                text = "\n".join(c.text for c in clauses)
-                out.hits.append((clauses[0], doc, text))
-        return out
-
-    def _resolve_standard(self, snap: "_Snapshot", citation: Citation, allowed: set[str] | None) -> Lookup:
-        out = Lookup()
-        key = standard_key(citation.standard_code)
-        docs = [d for d in snap.documents if (allowed is None or d.source in allowed)
-                and key in standard_key(d.doc_number + " " + d.title)]
-        if citation.standard_year:
-            dated = [d for d in docs if citation.standard_year in d.doc_number or
-                     d.publish_date.startswith(citation.standard_year)]
-            docs = dated or docs
-        if not docs:
-            out.notices.append(f"知识库中没有标准 {citation.standard_code}"
-                               f"{'—' + citation.standard_year if citation.standard_year else ''}。")
-            return out
-        doc = sorted(docs, key=lambda d: (d.status != Status.CURRENT, d.publish_date))[-1] \
-            if not citation.standard_year else docs[-1]
-        if not citation.clause_number:
-            clauses = self.catalog.clauses_of(doc.source)[:1]
-        else:
-            clauses = self.catalog.clauses_labelled(doc.source, citation.clause_number) or \
-                self.catalog.article(doc.source, citation.clause_number)
-        if not clauses:
-            out.notices.append(f"{book_title(doc.title)}中没有 {citation.clause_number} 条。")
-            return out
-        out.hits.append((clauses[0], doc, "\n".join(c.text for c in clauses)))
-        return out
 
     # ---------------------------------------------------------------------------------- hits
     def _hit(self, rank: int, score: float, clause: Clause, doc: DocumentInfo, text: str | None = None) -> Hit:
@@ -440,12 +382,3 @@ def make_hit(rank: int, score: float, clause: Clause, doc: DocumentInfo) -> Hit:
                issuer=doc.issuer, doc_number=doc.doc_number)
 
 
-def _missing_article(doc: DocumentInfo, ref: ArticleRef, catalog: Catalog) -> str:
-    numbers = [c.number for c in catalog.clauses_of(doc.source) if c.kind in ("article", "part")]
-    last = max((int(n.split("-")[0]) for n in numbers if n.split("-")[0].isdigit()), default=0)
-    if ref.article <= 0 or ref.article > MAX_ARTICLE:
-        written = ref.label if len(ref.label) <= 30 else ref.label[:29] + "…"
-        return f"“{written}”不是有效的条号。"
-    span = f"（共{int_to_cn(last)}条）" if last else ""
-    return f"{book_title(doc.title)}（{doc.publish_date}）没有{ref.label.split('款')[0].split('条')[0]}条" \
-           f"{'之' + int_to_cn(ref.sub) if ref.sub else ''}{span}。"
