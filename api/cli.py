@@ -12,6 +12,7 @@ from ingest.errors import StdkbError
 from ingest.parse import parse_file
 from index.errors import CitationNotFound, InvalidRequest
 
+from . import remote
 from .errors import CHECK_FAILED_EXIT, classify
 from .settings import Settings, load_settings
 
@@ -92,11 +93,13 @@ def _filters(args: argparse.Namespace):
                                        for e in exc.errors())) from None
 
 
-def _highlighter(query: str, index):
-    """Matched words in bold yellow on a terminal, in 【】 otherwise."""
+def _highlighter(query: str, segmenter):
+    """Matched words in bold yellow on a terminal, in 【】 otherwise (with the knowledge base's own
+    segmenter, or a default one when a server answered)."""
     from index.highlight import mark, query_terms
+    from ingest.segment import Segmenter
 
-    terms = query_terms(query, index.segmenter)
+    terms = query_terms(query, segmenter or Segmenter())
     before, after = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
     return lambda text: mark(text, terms, before, after)
 
@@ -114,12 +117,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Search clauses by question or citation. With '-' as the query, read one query per line from standard input."""
     settings = _settings(args)
     filters = _filters(args)
-    index = _open_index(settings)
+    index = None if settings.url else _open_index(settings)
     queries = (line.strip() for line in sys.stdin) if args.query == "-" else iter([args.query])
     for q in queries:
         if not q and args.query == "-":
             continue
-        result = index.search(q, k=args.k, filters=filters)
+        result = remote.search(settings.url, q, args.k, filters) if index is None else \
+            index.search(q, k=args.k, filters=filters)
         if args.json:
             sys.stdout.write(result.model_dump_json() + "\n")
             sys.stdout.flush()
@@ -127,19 +131,23 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"「{q}」" + ("  — 知识库中没有可靠的答案（low confidence）" if result.low_confidence else ""))
         if result.notice:
             print(f"  注意：{result.notice}")
-        highlight = _highlighter(q, index)
+        highlight = _highlighter(q, index.segmenter if index else None)
         for h in result.hits:
             _print_hit(h, highlight)
-    index.close()
+    if index is not None:
+        index.close()
     return 0
 
 
 def cmd_clause(args: argparse.Namespace) -> int:
     """Look up a citation exactly: the clause, the articles before and after it, and the document outline."""
     settings = _settings(args)
-    index = _open_index(settings)
-    result = index.clause(args.citation, filters=_filters(args))
-    index.close()
+    if settings.url:
+        result = remote.clause(settings.url, args.citation, _filters(args))
+    else:
+        index = _open_index(settings)
+        result = index.clause(args.citation, filters=_filters(args))
+        index.close()
     if args.json:
         _print_json(result.model_dump())
     else:

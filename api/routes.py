@@ -69,8 +69,8 @@ def routes() -> APIRouter:
     @r.get("/clause", response_model=ClauseLookup, summary="Exact lookup of a citation",
            responses={404: {"description": "The citation does not resolve; the body says why"}})
     def clause(request: Request, citation: str = Query(..., min_length=1, max_length=300),
-               as_of: str = FILTERS["as_of"]):
-        result = _kb(request).clause(citation, filters=SearchFilters(as_of=as_of))
+               filters: SearchFilters = Depends(search_filters)):
+        result = _kb(request).clause(citation, filters=filters)
         if not result.found:
             return JSONResponse(result.model_dump(), status_code=classify(CitationNotFound(citation)).status)
         return result

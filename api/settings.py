@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     llm_url: str = Field("", description="OpenAI-compatible endpoint for synthesised answers on /ask; empty: off.")
     llm_model: str = Field("", description="Model name sent to that endpoint.")
     llm_api_key: str = Field("", repr=False, description="Key for that endpoint, if it needs one.")
+    url: str = Field("", description="A running stdkb server (http://host:port). `stdkb search` and `stdkb clause` "
+                     "then ask it over its JSON API instead of opening the data directory, so no model is loaded "
+                     "per call.")
     min_evidence: float | None = Field(None, ge=0, le=1, description="Search says `low_confidence` when its "
                                        "`confidence` (0..1) stays below this. Unset: the threshold calibrated for the "
                                        "embedder (index/data/confidence.json, by `python -m evaluation.calibrate`).")

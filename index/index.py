@@ -43,7 +43,7 @@ from .storage import BYTES_PER_CLAUSE, free_space_problem
 from .store import Store
 from .titles import Work
 from .vector_cache import CACHE_FILE
-from .vectors import VectorStore, open_vector_store
+from .vectors import LazyVectorStore, VectorStore
 
 STORE_FILES = ("catalog.sqlite3", "chroma", "models", CACHE_FILE, UPLOADS)
 
@@ -62,7 +62,7 @@ class Index:
         self.data = DataDir(data_dir)
         self.segmenter = segmenter or Segmenter()
         self.catalog = Catalog(self.data.stores / "catalog.sqlite3", read_only=self.data.read_only)
-        self.vectors: VectorStore = open_vector_store(vector_mode, path=self.data.stores / "chroma", url=vector_url)
+        self.vectors: VectorStore = LazyVectorStore(vector_mode, path=self.data.stores / "chroma", url=vector_url)
         self._store = Store(self.catalog, self.vectors, self.segmenter, faults)
         self._embedding = Embedding(self.data, self.catalog, self.vectors, self.segmenter, embed_model,
                                     domain_tune_steps, faults)

@@ -115,7 +115,7 @@ class Searcher:
         if state is None or not self.background_refresh:
             with self._lock:
                 if self._state is None or self._state.generation != generation:
-                    self._state = _Snapshot.build(self.catalog, self.vectors, generation)
+                    self._state = _Snapshot(self.catalog, self.vectors, generation, eager=self.background_refresh)
                 return self._state
         with self._lock:
             if self._rebuilding:
@@ -130,7 +130,7 @@ class Searcher:
                 if wait > 0:
                     time.sleep(wait)
                 current = self.catalog.generation()
-                self._install(_Snapshot.build(self.catalog, self.vectors, current))
+                self._install(_Snapshot(self.catalog, self.vectors, current, eager=True))
             finally:
                 self._built_at = time.monotonic()
                 self._rebuilding = False
@@ -142,7 +142,7 @@ class Searcher:
         """Bring the views up to date now (after a write, so that its writer finds what it wrote)."""
         generation = self.catalog.generation()
         if self._state is None or self._state.generation != generation:
-            self._install(_Snapshot.build(self.catalog, self.vectors, generation))
+            self._install(_Snapshot(self.catalog, self.vectors, generation, eager=self.background_refresh))
 
     def _install(self, snapshot: "_Snapshot") -> None:
         # A slower background rebuild of an older generation must not replace a newer snapshot.
@@ -345,26 +345,50 @@ class Searcher:
         return hit
 
 
-@dataclass
 class _Snapshot:
-    """Everything derived from one generation of the catalogue, swapped in as a whole."""
+    """Everything derived from one generation of the catalogue, swapped in as a whole.
 
-    generation: int
-    documents: list[DocumentInfo]
-    by_source: dict[str, DocumentInfo]
-    titles: TitleIndex
-    keyword: KeywordIndex
-    vector_count: int
-    dense: DenseIndex | None      # None: too many vectors to hold, query the store
+    The document list and the title index are built at once; the keyword and dense views (seconds
+    for a large corpus) when a search first needs them, so that a citation lookup or a document
+    page from the command line does not wait for them. A server builds them eagerly, in the
+    background thread that refreshes its views.
+    """
 
-    @classmethod
-    def build(cls, catalog: Catalog, vectors: VectorStore, generation: int) -> "_Snapshot":
-        docs = catalog.documents()
-        ids, bodies, contexts = catalog.keyword_rows()
-        count = vectors.count()
-        dense = DenseIndex(*vectors.all_vectors()) if 0 < count <= IN_MEMORY_LIMIT else None
-        return cls(generation, docs, {d.source: d for d in docs}, TitleIndex(docs),
-                   KeywordIndex(ids, bodies, contexts), count, dense)
+    def __init__(self, catalog: Catalog, vectors: VectorStore, generation: int, eager: bool = False):
+        self.generation = generation
+        self.documents = catalog.documents()
+        self.by_source = {d.source: d for d in self.documents}
+        self.titles = TitleIndex(self.documents)
+        self._catalog, self._vectors = catalog, vectors
+        self._lock = threading.Lock()
+        self._keyword: KeywordIndex | None = None
+        self._vector_count: int | None = None
+        self._dense: DenseIndex | None = None
+        if eager:
+            _ = self.keyword, self.dense
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        with self._lock:
+            if self._keyword is None:
+                self._keyword = KeywordIndex(*self._catalog.keyword_rows())
+            return self._keyword
+
+    @property
+    def vector_count(self) -> int:
+        with self._lock:
+            if self._vector_count is None:
+                self._vector_count = self._vectors.count()
+            return self._vector_count
+
+    @property
+    def dense(self) -> DenseIndex | None:
+        """The clause vectors in memory; None when there are none or too many to hold (query the store)."""
+        count = self.vector_count
+        with self._lock:
+            if self._dense is None and 0 < count <= IN_MEMORY_LIMIT:
+                self._dense = DenseIndex(*self._vectors.all_vectors())
+            return self._dense
 
 
 def display_score(fused: float) -> float:

@@ -7,6 +7,7 @@ imports chromadb. Chroma's errors are wrapped in VectorStoreError at this bounda
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Protocol, Sequence
 from urllib.parse import urlparse
@@ -146,6 +147,23 @@ class ChromaVectorStore:
         except Exception:
             pass  # nothing to drop
         self._collection = self._open()
+
+
+class LazyVectorStore:
+    """A vector store opened on first use. Importing chromadb and opening the store takes about a
+    second; `stdkb clause` and document pages never touch vectors and should not pay it."""
+
+    def __init__(self, mode: str = "persistent", path: Path | None = None, url: str = ""):
+        self._args = (mode, path, url)
+        self._store: ChromaVectorStore | None = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str):
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = open_vector_store(*self._args)
+        return getattr(self._store, name)
 
 
 def open_vector_store(mode: str = "persistent", path: Path | None = None, url: str = "") -> ChromaVectorStore:

@@ -143,3 +143,44 @@ def test_ingest_progress_off_a_terminal_is_plain_lines_about_every_tenth_of_a_st
     lines = out.getvalue().splitlines()
     assert lines[0] == "stdkb: embedding 0/100 (0%)" and lines[-2] == "stdkb: embedding 100/100 (100%)"
     assert 10 <= len(lines) <= 13 and lines[-1] == "stdkb: indexing text 1/1 (100%)"
+
+
+# ------------------------------------------------------------------------- STDKB_URL (a server)
+@pytest.fixture(scope="module")
+def server_url(kb_dir):
+    from api.settings import Settings
+
+    from .servers import serve_in_thread
+
+    server, thread, url = serve_in_thread(Settings(data_dir=kb_dir))
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_search_through_a_running_server_prints_what_a_local_search_prints(kb_dir, server_url, capsys, monkeypatch):
+    query = "公共机构应当如何实行能源消费计量制度？"
+    assert main(["search", query, "--json", "-k", "5", "--level", "行政法规", "--data-dir", str(kb_dir)]) == 0
+    local = json.loads(capsys.readouterr().out)
+    monkeypatch.setenv("STDKB_URL", server_url)
+    assert main(["search", query, "--json", "-k", "5", "--level", "行政法规"]) == 0
+    remote = json.loads(capsys.readouterr().out)
+    assert [h["id"] for h in remote["hits"]] == [h["id"] for h in local["hits"]]
+    assert {h["level"] for h in remote["hits"]} == {"行政法规"}
+    assert main(["search", query, "-k", "3"]) == 0
+    assert "公共机构节能条例" in capsys.readouterr().out
+
+
+def test_clause_through_a_running_server_keeps_its_answer_and_exit_codes(server_url, capsys, monkeypatch):
+    monkeypatch.setenv("STDKB_URL", server_url)
+    assert main(["clause", "机关事务管理条例第十条", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["hits"][0]["article"] == "第十条"
+    assert main(["clause", "机关事务管理条例第九十九条"]) == 3
+    assert "没有第九十九条" in capsys.readouterr().out
+
+
+def test_an_unreachable_server_is_named_with_its_setting(capsys, monkeypatch):
+    monkeypatch.setenv("STDKB_URL", "http://127.0.0.1:9")
+    assert main(["search", "节能"]) == 10
+    err = capsys.readouterr().err
+    assert "STDKB_URL" in err and "127.0.0.1:9" in err
