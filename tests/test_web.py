@@ -174,3 +174,18 @@ def test_redoc_renders_the_api_reference(page, base_url):
     page.goto(base_url + "/redoc")
     page.wait_for_selector("h2:has-text('Search clauses by question or citation')", timeout=30_000)
     assert "stdkb API" in page.title() and "Download OpenAPI specification" in page.inner_text("body")
+
+
+def test_a_hit_copies_its_citation_in_both_forms(browser, base_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base_url + "/?q=" + "机关事务管理条例第十条")
+    hit = page.locator("article.hit").first
+    forms = hit.locator(".cite-form").all_inner_texts()
+    assert forms[0] == "《机关事务管理条例》第十条"
+    assert forms[1].startswith("国务院. 机关事务管理条例") and "[Z]. 2012-06-28." in forms[1]
+    hit.locator("button.copy").first.click()
+    # A locator assertion, not wait_for_function: the page's CSP forbids the eval that one polls with.
+    playwright.expect(hit.locator("button.copy").first).to_have_text("已复制")
+    assert page.evaluate("navigator.clipboard.readText()") == "《机关事务管理条例》第十条"
+    context.close()

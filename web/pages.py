@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from analysis.answer.llm import answer_with_llm
+from analysis.cite import gbt7714, short_citation
 from analysis.exports import gap_export
 from analysis.gap.gap import analyse_draft
 from analysis.gap.render import GAP_LABELS, REFERENCE_STATUS
@@ -29,6 +30,7 @@ from index.errors import DocumentNotFound
 from index.filters import SearchFilters
 from index.highlight import query_terms, spans
 from index.kb import KnowledgeBase
+from index.results import DocumentInfo
 
 from .overview import EXAMPLES, holdings
 
@@ -69,7 +71,15 @@ def marked(text: str, terms: list[str]) -> list[tuple[str, bool]]:
     return [r for r in runs if r[0]]
 
 
+def citation_forms(hit) -> tuple[str, str]:
+    """A hit cited two ways: 《题名》第X条 for the text of a standard, GB/T 7714 for its reference list."""
+    doc = DocumentInfo(source=hit.source, title=hit.title, level=hit.level, status=hit.status, issuer=hit.issuer,
+                       doc_number=hit.doc_number, publish_date=hit.publish_date)
+    return short_citation(hit.title, hit.article), gbt7714(doc)
+
+
 templates.env.globals.update(doc_url=doc_url, anchor=anchor, marked=marked, status_class=STATUS_CLASS,
+                             citation_forms=citation_forms,
                              status_choices=STATUS_CHOICES, default_status=DEFAULT_STATUS,
                              levels=LEVELS_IN_ORDER)
 
