@@ -6,7 +6,7 @@ import re
 
 from ingest.metadata import book_title
 from ingest.models import STANDARD_LEVELS
-from index.results import DocumentInfo
+from index.results import DocumentInfo, Hit
 
 _STANDARD_CODE = re.compile(r"\b(?:GB|DB|[A-Z]{2,3})(?:/[TZ])?\s*\d[\d.]*\s*[—–-]\s*\d{4}")
 
@@ -34,3 +34,9 @@ def gbt7714(doc: DocumentInfo) -> str:
     body = f"{title}: {extra}" if extra and extra not in title else title
     date = doc.publish_date or "[出版日期不详]"
     return f"{head}{body}[{kind}]. {date}."
+
+
+def hit_reference(hit: Hit) -> str:
+    """The GB/T 7714 entry of the document a search hit comes from."""
+    return gbt7714(DocumentInfo(source=hit.source, title=hit.title, level=hit.level, status=hit.status,
+                                issuer=hit.issuer, doc_number=hit.doc_number, publish_date=hit.publish_date))

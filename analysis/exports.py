@@ -6,14 +6,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from index.results import SearchResult
+
 from .gap.gap import GapReport
 from .gap.render import gap_docx, gap_markdown
 from .review.render import review_docx, review_markdown
+from .results_render import results_csv, results_docx, results_markdown
 from .review.review import Review
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKDOWN = "text/markdown; charset=utf-8"
+CSV = "text/csv; charset=utf-8"
 FORMATS = ("md", "docx")
+RESULT_FORMATS = ("md", "docx", "csv")
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,16 @@ def gap_export(report: GapReport, format: str) -> Export:
     content = gap_markdown(report).encode("utf-8") if format == "md" else gap_docx(report)
     return Export(f"协调性分析-{Path(report.draft).stem or 'draft'}.{format}", f"gap-report.{format}",
                   _media(format), content)
+
+
+def results_export(result: SearchResult, format: str) -> Export:
+    """A search's result list; `format` md, docx or csv."""
+    if format not in RESULT_FORMATS:
+        raise ValueError(f"unknown export format '{format}'")
+    content = {"md": lambda: results_markdown(result).encode("utf-8"), "csv": lambda: results_csv(result),
+               "docx": lambda: results_docx(result)}[format]()
+    return Export(f"检索结果-{result.query[:30]}.{format}", f"search-results.{format}",
+                  CSV if format == "csv" else _media(format), content)
 
 
 def _media(format: str) -> str:

@@ -290,3 +290,33 @@ def test_the_level_filter_offers_only_levels_that_hold_documents_with_their_coun
     page = client.get("/", params={"q": "节能"}).text
     assert 'value="法律"' in page and "法律 <small>(4)</small>" in page
     assert 'value="国家标准"' not in page
+
+
+# ------------------------------------------------------------------------ paging and export
+def test_search_pages_continue_the_ranking_without_overlap(client):
+    import re
+
+    first = client.get("/", params={"q": "节能", "status": "all"}).text
+    second = client.get("/", params={"q": "节能", "status": "all", "p": 2}).text
+    ids = lambda page: re.findall(r'data-id="([^"]+)"', page)  # noqa: E731
+    assert len(ids(first)) == 10 and not set(ids(first)) & set(ids(second))
+    assert "第 1–10 条结果" in first and "第 11–20 条结果" in second
+    assert 'rel="next"' in first and 'rel="prev"' in second
+
+
+def test_the_result_list_exports_as_markdown_csv_and_docx(client):
+    import csv
+    import io
+
+    from docx import Document as DocxDocument
+
+    params = {"q": "公共机构应当如何实行能源消费计量制度？", "k": 5}
+    md = client.get("/export", params={**params, "format": "md"})
+    assert md.status_code == 200 and "attachment" in md.headers["content-disposition"]
+    assert "《公共机构节能条例》" in md.text and "参考文献：国务院. 公共机构节能条例" in md.text
+    raw = client.get("/export", params={**params, "format": "csv"}).content
+    assert raw.startswith("\ufeff".encode("utf-8"))   # Excel reads UTF-8 only with a BOM
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["序号", "引用"] and len(rows) == 6
+    docx = DocxDocument(io.BytesIO(client.get("/export", params={**params, "format": "docx"}).content))
+    assert docx.paragraphs[0].text.startswith("检索结果") and len(docx.tables[0].rows) == 6

@@ -17,8 +17,8 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from analysis.answer.llm import answer_with_llm
-from analysis.cite import gbt7714, short_citation
-from analysis.exports import gap_export
+from analysis.cite import hit_reference, short_citation
+from analysis.exports import gap_export, results_export
 from analysis.gap.gap import analyse_draft
 from analysis.gap.render import GAP_LABELS, REFERENCE_STATUS
 from analysis.review.review import literature_review
@@ -30,7 +30,6 @@ from index.errors import DocumentNotFound
 from index.filters import SearchFilters
 from index.highlight import query_terms, spans
 from index.kb import KnowledgeBase
-from index.results import DocumentInfo
 
 from .overview import EXAMPLES, holdings
 
@@ -43,6 +42,8 @@ STATUS_CLASS = {Status.CURRENT: "current", Status.AMENDED: "amended", Status.REP
 IN_FORCE = "in_force"
 STATUS_CHOICES = ((IN_FORCE, "现行有效及状态不详"), *((s.value, s.value) for s in Status), ("all", "全部版本"))
 DEFAULT_STATUS = IN_FORCE
+# Search pages: page p shows ranks (p-1)·k+1 … p·k, up to the API's 100 hits at k = 20.
+MAX_PAGES = 5
 
 
 def doc_url(source: str, anchor: str = "", **params) -> str:
@@ -73,9 +74,7 @@ def marked(text: str, terms: list[str]) -> list[tuple[str, bool]]:
 
 def citation_forms(hit) -> tuple[str, str]:
     """A hit cited two ways: 《题名》第X条 for the text of a standard, GB/T 7714 for its reference list."""
-    doc = DocumentInfo(source=hit.source, title=hit.title, level=hit.level, status=hit.status, issuer=hit.issuer,
-                       doc_number=hit.doc_number, publish_date=hit.publish_date)
-    return short_citation(hit.title, hit.article), gbt7714(doc)
+    return short_citation(hit.title, hit.article), hit_reference(hit)
 
 
 templates.env.globals.update(doc_url=doc_url, anchor=anchor, marked=marked, status_class=STATUS_CLASS,
@@ -121,21 +120,36 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
     @r.get("/", response_class=HTMLResponse)
     def search_page(request: Request, q: str = Query("", max_length=1000), level: list[str] = Query([]),
                     status: str = Query(DEFAULT_STATUS, max_length=10), region: str = Query("", max_length=50),
-                    as_of: str = Query("", max_length=20), k: int = Query(10, ge=1, le=50)):
+                    as_of: str = Query("", max_length=20), k: int = Query(10, ge=1, le=50),
+                    p: int = Query(1, ge=1, le=MAX_PAGES)):
         index = _kb(request)
-        result, error, terms, code = None, "", [], 200
+        result, error, terms, code, more = None, "", [], 200, False
         held = holdings(index.documents().documents)
         if q.strip():
             try:
-                result = index.search(q, k=k, filters=_filters(level, status, region, as_of))
+                # Page p is ranks (p-1)·k+1 … p·k of one search for p·k hits: the ranking is the same
+                # for every k, so pages never overlap or skip.
+                result = index.search(q, k=k * p, filters=_filters(level, status, region, as_of))
+                more = len(result.hits) == k * p and p < MAX_PAGES
+                result = result.model_copy(update={"hits": result.hits[k * (p - 1):]})
                 terms = query_terms(q, index.segmenter)
             except ValidationError as exc:   # a filter the form let through but the model refuses
                 error, code = _message(exc), 422
             except StdkbError as exc:
                 error, code = _message(exc), status_of(exc)
         return _render(request, "search.html", status_code=code, q=q, level=level, status=status, region=region,
-                       as_of=as_of, result=result, terms=terms, error=error, held=held, examples=EXAMPLES,
+                       as_of=as_of, k=k, p=p, more=more, result=result, terms=terms, error=error, held=held, examples=EXAMPLES,
                        page="search")
+
+    @r.get("/export")
+    def export_results(request: Request, q: str = Query(..., min_length=1, max_length=1000),
+                       level: list[str] = Query([]), status: str = Query(DEFAULT_STATUS, max_length=10),
+                       region: str = Query("", max_length=50), as_of: str = Query("", max_length=20),
+                       k: int = Query(50, ge=1, le=100), format: str = Query("md", pattern="^(md|docx|csv)$")):
+        """The result list of a search as a file: the first k hits, with both citation forms."""
+        result = _kb(request).search(q, k=k, filters=_filters(level, status, region, as_of))
+        export = results_export(result, format)
+        return Response(export.content, media_type=export.media_type, headers=export.headers())
 
     @r.get("/documents", response_class=HTMLResponse)
     def documents_page(request: Request, title: str = Query("", max_length=100), level: str = Query("", max_length=20)):
