@@ -71,6 +71,19 @@ def kb(kb_dir):
     index.close()
 
 
+@pytest.fixture(scope="session")
+def kb_url(kb_dir) -> str:
+    """The subset knowledge base served over real HTTP from a thread (for tests that only read)."""
+    from api.settings import Settings
+
+    from .servers import serve_in_thread
+
+    server, thread, url = serve_in_thread(Settings(data_dir=kb_dir))
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
 @pytest.fixture
 def kb_copy(kb_dir, tmp_path) -> Path:
     """A private copy of the ingested data directory, for tests that write."""

@@ -146,23 +146,11 @@ def test_ingest_progress_off_a_terminal_is_plain_lines_about_every_tenth_of_a_st
 
 
 # ------------------------------------------------------------------------- STDKB_URL (a server)
-@pytest.fixture(scope="module")
-def server_url(kb_dir):
-    from api.settings import Settings
-
-    from .servers import serve_in_thread
-
-    server, thread, url = serve_in_thread(Settings(data_dir=kb_dir))
-    yield url
-    server.should_exit = True
-    thread.join(10)
-
-
-def test_search_through_a_running_server_prints_what_a_local_search_prints(kb_dir, server_url, capsys, monkeypatch):
+def test_search_through_a_running_server_prints_what_a_local_search_prints(kb_dir, kb_url, capsys, monkeypatch):
     query = "公共机构应当如何实行能源消费计量制度？"
     assert main(["search", query, "--json", "-k", "5", "--level", "行政法规", "--data-dir", str(kb_dir)]) == 0
     local = json.loads(capsys.readouterr().out)
-    monkeypatch.setenv("STDKB_URL", server_url)
+    monkeypatch.setenv("STDKB_URL", kb_url)
     assert main(["search", query, "--json", "-k", "5", "--level", "行政法规"]) == 0
     remote = json.loads(capsys.readouterr().out)
     assert [h["id"] for h in remote["hits"]] == [h["id"] for h in local["hits"]]
@@ -171,8 +159,8 @@ def test_search_through_a_running_server_prints_what_a_local_search_prints(kb_di
     assert "公共机构节能条例" in capsys.readouterr().out
 
 
-def test_clause_through_a_running_server_keeps_its_answer_and_exit_codes(server_url, capsys, monkeypatch):
-    monkeypatch.setenv("STDKB_URL", server_url)
+def test_clause_through_a_running_server_keeps_its_answer_and_exit_codes(kb_url, capsys, monkeypatch):
+    monkeypatch.setenv("STDKB_URL", kb_url)
     assert main(["clause", "机关事务管理条例第十条", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["hits"][0]["article"] == "第十条"
     assert main(["clause", "机关事务管理条例第九十九条"]) == 3

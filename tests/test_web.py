@@ -21,11 +21,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
-def base_url(kb_dir):
-    server, thread, url = serve_in_thread(Settings(data_dir=kb_dir))
-    yield url
-    server.should_exit = True
-    thread.join(10)
+def base_url(kb_url):
+    return kb_url
 
 
 @pytest.fixture(scope="module")
