@@ -69,8 +69,8 @@ def _models() -> dict[str, ConfidenceModel]:
 
 
 def model_for(embed_model: str) -> ConfidenceModel:
-    """The calibrated model of an embedder; one never calibrated gets the domain model's, whose
-    cosine scale is the least optimistic (a pulled model is then flagged more, not less)."""
+    """The calibrated model of an embedder; one never calibrated gets the domain model's, which
+    knows nothing of its cosine scale: run `python -m evaluation.calibrate DIR --write` for it."""
     models = _models()
     return models.get(embed_model, models["domain"])
 

@@ -254,8 +254,11 @@ class Index:
 
     def documents(self, filters: SearchFilters | None = None, title: str = "", page: int = 1,
                   page_size: int | None = None) -> DocumentList:
-        """The documents passing `filters` whose title contains `title`, by source; all when page_size is None."""
-        docs = self.catalog.documents()
+        """The documents passing `filters` whose title contains `title`, by source; all when page_size is None.
+
+        Read from the searcher's snapshot, kept per catalogue generation: the search page lists the
+        holdings on every request, and re-reading the table each time grows with the catalogue."""
+        docs = self._searcher.documents()
         allowed = allowed_sources(docs, filters) if filters is not None else None
         rows = [d for d in docs if (allowed is None or d.source in allowed) and title in d.title]
         size = page_size or max(len(rows), 1)
@@ -292,7 +295,8 @@ class Index:
             by_status[d.status] = by_status.get(d.status, 0) + 1
         vectors = self.vectors.count()
         return Stats(documents=counts["documents"], clauses=counts["clauses"], pending_documents=counts["pending"],
-                     vectors=vectors, vectors_pending=max(counts["clauses"] - vectors, 0), documents_by_level=by_level, documents_by_status=by_status,
+                     vectors=vectors, vectors_pending=max(counts["clauses"] - vectors, 0),
+                     documents_by_level=by_level, documents_by_status=by_status,
                      last_ingest=max((d.ingested_at for d in docs), default=None),
                      embedder=self.embedder_description(), writable=not self.data.read_only,
                      write_problem=self.data.write_problem, disk_bytes=self.data.disk_bytes(STORE_FILES))

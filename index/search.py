@@ -150,6 +150,10 @@ class Searcher:
             if self._state is None or snapshot.generation >= self._state.generation:
                 self._state = snapshot
 
+    def documents(self) -> list[DocumentInfo]:
+        """Every complete document, as of the current snapshot."""
+        return self._current().documents
+
     def rarity(self, words: list[str]) -> dict[str, float]:
         """Inverse clause frequency of each word (see KeywordIndex.idf), high for rare words."""
         keyword = self._current().keyword

@@ -42,7 +42,7 @@ STATUS_CLASS = {Status.CURRENT: "current", Status.AMENDED: "amended", Status.REP
 IN_FORCE = "in_force"
 STATUS_CHOICES = ((IN_FORCE, "现行有效及状态不详"), *((s.value, s.value) for s in Status), ("all", "全部版本"))
 DEFAULT_STATUS = IN_FORCE
-# Search pages: page p shows ranks (p-1)·k+1 … p·k, up to the API's 100 hits at k = 20.
+# Search pages: page p shows ranks (p-1)·k+1 … p·k; five pages of the default ten reach rank 50.
 MAX_PAGES = 5
 
 
