@@ -14,6 +14,7 @@ from index.errors import CitationNotFound, InvalidRequest
 
 from . import remote
 from .errors import CHECK_FAILED_EXIT, classify
+from .progress import ProgressBar
 from .settings import Settings, load_settings
 
 
@@ -64,7 +65,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         os.nice(settings.ingest_nice)   # a batch job: searches on this machine come first
     index = _open_index(settings)
     print(f"stdkb: data directory {settings.data_dir}; embedder: {index.embedder_description()}", file=sys.stderr)
-    report = index.ingest(paths, progress=_ProgressBar())
+    report = index.ingest(paths, progress=ProgressBar())
     if args.json:
         _print_json(report.model_dump())
     else:
@@ -172,7 +173,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     index = _open_index(settings)
     corpus = Path(args.corpus) if args.corpus else settings.corpus
-    report = evaluate(index, Path(args.questions), corpus=corpus, baselines=not args.no_baselines, k=args.k)
+    report = evaluate(index, Path(args.questions), corpus=corpus, baselines=not args.no_baselines, k=args.k,
+                      progress=ProgressBar())
     index.close()
     if args.json:
         _print_json(report)
@@ -216,46 +218,6 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
     return 0
 
 
-class _ProgressBar:
-    """Progress on stderr: tqdm bars on a terminal; elsewhere (a log, CI, a pipe) one plain line
-    per stage and about every tenth of it, so a long ingest is never silent."""
-
-    def __init__(self, stream=None):
-        self.stream = stream or sys.stderr
-        self.terminal = self.stream.isatty()
-        self._bar = None
-        self._stage = None
-        self._shown = -1
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        key, _, detail = stage.partition(":")
-        if not self.terminal:
-            self._line(key, detail.strip(), done, total)
-            return
-        from tqdm import tqdm
-
-        if key != self._stage:
-            if self._bar is not None:
-                self._bar.close()
-            self._bar = tqdm(total=total, desc=key, file=self.stream, leave=True)
-            self._stage = key
-        if detail:
-            self._bar.set_postfix_str(detail.strip()[:50])
-        self._bar.n = done
-        self._bar.refresh()
-        if done >= total:
-            self._bar.close()
-            self._bar, self._stage = None, None
-
-    def _line(self, key: str, detail: str, done: int, total: int) -> None:
-        tenth = done * 10 // total if total else 10
-        if key == self._stage and tenth == self._shown and done < total:
-            return
-        self._stage, self._shown = key, tenth
-        share = f" {done}/{total} ({done * 100 // total}%)" if total else ""
-        print(f"stdkb: {key}{share}{' — ' + detail[:60] if detail else ''}", file=self.stream, flush=True)
-
-
 def cmd_gap(args: argparse.Namespace) -> int:
     """Gap analysis (协调性分析) of a draft standard: basis, duplicates, conflicts, missing provisions,
     references and structure. --json prints the report; --out writes it as .md or .docx."""
@@ -267,7 +229,7 @@ def cmd_gap(args: argparse.Namespace) -> int:
         return 2
     index = _open_index(_settings(args))
     report = analyse_draft(index, Path(args.draft), levels=args.level or None,
-                           regions=args.region if args.region else None)
+                           regions=args.region if args.region else None, progress=ProgressBar())
     if args.out:
         out = Path(args.out)
         suffix = out.suffix.lower()

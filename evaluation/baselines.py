@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -69,11 +70,17 @@ class BM25Baseline:
 
 
 class DenseBaseline:
-    def __init__(self, chunks: list[Chunk], embedder, k: int = 10):
+    def __init__(self, chunks: list[Chunk], embedder, k: int = 10,
+                 progress: Callable[[int, int], None] = lambda done, total: None):
         self.chunks = chunks
         self.embedder = embedder
         self.k = k
-        self.matrix = embedder.encode([c.text for c in chunks])
+        texts = [c.text for c in chunks]
+        parts = []
+        for start in range(0, len(texts), 256):   # slices, so a slow encoder still reports progress
+            parts.append(embedder.encode(texts[start:start + 256]))
+            progress(min(start + 256, len(texts)), len(texts))
+        self.matrix = np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
     def __call__(self, query: str) -> tuple[list[ChunkResult], bool]:
         q = self.embedder.encode([query], query=True)[0]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Callable
 
 from .baselines import BM25Baseline, DenseBaseline, naive_chunks
 from .retrieval import HitResult, load_questions, metrics, run
 
 
-def evaluate(index, questions_path: Path, corpus: Path, baselines: bool = True, k: int = 10) -> dict:
-    """Metrics per system: 'stdkb' and, with `baselines`, 'bm25_naive_chunks' and 'dense_naive_chunks'."""
+def evaluate(index, questions_path: Path, corpus: Path, baselines: bool = True, k: int = 10,
+             progress: Callable[[str, int, int], None] = lambda stage, done, total: None) -> dict:
+    """Metrics per system: 'stdkb' and, with `baselines`, 'bm25_naive_chunks' and 'dense_naive_chunks'.
+    `progress(stage, done, total)` hears of every question answered, per system."""
     questions = load_questions(questions_path)
 
     def stdkb(query: str):
@@ -22,12 +25,15 @@ def evaluate(index, questions_path: Path, corpus: Path, baselines: bool = True, 
     if baselines:
         chunks = naive_chunks(corpus)
         systems["bm25_naive_chunks"] = BM25Baseline(chunks, index.segmenter, k=k)
-        systems["dense_naive_chunks"] = DenseBaseline(chunks, index.embedder(), k=k)
+        systems["dense_naive_chunks"] = DenseBaseline(
+            chunks, index.embedder(), k=k,
+            progress=lambda done, total: progress("baselines: embedding naive chunks", done, total))
     report: dict = {"questions": str(questions_path), "count": len(questions), "k": k,
                     "embedder": index.embedder_description(), "systems": {}}
     for name, system in systems.items():
         started = time.perf_counter()
-        outcomes = run(system, questions, k=k)
+        outcomes = run(system, questions, k=k,
+                       progress=lambda done, total, name=name: progress(f"questions: {name}", done, total))
         m = metrics(outcomes)
         m["ms_per_query"] = round((time.perf_counter() - started) / len(questions) * 1000, 1)
         report["systems"][name] = m

@@ -131,10 +131,12 @@ class Outcome:
 System = Callable[[str], tuple[list[Judgeable], bool]]
 
 
-def run(system: System, questions: Iterable[Question], k: int = 10) -> list[Outcome]:
+def run(system: System, questions: list[Question], k: int = 10,
+        progress: Callable[[int, int], None] = lambda done, total: None) -> list[Outcome]:
     outcomes = []
-    for q in questions:
+    for n, q in enumerate(questions, 1):
         results, low = system(q.query)
+        progress(n, len(questions))
         results = results[:k]
         first = next((i for i, r in enumerate(results) if any(r.matches(g) for g in q.relevant)), None)
         stale_first = next((i for i, r in enumerate(results) if any(r.matches(g) for g in q.stale)), None)

@@ -122,6 +122,15 @@ def test_eval_scores_stdkb_next_to_the_baselines(kb_dir, subset_corpus, tmp_path
     assert 0 <= report["systems"]["bm25_naive_chunks"]["overall"]["recall@5"] <= 1
 
 
+def test_eval_reports_progress_per_system_on_stderr(kb_dir, subset_corpus, tmp_path, capsys):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "a", "query": "公共机构节能条例第十七条", "relevant": []}), encoding="utf-8")
+    assert main(["eval", str(questions), "--json", "--corpus", str(subset_corpus), "--data-dir", str(kb_dir)]) == 0
+    err = capsys.readouterr().err
+    assert "stdkb: questions 1/1 (100%) — stdkb" in err
+    assert "embedding naive chunks" in err and "stdkb: questions 1/1 (100%) — dense_naive_chunks" in err
+
+
 def test_eval_names_a_bad_questions_line(kb_dir, tmp_path, capsys):
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"id": "x", "query": "a"}\nnot json\n', encoding="utf-8")
@@ -133,10 +142,10 @@ def test_eval_names_a_bad_questions_line(kb_dir, tmp_path, capsys):
 def test_ingest_progress_off_a_terminal_is_plain_lines_about_every_tenth_of_a_stage():
     import io
 
-    from api.cli import _ProgressBar
+    from api.progress import ProgressBar
 
     out = io.StringIO()
-    bar = _ProgressBar(out)
+    bar = ProgressBar(out)
     for done in range(0, 101):
         bar("embedding", done, 100)
     bar("indexing text", 1, 1)

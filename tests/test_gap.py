@@ -175,6 +175,8 @@ def test_cli_gap_prints_the_json_contract(kb_dir, small_draft):
     assert set(clause["evidence"][0]) >= {"title", "article", "text", "source", "relation", "note"}
     assert set(body["references"][0]) >= {"cited", "status", "matched", "current"}
     assert set(body["structure"]) == {"ok", "problems"}
+    # off a terminal, progress is plain lines on stderr: the JSON on stdout stays clean
+    assert f"stdkb: clauses {len(body['clauses'])}/{len(body['clauses'])} (100%)" in out.stderr
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from pydantic import BaseModel, Field
 
@@ -166,7 +167,8 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
 
 
 def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: list[str] | None = None,
-                  regions: list[str] | None = None, name: str = "") -> GapReport:
+                  regions: list[str] | None = None, name: str = "",
+                  progress: Callable[[str, int, int], None] = lambda stage, done, total: None) -> GapReport:
     """The whole 协调性 analysis of one draft: a file, or a document parsed already (an upload).
 
     `name` is how the report calls the draft; by default the file's name. Never its path: a
@@ -175,9 +177,14 @@ def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: l
     draft = read_draft(source)
     draft_regions = regions if regions is not None else draft_jurisdiction(index, draft)
     filters = SearchFilters(status=[Status.CURRENT], level=levels or [])
-    findings = [label_clause(index, c.number, c.text, filters, draft_regions) for c in draft.clauses]
+    findings = []
+    for n, c in enumerate(draft.clauses, 1):
+        findings.append(label_clause(index, c.number, c.text, filters, draft_regions))
+        progress("clauses", n, len(draft.clauses))
     cited = {e.id for f in findings for e in f.evidence if e.relation != "related"}
+    progress("applicable provisions the draft leaves out", 0, 1)
     missing = missing_provisions(index, draft, draft_regions, filters, exclude=cited)
+    progress("applicable provisions the draft leaves out", 1, 1)
     references = [check_reference(index, line) for line in draft.references]
     problems = structure_problems(draft)
     return GapReport(draft=name or Path(draft.source).name, title=draft.title, regions=draft_regions, clauses=findings, missing=missing,
