@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import JSONResponse
@@ -24,7 +25,8 @@ from ingest.errors import StdkbError
 from .errors import classify
 from .metrics import MetricsStore, RequestMetrics
 from .routes import routes
-from .security import BodyLimit, RateLimiter, login_router, rate_limited, require_page_reader
+from .security import (BodyLimit, RateLimiter, login_router, page_write_access, rate_limited,
+                       require_page_reader)
 from .settings import Settings, load_settings
 
 API_PREFIX = "/api/v1"
@@ -39,7 +41,8 @@ DOCS_PATHS = ("/docs", "/redoc", "/swagger-ui")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    from web.pages import STATIC_DIR, error_page, login_page, pages
+    from web.pages import STATIC_DIR, error_page, login_page, pages, render
+    from web.upload import upload_pages
 
     settings = settings or load_settings()
     index = settings.open_index(background_refresh=True)
@@ -80,8 +83,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # jsonable_encoder: an error's context may hold the exception itself (an empty file part does)
         return JSONResponse({"error": _first_error(exc.errors()), "type": "ValidationError",
-                             "detail": exc.errors()}, status_code=422)
+                             "detail": jsonable_encoder(exc.errors())}, status_code=422)
 
     @app.exception_handler(HTTPException)
     async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
@@ -92,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(login_page())
     app.include_router(login_router())
     app.include_router(pages(require_page_reader, rate_limited, lambda exc: classify(exc).status))
+    app.include_router(upload_pages(render, page_write_access))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_docs(app)
     threading.Thread(target=_warm, args=(app,), name="stdkb-warm", daemon=True).start()

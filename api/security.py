@@ -10,6 +10,7 @@ import json
 import math
 import threading
 import time
+from urllib.parse import quote
 
 from fastapi import HTTPException, Request
 
@@ -158,6 +159,15 @@ def require_page_reader(request: Request) -> None:
         raise HTTPException(303, detail="login required", headers={"Location": "/login"})
 
 
+def page_write_access(request: Request) -> str:
+    """Whether the upload page may write: "ok", "login" (a key is set, the browser has not shown it)
+    or "disabled" (the server has no key, so nothing is written over HTTP)."""
+    expected = request.app.state.settings.api_key
+    if not expected:
+        return "disabled"
+    return "ok" if has_key(request, expected) else "login"
+
+
 def login_router():
     from fastapi import APIRouter, Form
     from fastapi.responses import RedirectResponse
@@ -165,10 +175,12 @@ def login_router():
     r = APIRouter(include_in_schema=False)
 
     @r.post("/login")
-    def login(request: Request, key: str = Form("", max_length=500)):
+    def login(request: Request, key: str = Form("", max_length=500), next: str = Form("/", max_length=200)):
+        # Only a path on this site: a login form must not send the browser elsewhere.
+        target = next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/"
         if not key_matches(key, request.app.state.settings.api_key):
-            return RedirectResponse("/login?failed=1", status_code=303)
-        response = RedirectResponse("/", status_code=303)
+            return RedirectResponse(f"/login?failed=1&next={quote(target, safe='/')}", status_code=303)
+        response = RedirectResponse(target, status_code=303)
         response.set_cookie(KEY_COOKIE, session_token(key), httponly=True, samesite="strict")
         return response
 

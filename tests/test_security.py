@@ -138,3 +138,44 @@ def test_the_bucket_refills_with_time():
     assert [limiter.retry_after("a", now=0.0) for _ in range(3)][:2] == [0.0, 0.0]
     assert limiter.retry_after("a", now=0.0) > 0
     assert limiter.retry_after("a", now=1.01) == 0.0
+
+
+# ------------------------------------------------------------------------------- the upload page
+def test_upload_page_without_a_server_key_says_how_to_enable_uploads(kb_dir):
+    with TestClient(create_app(Settings(data_dir=kb_dir))) as c:
+        r = c.get("/upload")
+        assert r.status_code == 403 and "STDKB_API_KEY=" in r.text
+        assert c.post("/upload", files=[("files", ("a.md", RULE.encode()))]).status_code == 403
+
+
+def test_upload_page_sends_a_browser_without_the_key_to_the_login_form_and_back(kb_copy):
+    with TestClient(create_app(Settings(data_dir=kb_copy, api_key=KEY))) as c:
+        r = c.get("/upload", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login?next=/upload"
+        r = c.post("/upload", files=[("files", ("a.md", RULE.encode()))], headers={"Accept": "application/json"})
+        assert r.status_code == 401
+        r = c.post("/login", data={"key": KEY, "next": "/upload"}, follow_redirects=False)
+        assert r.headers["location"] == "/upload"
+        r = c.post("/upload", files=[("files", ("a.md", RULE.encode()))], headers={"Accept": "application/json"})
+        assert r.status_code == 200 and r.json()[0]["outcome"] == "added"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_login_never_sends_the_browser_to_another_site(kb_dir, target):
+    with TestClient(create_app(Settings(data_dir=kb_dir, api_key=KEY))) as c:
+        r = c.post("/login", data={"key": KEY, "next": target}, follow_redirects=False)
+        assert r.headers["location"] == "/"
+
+
+def test_upload_form_without_script_stores_every_file_and_skips_an_empty_file_input(kb_copy):
+    with TestClient(create_app(Settings(data_dir=kb_copy, api_key=KEY))) as c:
+        c.post("/login", data={"key": KEY})
+        r = c.post("/upload", files=[("files", ("a.md", RULE.encode())), ("files", ("", b"")),
+                                     ("files", ("b.md", RULE.replace("一个", "两个").encode()))])
+        assert r.status_code == 200
+        assert r.text.count('class="tag added"') == 2 and "未接收" not in r.text
+
+
+def test_an_api_upload_with_an_empty_file_part_is_a_clear_422_not_a_crash(writer):
+    r = writer.post("/api/v1/documents", files={"file": ("", b"")}, headers={"X-API-Key": KEY})
+    assert r.status_code == 422 and r.json()["type"] == "ValidationError" and "file" in r.json()["error"]

@@ -186,3 +186,52 @@ def test_a_hit_copies_its_citation_in_both_forms(browser, base_url):
     playwright.expect(hit.locator("button.copy").first).to_have_text("已复制")
     assert page.evaluate("navigator.clipboard.readText()") == "《机关事务管理条例》第十条"
     context.close()
+
+
+UPLOAD_KEY = "upload-page-key-0123456789"
+RULE = "# 会议室使用管理办法\n\n第一条 会议室应当按预约顺序使用。\n第二条 会议结束后应当关闭空调和照明。\n"
+
+
+@pytest.fixture
+def writable_url(kb_copy):
+    server, thread, url = serve_in_thread(Settings(data_dir=kb_copy, api_key=UPLOAD_KEY, rate_limit_per_minute=0))
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+def _log_in(page, url):
+    page.goto(url + "/upload")
+    page.wait_for_url("**/login?next=/upload")
+    page.get_by_label("访问密钥").fill(UPLOAD_KEY)
+    page.get_by_role("button", name="进入").click()
+    page.wait_for_url("**/upload")
+
+
+def test_upload_page_stores_chosen_files_and_refuses_a_bad_one_with_its_reason(page, writable_url, tmp_path):
+    good, bad = tmp_path / "会议室使用管理办法.md", tmp_path / "照片.exe"
+    good.write_text(RULE, encoding="utf-8")
+    bad.write_bytes(b"MZ\x90\x00")
+    _log_in(page, writable_url)
+    page.get_by_label("选择文件", exact=True).set_input_files([str(good), str(bad)])
+    page.get_by_role("button", name="上传并入库").click()
+    rows = page.locator("#results tbody tr")
+    playwright.expect(rows).to_have_count(2)
+    assert rows.nth(0).locator(".tag").inner_text() == "已新增"
+    assert "会议室使用管理办法" in rows.nth(0).locator("a").inner_text()
+    assert rows.nth(1).locator(".tag").inner_text() == "未接收" and "unsupported file type" in rows.nth(1).inner_text()
+    # the stored document is searchable at once
+    page.goto(writable_url + "/?q=会议结束后关闭空调和照明&status=all")
+    assert page.locator("article.hit .title").first.inner_text() == "会议室使用管理办法"
+
+
+def test_upload_page_takes_dropped_files_and_says_when_one_replaces_an_earlier_upload(page, writable_url):
+    _log_in(page, writable_url)
+    for text, outcome in ((RULE, "已新增"), (RULE.replace("预约顺序", "登记顺序"), "已替换旧版")):
+        dropped = page.evaluate_handle(
+            "(text) => { const dt = new DataTransfer(); "
+            "dt.items.add(new File([text], '会议室.md', {type: 'text/markdown'})); return dt; }", text)
+        page.dispatch_event("#drop", "drop", {"dataTransfer": dropped})
+        playwright.expect(page.locator("#chosen")).to_contain_text("会议室.md")
+        page.get_by_role("button", name="上传并入库").click()
+        playwright.expect(page.locator("#results tbody tr .tag").last).to_have_text(outcome)

@@ -88,6 +88,9 @@ def _render(request: Request, name: str, status_code: int = 200, headers: dict |
     return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
 
 
+render = _render   # for the other page modules (web/upload.py)
+
+
 def error_page(request: Request, status: int, heading: str, message: str) -> HTMLResponse:
     """The page for an error no form shows inline (status and heading from the app's error table)."""
     return _render(request, "error.html", status_code=status, heading=heading, message=message)
@@ -232,8 +235,9 @@ def login_page() -> APIRouter:
     r = APIRouter(include_in_schema=False)
 
     @r.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request, failed: int = Query(0, ge=0, le=1)):
-        return _render(request, "login.html", status_code=401 if failed else 200, failed=bool(failed), page="")
+    def login_form(request: Request, failed: int = Query(0, ge=0, le=1), next: str = Query("/", max_length=200)):
+        return _render(request, "login.html", status_code=401 if failed else 200, failed=bool(failed),
+                       next=next if next.startswith("/") and not next.startswith("//") else "/", page="")
 
     return r
 
