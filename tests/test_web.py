@@ -235,3 +235,18 @@ def test_upload_page_takes_dropped_files_and_says_when_one_replaces_an_earlier_u
         playwright.expect(page.locator("#chosen")).to_contain_text("会议室.md")
         page.get_by_role("button", name="上传并入库").click()
         playwright.expect(page.locator("#results tbody tr .tag").last).to_have_text(outcome)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, base_url):
+    from evaluation.screenshots import TOUR, overflow
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    too_wide = []
+    for name, visit in TOUR.items():
+        visit(page, base_url)
+        page.wait_for_load_state("networkidle")
+        if extra := overflow(page):
+            too_wide.append(f"{name}: {extra} px")
+    context.close()
+    assert too_wide == []
