@@ -37,8 +37,9 @@
     return [...dropped, ...picked].filter(wanted);
   }
 
-  function cell(row, text, child) {
+  function cell(row, text, child, name) {
     const td = row.insertCell();
+    if (name) td.dataset.label = name;   // the column's name over the cell on a phone (style.css)
     if (child) td.append(child);
     if (text) td.append(text);
   }
@@ -51,14 +52,14 @@
     const tag = document.createElement("span");
     tag.className = `tag ${r.outcome}`;
     tag.textContent = r.label;
-    cell(row, "", tag);
+    cell(row, "", tag, "结果");
     if (r.source) {
       const link = document.createElement("a");
       link.href = "/doc/" + r.source.split("/").map(encodeURIComponent).join("/");
       link.textContent = r.title;
-      cell(row, `（${r.level}，${r.clauses} 条）`, link);
-    } else cell(row, "—");
-    cell(row, r.reason);
+      cell(row, `（${r.level}，${r.clauses} 条）`, link, "入库为");
+    } else cell(row, "—", null, "入库为");
+    if (r.reason) cell(row, r.reason, null, "说明"); else cell(row, "");
   }
 
   async function send(files) {
