@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import uuid
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -100,6 +101,19 @@ class Catalog:
     def set_meta(self, key: str, value: str) -> None:
         with self._lock:
             self._conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def uid(self) -> str | None:
+        """A random name given to this catalogue once, so files derived from it (index/view_cache.py)
+        are never mistaken for those of another catalogue; None when it has none and cannot be written."""
+        uid = self.get_meta("uid")
+        if uid is None:
+            try:
+                with self._lock, self._transaction():
+                    self._conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('uid', ?)", (uuid.uuid4().hex,))
+            except sqlite3.OperationalError:   # read-only
+                return None
+            uid = self.get_meta("uid")
+        return uid
 
     # -------------------------------------------------------------------------------- documents
     def document_hashes(self) -> dict[str, tuple[str, str]]:

@@ -36,12 +36,19 @@ def one_blas_thread():
     return _blas().limit(limits=1, user_api="blas")
 
 
+def rows_by_source(ids: list[str]) -> dict[str, np.ndarray]:
+    """The rows of each document's clauses, for "only these documents" (one pass over the ids)."""
+    rows: dict[str, list[int]] = {}
+    for i, cid in enumerate(ids):
+        rows.setdefault(ClauseId(cid).source, []).append(i)
+    return {source: np.array(r, dtype=np.int64) for source, r in rows.items()}
+
+
 class DenseIndex:
     def __init__(self, ids: list[str], matrix: np.ndarray):
         self.ids = ids
         self.matrix = np.ascontiguousarray(matrix, dtype=np.float32)
-        sources = np.array([ClauseId(cid).source for cid in ids], dtype=object)
-        self._source_rows = {s: np.flatnonzero(sources == s) for s in set(sources)}
+        self._source_rows = rows_by_source(ids)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -43,6 +43,7 @@ from .storage import BYTES_PER_CLAUSE, free_space_problem
 from .store import Store
 from .titles import Work
 from .vector_cache import CACHE_FILE
+from .view_cache import VIEWS, ViewCache
 from .vectors import LazyVectorStore, VectorStore
 
 STORE_FILES = ("catalog.sqlite3", "chroma", "models", CACHE_FILE, UPLOADS)
@@ -69,9 +70,11 @@ class Index:
         confidence = model_for(embed_model or DOMAIN)
         if min_evidence is not None:
             confidence = replace(confidence, threshold=min_evidence)
+        uid = self.catalog.uid()
+        views = ViewCache(self.data.path / VIEWS, uid) if uid else None
         self._searcher = Searcher(self.catalog, self.vectors, self._embedding.embedder, self.segmenter,
                                   weights=weights_for(embed_model or DOMAIN), background_refresh=background_refresh,
-                                  confidence=confidence)
+                                  confidence=confidence, views=views)
 
     @property
     def data_dir(self) -> Path:

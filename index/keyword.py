@@ -19,7 +19,7 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
-from ingest.models import ClauseId
+from .dense import rows_by_source
 
 K1 = 1.2
 B = 0.75
@@ -28,20 +28,29 @@ B = 0.75
 class KeywordIndex:
     def __init__(self, ids: list[str], bodies: list[list[str]], contexts: list[list[str]],
                  context_weight: float = 0.3):
-        self.ids = ids
-        self.row_of = {cid: i for i, cid in enumerate(ids)}
-        self.sources = np.array([ClauseId(cid).source for cid in ids], dtype=object)
         self.vocab: dict[str, int] = {}
         for tokens in (*bodies, *contexts):
             for t in tokens:
                 self.vocab.setdefault(t, len(self.vocab))
         body = self._weights(bodies)
         context = self._weights(contexts)
-        self.doc_freq = np.asarray((body > 0).sum(axis=0)).ravel() if body.shape[1] else np.zeros(0)
-        self.matrix = (body + context_weight * context).tocsc()
-        self._source_rows: dict[str, np.ndarray] = {}
-        for source in set(self.sources):
-            self._source_rows[source] = np.flatnonzero(self.sources == source)
+        doc_freq = np.asarray((body > 0).sum(axis=0)).ravel() if body.shape[1] else np.zeros(0)
+        self._finish(ids, doc_freq, (body + context_weight * context).tocsc())
+
+    @classmethod
+    def from_parts(cls, ids: list[str], vocab: list[str], doc_freq: np.ndarray, matrix: sparse.csc_matrix) -> "KeywordIndex":
+        """The index as saved by index/view_cache.py: `vocab` lists the words in column order."""
+        view = cls.__new__(cls)
+        view.vocab = {t: i for i, t in enumerate(vocab)}
+        view._finish(ids, doc_freq, matrix)
+        return view
+
+    def _finish(self, ids: list[str], doc_freq: np.ndarray, matrix: sparse.csc_matrix) -> None:
+        self.ids = ids
+        self.row_of = {cid: i for i, cid in enumerate(ids)}
+        self.doc_freq = doc_freq
+        self.matrix = matrix
+        self._source_rows = rows_by_source(ids)
 
     def _weights(self, docs: list[list[str]]) -> sparse.csr_matrix:
         rows, cols, tfs = [], [], []

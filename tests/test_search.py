@@ -191,3 +191,38 @@ def test_scores_lie_between_0_and_1_and_never_rise_down_the_list(kb, query):
     scores = [h.score for h in kb.search(query, k=10).hits]
     assert scores and all(0 <= s <= 1 for s in scores)
     assert scores == sorted(scores, reverse=True)
+
+
+# --------------------------------------------------------------- search views saved on disk
+def test_a_second_process_loads_the_saved_views_instead_of_building_them(kb_copy, monkeypatch):
+    from index.index import Index
+    from index.keyword import KeywordIndex
+
+    first = Index(kb_copy).search("公共机构夏季室内空调温度", k=5)
+    monkeypatch.setattr(KeywordIndex, "__init__", lambda *a, **k: pytest.fail("built the keyword view again"))
+    monkeypatch.setattr("index.vectors.ChromaVectorStore.all_vectors",
+                        lambda *a: pytest.fail("read every vector out of Chroma again"))
+    again = Index(kb_copy).search("公共机构夏季室内空调温度", k=5)
+    assert [h.id for h in again.hits] == [h.id for h in first.hits]
+    assert again.confidence == first.confidence
+
+
+def test_saved_views_of_an_older_generation_are_never_used(kb_copy, tmp_path):
+    from index.index import Index
+
+    before = Index(kb_copy)
+    assert not before.search("会议结束后关闭空调和照明的规定", k=3).hits[0].title.startswith("会议室使用")
+    rule = tmp_path / "会议室使用管理办法.md"
+    rule.write_text("# 会议室使用管理办法\n\n第一条 会议结束后应当关闭空调和照明。\n", encoding="utf-8")
+    Index(kb_copy).ingest([rule])
+    after = Index(kb_copy).search("会议结束后关闭空调和照明的规定", k=3, filters=SearchFilters(status=[]))
+    assert after.hits[0].title == "会议室使用管理办法"
+
+
+def test_a_damaged_saved_view_is_rebuilt(kb_copy):
+    from index.index import Index
+
+    expected = [h.id for h in Index(kb_copy).search("公务用车", k=5).hits]
+    for saved in (kb_copy / "views").glob("*.npz"):
+        saved.write_bytes(saved.read_bytes()[:100])
+    assert [h.id for h in Index(kb_copy).search("公务用车", k=5).hits] == expected
