@@ -17,6 +17,7 @@ from .review.review import Review
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKDOWN = "text/markdown; charset=utf-8"
 CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("md", "docx")
 RESULT_FORMATS = ("md", "docx", "csv")
 
@@ -53,6 +54,18 @@ def results_export(result: SearchResult, format: str) -> Export:
                "docx": lambda: results_docx(result)}[format]()
     return Export(f"检索结果-{result.query[:30]}.{format}", f"search-results.{format}",
                   CSV if format == "csv" else _media(format), content)
+
+
+def system_export(report, format: str) -> Export:
+    """The 标准体系表: docx (the whole table), xlsx (the 明细表 to work in) or md."""
+    from .system.render import system_docx, system_markdown, system_xlsx
+
+    if format not in ("md", "docx", "xlsx"):
+        raise ValueError(f"unknown export format '{format}'")
+    content = {"md": lambda: system_markdown(report).encode("utf-8"), "docx": lambda: system_docx(report),
+               "xlsx": lambda: system_xlsx(report)}[format]()
+    name = "标准明细表" if format == "xlsx" else "标准体系表"
+    return Export(f"{name}.{format}", f"standards-system.{format}", XLSX if format == "xlsx" else _media(format), content)
 
 
 def _media(format: str) -> str:

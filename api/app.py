@@ -25,6 +25,7 @@ from ingest.errors import StdkbError
 from .errors import classify
 from .metrics import MetricsStore, RequestMetrics
 from .routes import routes
+from .system_routes import system_routes
 from .security import (BodyLimit, RateLimiter, login_router, page_write_access, rate_limited,
                        require_page_reader)
 from .settings import Settings, load_settings
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                             headers=exc.headers)
 
     app.include_router(routes(), prefix=API_PREFIX)
+    app.include_router(system_routes(), prefix=API_PREFIX)
     app.include_router(login_page())
     app.include_router(login_router())
     app.include_router(pages(require_page_reader, rate_limited, lambda exc: classify(exc).status))

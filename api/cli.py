@@ -12,7 +12,7 @@ from ingest.errors import StdkbError
 from ingest.parse import parse_file
 from index.errors import CitationNotFound, InvalidRequest
 
-from . import remote
+from . import cli_system, remote
 from .errors import CHECK_FAILED_EXIT, classify
 from .progress import ProgressBar
 from .settings import Settings, load_settings
@@ -246,6 +246,19 @@ def cmd_gap(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_index(func):
+    """A command that needs the settings and an open knowledge base, closed afterwards."""
+    def run(args: argparse.Namespace) -> int:
+        settings = _settings(args)
+        index = _open_index(settings)
+        try:
+            return func(args, settings, index)
+        finally:
+            index.close()
+    run.__doc__ = func.__doc__
+    return run
+
+
 # ----------------------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stdkb", description="Knowledge base of laws, regulations and "
@@ -310,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="jurisdictions whose local rules bind the draft (default: read off its cover and scope)")
     data_dir(p)
     p.set_defaults(func=cmd_gap)
+
+    cli_system.add_parser(sub, data_dir, _with_index)
 
     p = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1")

@@ -12,6 +12,8 @@ from ingest.errors import DocumentError, ManifestError, StdkbError
 from index.errors import (CitationNotFound, DocumentNotFound, InvalidRequest, EmbedderError, IndexMismatch, IngestBusy, StorageError,
                           VectorStoreError)
 
+from analysis.system.registry import AreaNotFound, SystemInputError
+
 from .remote import RemoteError
 from .settings import SettingsError
 
@@ -35,6 +37,8 @@ ERROR_TABLE: list[tuple[type[StdkbError], Outcome]] = [
     (VectorStoreError, Outcome(503, "向量库不可用", 7)),
     (StorageError, Outcome(507, "数据目录无法写入", 9)),   # 507 Insufficient Storage: full or read-only
     (InvalidRequest, Outcome(422, "查询条件有误", 2)),
+    (AreaNotFound, Outcome(404, "标准体系中没有这个领域", 3)),
+    (SystemInputError, Outcome(422, "标准体系的输入有误", 2)),
     (SettingsError, Outcome(500, "服务配置有误", 2)),
     (RemoteError, Outcome(502, "检索服务无法访问", 10)),   # STDKB_URL: the server did not answer
     (StdkbError, Outcome(400, "请求有误", 2)),

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
                              "(trained on the corpus at ingest: fast, weaker on everyday wording), a local "
                              "sentence-transformers directory, or a hub id fetched with `stdkb models pull`.")
     corpus: Path = Field(DEFAULT_CORPUS, description="Default folder ingested by the main command.")
+    system_file: Path | None = Field(None, description="A framework of areas for the standards system (TSV with "
+                                     "the columns of analysis/system/data/framework.tsv); default: the pilot plan's.")
     chroma_mode: str = Field("persistent", description="'persistent' (embedded, in the data directory) or 'http'.")
     chroma_url: str = Field("", description="URL of a Chroma server (`chroma run`) when chroma_mode is 'http'.")
     ingest_nice: int = Field(10, ge=0, le=19, description="`stdkb ingest` lowers its CPU priority by this much, "

@@ -57,6 +57,11 @@ CREATE INDEX IF NOT EXISTS terms_term ON terms(term);
 CREATE INDEX IF NOT EXISTS terms_source ON terms(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS clause_fts USING fts5(body, context, tokenize = 'unicode61');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- What drafters add beside the documents (placements they override, standards they register):
+-- its own table, so a re-ingest that rewrites documents never touches it.
+CREATE TABLE IF NOT EXISTS annotations (
+    kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)
+);
 """
 
 # Readers join on this so a document being rewritten (state 'pending') is never half-visible.
@@ -114,6 +119,21 @@ class Catalog:
                 return None
             uid = self.get_meta("uid")
         return uid
+
+    # ------------------------------------------------------------------------------ annotations
+    def annotations(self, kind: str) -> dict[str, dict]:
+        return {r["key"]: json.loads(r["value"]) for r in
+                self._query("SELECT key, value FROM annotations WHERE kind=? ORDER BY key", (kind,))}
+
+    def annotate(self, kind: str, key: str, value: dict | None) -> None:
+        """Set (or with None, remove) one annotation; readers' cached views see a new generation."""
+        with self._lock, self._transaction():
+            if value is None:
+                self._conn.execute("DELETE FROM annotations WHERE kind=? AND key=?", (kind, key))
+            else:
+                self._conn.execute("INSERT OR REPLACE INTO annotations(kind, key, value) VALUES (?, ?, ?)",
+                                   (kind, key, json.dumps(value, ensure_ascii=False)))
+            self._bump_generation()
 
     # -------------------------------------------------------------------------------- documents
     def document_hashes(self) -> dict[str, tuple[str, str]]:

@@ -288,6 +288,16 @@ class Index:
                 raise DocumentNotFound(source)
         return compare(old, self.catalog.clauses_of(old_source), new, self.catalog.clauses_of(new_source))
 
+    def generation(self) -> int:
+        return self.catalog.generation()
+
+    def annotations(self, kind: str) -> dict[str, dict]:
+        return self.catalog.annotations(kind)
+
+    def annotate(self, kind: str, key: str, value: dict | None) -> None:
+        with self.data.writing():
+            self.catalog.annotate(kind, key, value)
+
     def stats(self) -> Stats:
         docs = self.catalog.documents()
         counts = self.catalog.counts()

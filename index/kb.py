@@ -65,12 +65,22 @@ class KnowledgeBase(Protocol):
     def regions_in(self, text: str) -> list[str]:
         """The regions of the knowledge base that `text` names (杭州 → 杭州市)."""
 
+    def generation(self) -> int:
+        """Goes up with every write (documents, vectors, annotations): views derived from the
+        knowledge base are cached per generation."""
+
+    def annotations(self, kind: str) -> dict[str, dict]:
+        """What drafters recorded beside the documents, by key (e.g. kind "placement", key a source)."""
+
     def stats(self) -> Stats:
         """Sizes, documents by level and status, the embedder, whether writes are possible."""
 
     # ------------------------------------------------------------------------------- writes
     def ingest(self, paths: list[Path], progress: Progress = ...) -> IngestReport:
         """Add or replace the documents under `paths`; unchanged files are skipped."""
+
+    def annotate(self, kind: str, key: str, value: dict | None) -> None:
+        """Record (or with None, remove) one annotation; it survives re-ingest."""
 
     def store_upload(self, filename: str, stream: BinaryIO, fields: dict[str, str]) -> StoredUpload:
         """Parse and store an uploaded file as uploads/<safe name>; nothing is kept if it fails."""

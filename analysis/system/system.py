@@ -1,0 +1,170 @@
+"""The standards system view: the framework, every document placed in it, the 标准明细表, coverage
+per area and level, the documents cited but missing, and progress against the plan's targets.
+
+Built in about 2 s for the shared corpus (one search per area, one pass over the documents) and
+kept per catalogue generation and framework, so pages and API calls after the first are instant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ingest.models import LEVELS_IN_ORDER, STANDARD_LEVELS, SUPERSEDED, Level
+from index.kb import KnowledgeBase
+from index.results import Hit
+
+from ..cite import short_citation
+from ..gap.references import _STANDARD
+from .framework import DEFAULT_FRAMEWORK, Area, leaves, load_framework, path_of
+from .placement import Placement, area_hits, place_documents
+from .registry import placement_overrides, registered_standards
+from .table import TableRow, TargetProgress, standards_table, target_progress
+
+_TITLE = re.compile(r"《([^《》]{2,60})》")
+# What the title of a law, regulation, policy document or standard ends with; 《浙江日报》 and
+# 《医疗机构执业许可证》 are cited too, but are not documents a drafter could add.
+DOCUMENT_ENDINGS = ("法", "条例", "规定", "办法", "细则", "规则", "决定", "意见", "通知", "方案", "规范", "标准",
+                    "指南", "纲要", "规划", "准则", "要求", "制度", "章程", "通则", "导则")
+BINDING = (Level.LAW, Level.ADMINISTRATIVE_REGULATION, Level.DEPARTMENTAL_RULE, Level.PARTY_REGULATION,
+           Level.LOCAL_REGULATION)
+_DUTY = re.compile(r"应当|必须|不得|严禁")
+MAX_CITED_BY = 5
+DUTIES_SHOWN = 3
+
+
+class FrameworkArea(BaseModel):
+    id: str
+    name: str
+    parent: str
+    description: str
+
+
+class Duty(BaseModel):
+    """A provision that imposes a duty in an area: evidence for a standard to draft (待制定)."""
+    citation: str
+    id: str
+    source: str
+    text: str
+
+
+class AreaCoverage(BaseModel):
+    id: str
+    area: list[str]                      # [first-level, second-level]
+    documents: int
+    by_level: dict[str, int]             # documents of each level placed here, levels in order
+    standards: int                       # rows of the 明细表 in this area (held or registered)
+    to_revise: int                       # of them 待修订
+    no_standard: bool                    # laws or regulations bind it but no standard exists: 待制定
+    duties: list[Duty]                   # the binding provisions behind that, when no_standard
+
+
+class MissingCited(BaseModel):
+    cited: str                           # 《title》 or a standard number
+    kind: str                            # "title" | "standard"
+    count: int                           # how many documents cite it
+    cited_by: list[str]                  # the first few citing documents' titles
+    areas: list[list[str]]               # the areas of the citing documents
+
+
+class SystemReport(BaseModel):
+    framework: list[FrameworkArea]
+    documents: list[Placement]
+    standards: list[TableRow]
+    coverage: list[AreaCoverage]
+    missing_cited: list[MissingCited]
+    targets: list[TargetProgress]
+    generation: int
+
+
+_cache: OrderedDict[tuple, SystemReport] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def build_system(kb: KnowledgeBase, framework_file: Path | None = None) -> SystemReport:
+    """The report for the knowledge base as it is now; the same object again until anything is written."""
+    framework_file = framework_file or DEFAULT_FRAMEWORK
+    key = (id(kb), kb.generation(), hashlib.sha256(framework_file.read_bytes()).hexdigest())
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+    report = _build(kb, load_framework(framework_file), key[1])
+    with _cache_lock:
+        _cache[key] = report
+        while len(_cache) > 4:
+            _cache.popitem(last=False)
+    return report
+
+
+def _build(kb: KnowledgeBase, framework: list[Area], generation: int) -> SystemReport:
+    by_id = {a.id: a for a in framework}
+    hits = area_hits(kb, framework)
+    placed = place_documents(kb, framework, hits=hits, overrides=placement_overrides(kb))
+    names = {a.id: path_of(a, by_id) for a in framework}
+    table = standards_table(kb, placed, registered_standards(kb), names)
+    infos = {d.source: d for d in kb.documents().documents}
+    return SystemReport(
+        framework=[FrameworkArea(id=a.id, name=a.name, parent=a.parent, description=a.description) for a in framework],
+        documents=placed, standards=table, coverage=coverage(framework, placed, table, hits),
+        missing_cited=missing_cited(kb, placed, infos), targets=target_progress(table), generation=generation)
+
+
+def coverage(framework: list[Area], placed: list[Placement], table: list[TableRow],
+             hits: dict[str, list[Hit]]) -> list[AreaCoverage]:
+    by_id = {a.id: a for a in framework}
+    rows = []
+    for leaf in leaves(framework):
+        here = [p for p in placed if leaf.id in p.area_ids]
+        levels = Counter(p.level for p in here)
+        standards = [r for r in table if r.area_id == leaf.id]
+        binding = sum(levels[lv] for lv in BINDING)
+        no_standard = binding > 0 and not standards
+        sources = {p.source for p in here if p.level in BINDING}
+        duties = [Duty(citation=short_citation(h.title, h.article), id=h.id, source=h.source, text=h.text)
+                  for h in hits.get(leaf.id, []) if h.source in sources and _DUTY.search(h.text)][:DUTIES_SHOWN]
+        rows.append(AreaCoverage(id=leaf.id, area=path_of(leaf, by_id), documents=len(here),
+                                 by_level={lv: levels[lv] for lv in LEVELS_IN_ORDER if levels[lv]},
+                                 standards=len(standards), to_revise=sum(r.status == "待修订" for r in standards),
+                                 no_standard=no_standard, duties=duties if no_standard else []))
+    return rows
+
+
+def missing_cited(kb: KnowledgeBase, placed: list[Placement], infos: dict) -> list[MissingCited]:
+    """Titles and standard numbers cited by documents in force that no document here carries."""
+    citing: dict[tuple[str, str], list[Placement]] = defaultdict(list)
+    for p in placed:
+        if infos[p.source].status in SUPERSEDED:
+            continue
+        page = kb.document(p.source)
+        text = "\n".join(c.text for c in page.clauses) if page else ""
+        found = {("title", f"《{t}》") for t in _TITLE.findall(text) if t != p.title and t.endswith(DOCUMENT_ENDINGS)}
+        found |= {("standard", re.sub(r"\s+", "", m.group("code")) + (f"-{m.group('year')}" if m.group("year") else ""))
+                  for m in _STANDARD.finditer(text) if m.group("code")[:2] in ("GB", "DB") or "/" in m.group("code")}
+        for key in found:
+            citing[key].append(p)
+    missing = []
+    for (kind, cited), docs in citing.items():
+        code = cited.split("-")[0]
+        held = kb.standard_documents(code) if kind == "standard" else kb.work(cited.strip("《》")) is not None
+        if held:
+            continue
+        areas = sorted({tuple(a) for d in docs for a in d.areas})
+        missing.append(MissingCited(cited=cited, kind=kind, count=len(docs), cited_by=[d.title for d in docs[:MAX_CITED_BY]],
+                                    areas=[list(a) for a in areas]))
+    return sorted(missing, key=lambda m: (-m.count, m.kind, m.cited))
+
+
+def area_view(report: SystemReport, area_id: str) -> dict | None:
+    """One area of the report: its documents, standards and coverage (for /api/v1/system/areas/{id})."""
+    area = next((a for a in report.framework if a.id == area_id), None)
+    if area is None:
+        return None
+    inside = {a.id for a in report.framework if a.id == area_id or a.parent == area_id}
+    return {"area": area, "documents": [d for d in report.documents if inside & set(d.area_ids)],
+            "standards": [r for r in report.standards if r.area_id in inside],
+            "coverage": [c for c in report.coverage if c.id in inside]}
