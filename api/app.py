@@ -43,6 +43,7 @@ DOCS_PATHS = ("/docs", "/redoc", "/swagger-ui")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     from web.pages import STATIC_DIR, error_page, login_page, pages, render
+    from web.system import system_pages
     from web.upload import upload_pages
 
     settings = settings or load_settings()
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(login_router())
     app.include_router(pages(require_page_reader, rate_limited, lambda exc: classify(exc).status))
     app.include_router(upload_pages(render, page_write_access))
+    app.include_router(system_pages(render, page_write_access, require_page_reader))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_docs(app)
     threading.Thread(target=_warm, args=(app,), name="stdkb-warm", daemon=True).start()

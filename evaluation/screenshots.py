@@ -72,6 +72,7 @@ TOUR: dict[str, Callable] = {
     "documents": _goto("/documents"),
     "document": _goto("/doc/法律/保守国家秘密法(2024-02-27).md?compare=法律/保守国家秘密法(2010-04-29).md"),
     "upload": _upload,
+    "system": _goto("/system"),
 }
 
 

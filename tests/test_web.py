@@ -250,3 +250,19 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, base_url):
             too_wide.append(f"{name}: {extra} px")
     context.close()
     assert too_wide == []
+
+
+def test_the_system_page_shows_the_tree_the_heat_map_and_filters_the_table(page, base_url):
+    page.goto(base_url + "/system")
+    tree = page.get_by_role("navigation", name="体系结构")
+    assert "公共机构节能降碳" in tree.inner_text() and "302 节能管理" in tree.inner_text()
+    heat = page.get_by_role("img", name="领域与层级的覆盖热力图")
+    cells = heat.locator("rect.cell")
+    assert cells.count() >= 27 and "公共机构节能降碳 / 节能管理" in heat.inner_html()
+    # an area's row label is a link to the 明细表 filtered to it
+    heat.locator("a", has_text="后勤服务 / 会议服务").click()
+    page.wait_for_url("**/system?area=401*")
+    assert page.get_by_label("领域", exact=True).input_value() == "401"
+    with page.expect_download() as info:
+        page.get_by_role("link", name="标准明细表（Excel）").click()
+    assert info.value.suggested_filename == "标准明细表.xlsx"
