@@ -100,7 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(login_router())
     app.include_router(pages(require_page_reader, rate_limited, lambda exc: classify(exc).status))
     app.include_router(upload_pages(render, page_write_access))
-    app.include_router(system_pages(render, page_write_access, require_page_reader))
+    app.include_router(system_pages(render, page_write_access, require_page_reader,
+                                    lambda exc: classify(exc).status))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_docs(app)
     threading.Thread(target=_warm, args=(app,), name="stdkb-warm", daemon=True).start()

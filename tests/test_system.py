@@ -159,3 +159,28 @@ def test_the_api_serves_the_system_and_one_area_and_writes_need_the_key(kb_copy)
         assert any(r["title"] == "会议分类和术语" for r in c.get("/api/v1/system").json()["standards"])
         r = c.get("/api/v1/system?format=xlsx")
         assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+def test_a_drafters_own_framework_file_replaces_the_default(kb_copy, tmp_path, monkeypatch, capsys):
+    from api.cli import main
+
+    mine = tmp_path / "我的框架.tsv"
+    mine.write_text("id\tparent\tname\tkeywords\tdescription\n1\t\t节能\t\t节约能源\n"
+                    "11\t1\t公共机构节能\t节能\t公共机构节约能源资源、能源消费统计\n", encoding="utf-8")
+    monkeypatch.setenv("STDKB_SYSTEM_FILE", str(mine))
+    assert main(["system", "--json", "--data-dir", str(kb_copy)]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert [a["name"] for a in body["framework"]] == ["节能", "公共机构节能"]
+    energy = next(d for d in body["documents"] if d["title"] == "公共机构节能条例")
+    assert energy["areas"] == [["节能", "公共机构节能"]]
+
+
+def test_the_page_registers_a_standard_for_a_logged_in_drafter(kb_copy):
+    with TestClient(create_app(Settings(data_dir=kb_copy, api_key=KEY))) as c:
+        form = {"title": "公物仓运行管理规范", "level": "地方标准", "status": "待制定", "area": "203", "plan_year": "2026"}
+        r = c.post("/system/register", data=form, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login?next=/system"
+        c.post("/login", data={"key": KEY})
+        assert c.post("/system/register", data={**form, "area": "999"}).status_code == 404
+        r = c.post("/system/register", data=form)
+        assert r.status_code == 200 and "203-01" in r.text and "公物仓运行管理规范" in r.text

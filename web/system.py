@@ -60,9 +60,10 @@ def heat_map(report: SystemReport) -> HeatMap:
 
 
 def system_pages(render: Callable[..., HTMLResponse], access: Callable[[Request], str],
-                 reader_guard: Callable) -> APIRouter:
+                 reader_guard: Callable, status_of: Callable[[Exception], int]) -> APIRouter:
     """`access(request)` says whether this browser may register ("ok", "login", "disabled");
-    `reader_guard` is the app's dependency deciding who may read (private knowledge bases)."""
+    `reader_guard` is the app's dependency deciding who may read (private knowledge bases);
+    `status_of` the HTTP status the app's error table gives an error shown on the page."""
     r = APIRouter(include_in_schema=False, dependencies=[Depends(reader_guard)])
 
     def page(request: Request, area: str = "", level: str = "", status: str = "", error: str = "", code: int = 200):
@@ -94,7 +95,7 @@ def system_pages(render: Callable[..., HTMLResponse], access: Callable[[Request]
                                lead_unit=lead_unit)
             register_standard(request.app.state.kb, row, load_framework(request.app.state.settings.system_file))
         except StdkbError as exc:
-            return page(request, error=f"未登记：{exc}", code=422)
+            return page(request, error=f"未登记：{exc}", code=status_of(exc))
         return RedirectResponse("/system#standards", status_code=303)
 
     return r
