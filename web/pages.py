@@ -20,7 +20,7 @@ from analysis.answer.llm import answer_with_llm
 from analysis.cite import hit_reference, short_citation
 from analysis.exports import gap_export, results_export
 from analysis.gap.gap import analyse_draft
-from analysis.gap.render import GAP_LABELS, REFERENCE_STATUS
+from analysis.gap.render import DRAFTING_RULES, GAP_LABELS, REFERENCE_STATUS
 from analysis.review.review import literature_review
 from analysis.review.terms import term_definitions
 from ingest.errors import StdkbError
@@ -219,7 +219,7 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
             export = gap_export(report, format)
             return Response(export.content, media_type=export.media_type, headers=export.headers())
         return _render(request, "gap.html", report=report, error="", labels=GAP_LABELS,
-                       reference_status=REFERENCE_STATUS, page="gap")
+                       reference_status=REFERENCE_STATUS, drafting_rules=DRAFTING_RULES, page="gap")
 
     @r.get("/terms", response_class=HTMLResponse)
     def terms_page(request: Request, term: str = Query("", max_length=50)):

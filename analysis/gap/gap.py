@@ -29,6 +29,7 @@ from index.results import Hit
 
 from ..cite import short_citation
 from .draft import Draft, read_draft, structure_problems
+from .drafting import DraftingFinding, drafting_findings
 from .missing import MissingHit, missing_provisions
 from .quantities import looser, requirements
 from .references import ReferenceCheck, check_reference
@@ -71,6 +72,8 @@ class GapReport(BaseModel):
     missing: list[MissingHit]
     references: list[ReferenceCheck]
     structure: Structure
+    drafting: list[DraftingFinding] = Field(default_factory=list,
+                                            description="GB/T 1.1—2020 drafting checks (analysis/gap/drafting.py)")
 
 
 @dataclass
@@ -187,8 +190,12 @@ def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: l
     progress("applicable provisions the draft leaves out", 1, 1)
     references = [check_reference(index, line) for line in draft.references]
     problems = structure_problems(draft)
-    return GapReport(draft=name or Path(draft.source).name, title=draft.title, regions=draft_regions, clauses=findings, missing=missing,
-                     references=references, structure=Structure(ok=not problems, problems=problems))
+    progress("drafting rules (GB/T 1.1—2020)", 0, 1)
+    drafting = drafting_findings(draft, index)
+    progress("drafting rules (GB/T 1.1—2020)", 1, 1)
+    return GapReport(draft=name or Path(draft.source).name, title=draft.title, regions=draft_regions, clauses=findings,
+                     missing=missing, references=references, structure=Structure(ok=not problems, problems=problems),
+                     drafting=drafting)
 
 
 def draft_jurisdiction(index: KnowledgeBase, draft: Draft) -> list[str]:

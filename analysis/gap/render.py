@@ -8,6 +8,11 @@ from ..docx import add_table, new_document, to_bytes
 
 GAP_LABELS = {"conflict": "与上位规定冲突", "duplicate": "照抄上位规定", "basis": "有上位依据", "no_basis": "未找到依据"}
 REFERENCE_STATUS = {"current": "现行有效", "superseded": "已被代替", "repealed": "已废止", "not_in_kb": "知识库中没有"}
+DRAFTING_RULES = {"element_order": "要素顺序", "lead_in": "引导语", "self_reference": "自称", "modal_verb": "助动词",
+                  "numbering": "编号", "term_conflict": "术语冲突", "term_duplicate": "术语重复定义",
+                  "reference_form": "引用形式"}
+
+
 def _section_of(level: str) -> str:
     return "standards" if level in STANDARD_LEVELS else "laws"
 
@@ -50,6 +55,13 @@ def gap_markdown(report) -> str:
     lines += [f"| {_cell(r.cited)} | {REFERENCE_STATUS[r.status]} | {_cell(r.note)} |" for r in report.references]
     lines += ["", "## 结构", ""]
     lines += ["符合 GB/T 1.1—2020 的要素要求。"] if report.structure.ok else [f"- {p}" for p in report.structure.problems]
+    lines += ["", "## 编写规则（GB/T 1.1—2020）", ""]
+    if report.drafting:
+        lines += ["| 条款 | 规则 | 问题 | 建议 |", "| --- | --- | --- | --- |"]
+        lines += [f"| {f.clause} | {DRAFTING_RULES.get(f.rule, f.rule)} | {_cell(f.message)} | {_cell(f.suggestion)} |"
+                  for f in report.drafting]
+    else:
+        lines.append("未发现问题。")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -81,4 +93,10 @@ def gap_docx(report) -> bytes:
     document.add_heading("结构", level=1)
     for problem in report.structure.problems or ["符合 GB/T 1.1—2020 的要素要求。"]:
         document.add_paragraph(problem)
+    document.add_heading("编写规则（GB/T 1.1—2020）", level=1)
+    if report.drafting:
+        add_table(document, ("条款", "规则", "问题", "建议"),
+                  [(f.clause, DRAFTING_RULES.get(f.rule, f.rule), f.message, f.suggestion) for f in report.drafting])
+    else:
+        document.add_paragraph("未发现问题。")
     return to_bytes(document)
