@@ -63,10 +63,16 @@ def main() -> None:
     ap.add_argument("gold")
     ap.add_argument("--data-dir", required=True)
     args = ap.parse_args()
-    from analysis.gap.gap import analyse_draft
-    from index.index import Index
+    import time
 
-    report = analyse_draft(Index(args.data_dir), args.draft).model_dump()
+    from analysis.gap.gap import analyse_draft
+    from api.settings import load_settings
+
+    kb = load_settings(data_dir=Path(args.data_dir)).open_index()   # the embedder of STDKB_EMBED_MODEL
+    kb.search("预热", k=1)
+    started = time.perf_counter()
+    report = analyse_draft(kb, args.draft).model_dump()
+    print(f"analysis took {time.perf_counter() - started:.1f} s", file=sys.stderr)
     gold = json.loads(Path(args.gold).read_text(encoding="utf-8"))
     print(json.dumps(score(report, gold), ensure_ascii=False, indent=1))
 

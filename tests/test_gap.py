@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from docx import Document as DocxDocument
@@ -17,6 +18,7 @@ from analysis.gap.render import gap_docx
 from api.app import create_app
 from api.settings import Settings
 from evaluation.gap_eval import score
+from index.index import Index
 
 from .conftest import SHARED
 
@@ -76,8 +78,6 @@ def small_report(kb, small_draft):
 # ------------------------------------------------------------------------------------ the dev draft
 @pytest.fixture(scope="module")
 def dev_score(full_kb_dir):
-    from index.index import Index
-
     report = analyse_draft(Index(full_kb_dir), DEV_DRAFT)
     return score(json.loads(report.model_dump_json()), json.loads(DEV_GOLD.read_text(encoding="utf-8")))
 
@@ -221,3 +221,75 @@ def test_which_rules_bind_where_the_draft_applies(title, level, regions, binds):
     from analysis.gap.regions import applicable
 
     assert applicable(_hit(title, level), regions) is binds
+
+
+# ----------------------------------------------------- conflicts decided from what both sentences say
+def _candidate(text: str, title: str = "某省公共机构节能办法", article: str = "第十条"):
+    from analysis.gap.gap import Candidate
+    from index.results import Hit
+
+    hit = Hit(rank=1, score=0.5, title=title, publish_date="2020-01-01", level="地方性法规", status="现行有效",
+              article=article, heading_path=[], text=text, source=f"地方性法规/{title}.md", id=f"{title}#{article}",
+              kind="article", clause_title="", issuer="", doc_number="")
+    return Candidate(hit, set())
+
+
+def test_the_winter_limit_is_reported_next_to_the_summer_one(kb):
+    from analysis.gap.gap import conflicts
+
+    provision = _candidate("室内空调的温度设置夏季制冷不得低于二十六摄氏度，冬季采暖不得高于二十摄氏度。")
+    found = conflicts("办公区空调温度设置夏季不低于24摄氏度，冬季不高于24摄氏度。", [provision], kb.segmenter, {"public"})
+    notes = [note for _, note in found]
+    assert len(notes) == 2 and "不低于24摄氏度" in notes[0] and "不高于24摄氏度" in notes[1] and "二十摄氏度" in notes[1]
+
+
+def test_a_permission_the_provision_forbids_is_a_conflict_quoting_both_sentences(kb):
+    from analysis.gap.gap import opposite_statements
+
+    provision = _candidate("会议室不得存放易燃易爆物品。")
+    found = opposite_statements("会议室可存放少量易燃易爆物品。", [provision], kb.segmenter,
+                                kb.rarity(["会议室", "存放", "少量", "易燃易爆", "物品"]), {"public"})
+    assert len(found) == 1 and "草案“会议室可存放少量易燃易爆物品”" in found[0][1] and "“会议室不得存放易燃易爆物品”" in found[0][1]
+
+
+def test_a_prohibition_of_a_violation_agrees_with_a_requirement(kb):
+    from analysis.gap.gap import opposite_statements
+
+    provision = _candidate("机关、事业单位不得以内部付款流程为由，拒绝或者迟延支付中小企业款项。")
+    found = opposite_statements("应按照合同约定及时支付中小企业款项。", [provision], kb.segmenter,
+                                kb.rarity(["合同", "约定", "及时", "支付", "中小企业", "款项"]), {"public"})
+    assert found == []
+
+
+def test_a_provision_for_another_kind_of_body_never_makes_a_conflict(kb):
+    from analysis.gap.gap import conflicts
+
+    rule = _candidate("矿山、建筑施工单位以及商场等人员密集场所经营单位，应当至少每半年组织1次生产安全事故应急救援预案演练。",
+                      title="生产安全事故应急条例", article="第八条")
+    draft = "食堂每年至少组织1次食品安全事故应急救援预案演练。"
+    assert conflicts(draft, [rule], kb.segmenter, {"public"}) == []
+    assert conflicts(draft, [rule], kb.segmenter, set()) != []   # without the draft's subject it would
+
+
+PLANTED = json.loads((Path(__file__).resolve().parent.parent / "evaluation" / "gap_planted.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def planted_report(full_kb_dir, tmp_path_factory):
+    text = DEV_DRAFT.read_text(encoding="utf-8")
+    for case in PLANTED["cases"]:
+        text = text.replace(case["find"], case["replace"], 1)
+    path = tmp_path_factory.mktemp("planted") / "planted.md"
+    path.write_text(text, encoding="utf-8")
+    return analyse_draft(Index(full_kb_dir), path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", PLANTED["cases"], ids=[c["id"] for c in PLANTED["cases"]])
+def test_planted_cases_beyond_numbers_get_the_right_label_and_evidence(planted_report, case):
+    finding = next(f for f in planted_report.clauses if f.number == case["clause"])
+    if "expect_not" in case:
+        assert finding.label != case["expect_not"]
+        return
+    assert finding.label == case["expect"]
+    assert {(e["path"], e["article"]) for e in case["evidence"]} & {(e.source, e.article) for e in finding.evidence}

@@ -31,6 +31,7 @@ from ..cite import short_citation
 from .draft import Draft, read_draft, structure_problems
 from .drafting import DraftingFinding, drafting_findings
 from .missing import MissingHit, missing_provisions
+from .modality import binds_other_bodies, kinds, opposed, statements
 from .quantities import looser, requirements
 from .references import ReferenceCheck, check_reference
 from .regions import NON_NORMATIVE, applicable
@@ -40,6 +41,9 @@ BASIS_COVERAGE = 0.2        # share (by rarity) of a sentence's words a supporti
 FUSION_K = 5                # reciprocal-rank fusion constant across the clause's queries
 SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must match to compare them
 EVIDENCE = 3
+MAX_CONFLICTS = 6           # conflict rows per clause: one per pair of limits or statements
+CONFLICT_COVERAGE = 0.25    # how much of the clause a provision must share to be compared with it
+SAME_ACT = 0.6              # share (by rarity) of the draft act's words an opposite statement must hold
 PER_QUERY = 8
 # Words of obligation and drafting that say nothing about the subject.
 STOPWORDS = {"应当", "不得", "本文件", "有关", "规定", "进行", "及时", "相关", "按照", "依法", "符合", "要求", "或者",
@@ -127,34 +131,64 @@ def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple
     return ranked, confident
 
 
-def conflicts(text: str, cands: list[Candidate], segmenter) -> list[tuple[Candidate, str]]:
-    """Provisions whose numeric requirement on the same thing the draft loosens, with a note."""
+def conflicts(text: str, cands: list[Candidate], segmenter, draft_kinds: set[str]) -> list[tuple[Candidate, str]]:
+    """Provisions whose numeric requirement on the same thing the draft loosens: one note for each
+    pair of limits (夏季 and 冬季 are two rows), never from a provision for another kind of body."""
     draft_reqs = requirements(text)
     if not draft_reqs:
         return []
     out = []
     for c in cands:
+        provision_reqs = [(p, st) for st in statements(c.hit.text) or [None] for p in requirements(st.sentence if st else c.hit.text)]
         for d in draft_reqs:
             d_words = content_words(d.segment.replace(d.phrase, ""), segmenter)
-            for p in requirements(c.hit.text):
+            for p, st in provision_reqs:
+                if st is not None and binds_other_bodies(st, c.hit.title, draft_kinds):
+                    continue
                 p_words = content_words(p.segment.replace(p.phrase, ""), segmenter)
                 shared = len(d_words & p_words) / max(min(len(d_words), len(p_words)), 1)
                 if shared >= SEGMENT_OVERLAP and looser(d, p):
-                    out.append((c, f"草案“{d.phrase}”，而{short_citation(c.hit.title, c.hit.article)}规定“{p.phrase}”（{p.segment.strip()}）"))
+                    out.append((c, f"草案“{d.phrase}”，而{short_citation(c.hit.title, c.hit.article)}规定“{p.phrase}”"
+                                   f"（{p.segment.strip()}）"))
                     break
-            else:
-                continue
-            break
     return out
 
 
-def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFilters, regions: list[str]) -> ClauseFinding:
+def opposite_statements(text: str, cands: list[Candidate], segmenter, rarity: dict[str, float],
+                        draft_kinds: set[str]) -> list[tuple[Candidate, str]]:
+    """Provisions that forbid what the draft permits or requires, require what it waives or forbids,
+    or require the act done the opposite way (高档 ↔ 节俭); both sentences quoted."""
+    out = []
+    for d in statements(text):
+        d_words = content_words(d.act, segmenter)
+        if not d_words:
+            continue
+        for c in cands:
+            for p in statements(c.hit.text):
+                if binds_other_bodies(p, c.hit.title, draft_kinds):
+                    continue
+                kind = opposed(d, p)
+                if not kind:
+                    continue
+                p_words = content_words(p.act, segmenter)
+                overlap = coverage(d_words, p_words, rarity)
+                if (kind == "modality" and overlap >= SAME_ACT) or (kind == "manner" and d_words & p_words):
+                    out.append((c, f"草案“{d.sentence}”，而{short_citation(c.hit.title, c.hit.article)}规定“{p.sentence}”"))
+                    break
+    return out
+
+
+def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFilters, regions: list[str],
+                 draft_kinds: set[str] = frozenset()) -> ClauseFinding:
     cands, confident = candidates(index, text, filters)
     normative = [c for c in cands if c.hit.level not in NON_NORMATIVE]
     in_force_here = [c for c in normative if applicable(c.hit, regions)]
-    found = conflicts(text, [c for c in in_force_here if c.coverage >= 0.25], index.segmenter)
+    relevant = [c for c in in_force_here if c.coverage >= CONFLICT_COVERAGE]
+    rarity = index.rarity(sorted(content_words(text, index.segmenter) | {w for c in relevant for w in c.words}))
+    found = conflicts(text, relevant, index.segmenter, draft_kinds) + \
+        opposite_statements(text, relevant, index.segmenter, rarity, draft_kinds)
     if found:
-        evidence = [_gap_hit(c, "conflict", note) for c, note in found[:EVIDENCE]]
+        evidence = [_gap_hit(c, "conflict", note) for c, note in found[:MAX_CONFLICTS]]
         return ClauseFinding(number=number, text=text, label="conflict", evidence=evidence)
     copies = sorted(((similarity(text, c.hit.text), c) for c in normative), key=lambda x: -x[0])
     if copies and copies[0][0] >= DUPLICATE:
@@ -180,9 +214,10 @@ def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: l
     draft = read_draft(source)
     draft_regions = regions if regions is not None else draft_jurisdiction(index, draft)
     filters = SearchFilters(status=[Status.CURRENT], level=levels or [])
+    draft_kinds = kinds(f"{draft.title}\n{draft.scope}") or {"public"}   # a 机关事务 draft is about public bodies
     findings = []
     for n, c in enumerate(draft.clauses, 1):
-        findings.append(label_clause(index, c.number, c.text, filters, draft_regions))
+        findings.append(label_clause(index, c.number, c.text, filters, draft_regions, draft_kinds))
         progress("clauses", n, len(draft.clauses))
     cited = {e.id for f in findings for e in f.evidence if e.relation != "related"}
     progress("applicable provisions the draft leaves out", 0, 1)

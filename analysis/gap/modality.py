@@ -1,0 +1,125 @@
+"""What a sentence permits, requires, forbids or waives, and of whom: for conflicts that have no
+number in them (草案“会议可安排高档菜肴”，而规定“不得超过规定的标准”) and for provisions written
+for another kind of body (生产经营单位), which never make a conflict for a draft about 机关事务.
+
+A statement is a modal verb with the act after it and the subject before it, within one sentence
+or semicolon-separated part. Opposite statements on the same act conflict:
+  draft permits or requires  ↔  provision forbids;
+  draft forbids or waives     ↔  provision requires;
+  draft permits or requires an act done one way ↔ provision requires it done the opposite way
+  (`data/opposites.tsv`: 高档 ↔ 节俭).
+Pure functions over text; `data/subjects.tsv` and `data/opposites.tsv` are the word lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+# Longest first; lookarounds keep 可 out of 许可/可能/可靠 and 应 out of 供应/相应/应急.
+MODALS = [
+    ("forbid", r"不得|禁止|严禁|不应当|不应|不准|不许|不能"),
+    ("waive", r"不必|无需|无须|可以不|可不"),
+    ("require", r"应当|必须|(?<![供响适相对反效答呼感顺])应(?![急用对变答聘届])|须(?![知要])"),
+    ("permit", r"可以|(?<![许认宁不])可(?![能靠持行视见信疑观])|允许|准许|有权"),
+]
+_MODAL = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MODALS))
+_PARTS = re.compile(r"[。；;！？\n]")
+OPPOSITE = {"permit": {"forbid"}, "require": {"forbid"}, "forbid": {"require"}, "waive": {"require"}}
+# 不得低于二十六摄氏度 bounds a number (analysis/gap/quantities.py compares those), it forbids no act.
+_COMPARATIVE = re.compile(r"^(少于|低于|高于|超过|多于|小于|大于|短于|长于)[^，,、]*\d|^(少于|低于|高于|多于|小于|大于)")
+
+
+@dataclass(frozen=True)
+class Statement:
+    modality: str      # permit | require | forbid | waive
+    subject: str       # the words before the modal verb in its part of the sentence
+    act: str           # the words after it
+    sentence: str      # the part of the sentence it was read from, as written
+
+
+def statements(text: str) -> list[Statement]:
+    """Every modal verb of every part: "应当节俭安排用餐，不得超过规定的标准" is a requirement and a
+    prohibition. The subject is what comes before the part's first modal verb."""
+    out = []
+    for part in _PARTS.split(text):
+        part = part.strip()
+        found = list(_MODAL.finditer(part))
+        if not found:
+            continue
+        subject = part[:found[0].start()].strip("，,、 ")
+        for m, following in zip(found, found[1:] + [None]):
+            act = part[m.end():following.start() if following else len(part)].strip("，,、 ")
+            if len(act) >= 2:
+                out.append(Statement(m.lastgroup, subject, act, part))
+    return out
+
+
+@lru_cache(maxsize=1)
+def subject_words() -> dict[str, str]:
+    rows = _rows("subjects.tsv")
+    return dict(sorted(((w, k) for w, k in rows), key=lambda x: -len(x[0])))
+
+
+@lru_cache(maxsize=1)
+def opposite_manners() -> list[tuple[set[str], set[str]]]:
+    return [(set(a.split()), set(b.split())) for a, b in _rows("opposites.tsv")]
+
+
+def _rows(name: str) -> list[list[str]]:
+    lines = [line.split("\t") for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    return [row for row in lines[1:] if len(row) >= 2]
+
+
+def kinds(text: str) -> set[str]:
+    """The kinds of body `text` names (longest words first, so 单位食堂 is not read as 单位)."""
+    found, rest = set(), text
+    for word, kind in subject_words().items():
+        if word in rest:
+            found.add(kind)
+            rest = rest.replace(word, "")
+    return found
+
+
+def binds_other_bodies(statement: Statement, document_title: str, draft_kinds: set[str]) -> bool:
+    """True when the provision's subject (or, without one, its document) names only kinds of body
+    the draft is not about: a rule for 生产经营单位 says nothing of a canteen run by a 机关."""
+    if not draft_kinds:
+        return False
+    named = kinds(statement.subject) or kinds(document_title)
+    return bool(named) and not (named & draft_kinds)
+
+
+@lru_cache(maxsize=1)
+def violation_words() -> tuple[str, ...]:
+    lines = (DATA / "violations.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _violation(act: str) -> bool:
+    return any(w in act for w in violation_words())
+
+
+def opposed(draft: Statement, provision: Statement) -> str:
+    """"modality" or "manner" when the two say opposite things of an act, "" otherwise
+    (whether it is the same act is the caller's question)."""
+    if _COMPARATIVE.match(provision.act) or _COMPARATIVE.match(draft.act):
+        return ""
+    d, p = draft.modality, provision.modality
+    # Forbidding a violation asks for the proper act: "不得迟延支付" agrees with "应及时支付", and a
+    # draft's "不得超出标准提供" with a rule that requires the service.
+    if (d, p) == ("require", "forbid") and _violation(provision.act) or (d, p) == ("forbid", "require") and _violation(draft.act):
+        return ""
+    if p in OPPOSITE.get(d, set()):
+        return "modality"
+    if draft.modality in ("permit", "require"):
+        for lavish, frugal in opposite_manners():
+            draft_lavish = any(w in draft.act for w in lavish)
+            if draft_lavish and ((provision.modality == "require" and any(w in provision.act for w in frugal))
+                                 or (provision.modality == "forbid" and any(w in provision.act for w in lavish))):
+                return "manner"
+    return ""
