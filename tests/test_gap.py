@@ -293,3 +293,23 @@ def test_planted_cases_beyond_numbers_get_the_right_label_and_evidence(planted_r
         return
     assert finding.label == case["expect"]
     assert {(e["path"], e["article"]) for e in case["evidence"]} & {(e.source, e.article) for e in finding.evidence}
+
+
+# ------------------------------------------------------------------------------- references
+@pytest.mark.slow
+def test_a_repealed_reference_names_the_law_that_replaced_it(full_kb_dir):
+    from analysis.gap.references import check_reference
+
+    check = check_reference(Index(full_kb_dir), "《中华人民共和国环境噪声污染防治法》")
+    assert check.status == "repealed" and check.current.title == "中华人民共和国噪声污染防治法"
+    assert "由《中华人民共和国噪声污染防治法》" in check.note
+
+
+def test_an_older_edition_of_a_standard_the_draft_cites_newer_is_superseded():
+    from analysis.gap.references import ReferenceCheck, newer_edition_in_draft
+
+    listed = ReferenceCheck(cited="GB/T 1.1—2009　标准化工作导则", status="not_in_kb")
+    draft_text = "本文件按照GB/T 1.1—2020《标准化工作导则》的规定起草。\nGB/T 1.1—2009　标准化工作导则"
+    checked = newer_edition_in_draft(listed, draft_text)
+    assert checked.status == "superseded" and checked.current.title == "GB/T 1.1—2020"
+    assert newer_edition_in_draft(listed, "GB/T 1.1—2009　标准化工作导则").status == "not_in_kb"

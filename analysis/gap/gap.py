@@ -33,7 +33,7 @@ from .drafting import DraftingFinding, drafting_findings
 from .missing import MissingHit, missing_provisions
 from .modality import binds_other_bodies, kinds, opposed, statements
 from .quantities import looser, requirements
-from .references import ReferenceCheck, check_reference
+from .references import ReferenceCheck, check_reference, newer_edition_in_draft
 from .regions import NON_NORMATIVE, applicable
 
 DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
@@ -223,7 +223,7 @@ def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: l
     progress("applicable provisions the draft leaves out", 0, 1)
     missing = missing_provisions(index, draft, draft_regions, filters, exclude=cited)
     progress("applicable provisions the draft leaves out", 1, 1)
-    references = [check_reference(index, line) for line in draft.references]
+    references = [newer_edition_in_draft(check_reference(index, line), draft.text) for line in draft.references]
     problems = structure_problems(draft)
     progress("drafting rules (GB/T 1.1—2020)", 0, 1)
     drafting = drafting_findings(draft, index)

@@ -21,7 +21,8 @@ from ingest.numerals import to_halfwidth_digits
 from index.kb import KnowledgeBase
 from index.results import DocumentInfo
 
-_STANDARD = re.compile(r"\b(?P<code>(?:GB|DB\s*\d{2,6}|[A-Z]{2,4})(?:\s*/\s*[TZ])?\s*\d+(?:\.\d+)*)"
+# Not \b before the code: it often follows Chinese text directly (按照GB/T 1.1—2020), and CJK is \w.
+_STANDARD = re.compile(r"(?<![A-Za-z0-9/])(?P<code>(?:GB|DB\s*\d{2,6}|[A-Z]{2,4})(?:\s*/\s*[TZ])?\s*\d+(?:\.\d+)*)"
                        r"(?:\s*[—–\-－]\s*(?P<year>\d{4}))?")
 _TITLE = re.compile(r"《([^《》]+)》")
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -69,12 +70,43 @@ def check_reference(index: KnowledgeBase, line: str) -> ReferenceCheck:
     else:
         matched = current or work.versions[-1]
     if current is None:
-        return ReferenceCheck(cited=line, status="repealed", matched=_ref(matched),
-                              note="知识库中该文件没有现行有效的版本")
+        successor = successor_of(index, matched.title)
+        return ReferenceCheck(cited=line, status="repealed", matched=_ref(matched), current=_ref(successor),
+                              note=f"已废止，由{book_title(successor.title)}（{successor.publish_date}）代替" if successor
+                              else "知识库中该文件没有现行有效的版本")
     if matched.source != current.source:
         return ReferenceCheck(cited=line, status="superseded", matched=_ref(matched), current=_ref(current),
                               note=f"引用的是{matched.publish_date}版，现行版本为{current.publish_date}版")
     return ReferenceCheck(cited=line, status="current", matched=_ref(matched), current=_ref(current))
+
+
+def successor_of(index: KnowledgeBase, title: str) -> DocumentInfo | None:
+    """The document in force that repealed `title`: its closing article says 《title》同时废止."""
+    from index.filters import SearchFilters
+
+    named = f"《{title}》"
+    for hit in index.search(f"{named}同时废止", k=10, filters=SearchFilters(status=[Status.CURRENT])).hits:
+        at = hit.text.find(named)
+        if at >= 0 and "废止" in hit.text[at + len(named):at + len(named) + 8] and hit.title != title:
+            return index.document_info(hit.source)
+    return None
+
+
+def newer_edition_in_draft(check: ReferenceCheck, draft_text: str) -> ReferenceCheck:
+    """A reference to an older edition of a standard the draft itself cites in a newer one
+    (GB/T 1.1—2009 listed, GB/T 1.1—2020 in the 前言) is superseded by the draft's own word."""
+    m = _STANDARD.search(to_halfwidth_digits(check.cited).replace("\u3000", " "))
+    if not m or not m.group("year") or check.status == "superseded":
+        return check
+    code = re.sub(r"\s+", "", m.group("code"))
+    years = [y.group("year") for y in _STANDARD.finditer(to_halfwidth_digits(draft_text).replace("\u3000", " "))
+             if y.group("year") and re.sub(r"\s+", "", y.group("code")) == code]
+    newest = max(years, default="")
+    if newest > m.group("year"):
+        return check.model_copy(update={
+            "status": "superseded", "current": DocRef(title=f"{m.group('code')}—{newest}", publish_date=newest, source=""),
+            "note": f"草案自身引用了 {m.group('code')}—{newest}，{m.group('year')} 版已被代替"})
+    return check
 
 
 def _check_standard(index, line: str, code: str, year: str) -> ReferenceCheck:
@@ -87,7 +119,9 @@ def _check_standard(index, line: str, code: str, year: str) -> ReferenceCheck:
     if matched is None:
         return ReferenceCheck(cited=line, status="not_in_kb", current=_ref(current), note=f"知识库中没有 {code}—{year}")
     if current is None:
-        return ReferenceCheck(cited=line, status="repealed", matched=_ref(matched))
+        successor = successor_of(index, matched.title)
+        return ReferenceCheck(cited=line, status="repealed", matched=_ref(matched), current=_ref(successor),
+                              note=f"已废止，由{successor.title}代替" if successor else "知识库中没有该标准的现行版本")
     if matched.source != current.source:
         return ReferenceCheck(cited=line, status="superseded", matched=_ref(matched), current=_ref(current),
                               note=f"{code}—{year} 已被 {current.title} 代替")
