@@ -56,6 +56,15 @@ def results_export(result: SearchResult, format: str) -> Export:
                   CSV if format == "csv" else _media(format), content)
 
 
+def explanation_export(report: GapReport, draft, format: str) -> Export:
+    """The 编制说明 drafted from a gap report: docx or md."""
+    from .gap.explain import explain, explanation_docx, explanation_markdown
+
+    doc = explain(report, draft)
+    content = explanation_markdown(doc).encode("utf-8") if format == "md" else explanation_docx(doc)
+    return Export(f"编制说明-{Path(report.draft).stem or 'draft'}.{format}", f"explanation.{format}", _media(format), content)
+
+
 def system_export(report, format: str) -> Export:
     """The 标准体系表: docx (the whole table), xlsx (the 明细表 to work in) or md."""
     from .system.render import system_docx, system_markdown, system_xlsx

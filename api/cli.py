@@ -259,6 +259,26 @@ def _with_index(func):
     return run
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Write the 编制说明 of a draft from the evidence (3.1, 3.2, 4.1, 4.2; the rest as marked
+    placeholders): --out 编制说明.docx or .md."""
+    from analysis.exports import explanation_export
+    from analysis.gap.draft import read_draft
+    from analysis.gap.gap import analyse_draft
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".docx", ".md"):
+        print(f"stdkb: error: --out {out}: the 编制说明 is written as .docx or .md", file=sys.stderr)
+        return 2
+    index = _open_index(_settings(args))
+    report = analyse_draft(index, Path(args.draft), regions=args.region if args.region else None,
+                           progress=ProgressBar())
+    out.write_bytes(explanation_export(report, read_draft(Path(args.draft)), out.suffix.lower().lstrip(".")).content)
+    print(f"wrote {out}", file=sys.stderr)
+    index.close()
+    return 0
+
+
 # ----------------------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stdkb", description="Knowledge base of laws, regulations and "
@@ -323,6 +343,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="jurisdictions whose local rules bind the draft (default: read off its cover and scope)")
     data_dir(p)
     p.set_defaults(func=cmd_gap)
+
+    p = sub.add_parser("explain", help="write the 编制说明 of a draft from the evidence", description=cmd_explain.__doc__)
+    p.add_argument("draft", help="the draft: .md, .txt, .docx or .pdf")
+    p.add_argument("--out", required=True, help="编制说明.docx or .md")
+    p.add_argument("--region", action="append", help="jurisdictions whose local rules bind the draft")
+    data_dir(p)
+    p.set_defaults(func=cmd_explain)
 
     cli_system.add_parser(sub, data_dir, _with_index)
 

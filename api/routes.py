@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse, Response
 
 from analysis.answer.ask import Answer
 from analysis.answer.llm import answer_with_llm
-from analysis.exports import DOCX, Export, gap_export, review_export
+from analysis.exports import DOCX, Export, explanation_export, gap_export, review_export
+from analysis.gap.draft import read_draft
 from analysis.gap.gap import GapReport, analyse_draft
 from analysis.review.review import Review, literature_review
 from analysis.review.terms import TermDefinitions, term_definitions
@@ -134,6 +135,17 @@ def routes() -> APIRouter:
         report = analyse_draft(_kb(request), draft, levels=[x for x in level if x] or None,
                                regions=[x for x in region if x] or None, name=safe_filename(file.filename or ""))
         return report if format == "json" else download(gap_export(report, format))
+
+    @r.post("/explain", summary="The 编制说明 of an uploaded draft, written from its gap analysis (md or docx)",
+            dependencies=[Depends(rate_limited)],
+            responses={200: {"content": {"text/markdown": {}, DOCX: {}}}, **LIMIT_RESPONSES})
+    def explain(request: Request, file: UploadFile = File(..., description="the draft: .md, .txt, .docx or .pdf"),
+                region: list[str] = Form([], description="jurisdictions binding the draft (default: from its cover)"),
+                format: str = Form("docx", pattern="^(md|docx)$")):
+        draft = parse_received(file.filename or "", file.file)
+        report = analyse_draft(_kb(request), draft, regions=[x for x in region if x] or None,
+                               name=safe_filename(file.filename or ""))
+        return download(explanation_export(report, read_draft(draft), format))
 
     # ----------------------------------------------------------------------- terms, review
     @r.get("/terms", response_model=TermDefinitions,

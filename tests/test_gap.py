@@ -313,3 +313,51 @@ def test_an_older_edition_of_a_standard_the_draft_cites_newer_is_superseded():
     checked = newer_edition_in_draft(listed, draft_text)
     assert checked.status == "superseded" and checked.current.title == "GB/T 1.1—2020"
     assert newer_edition_in_draft(listed, "GB/T 1.1—2009　标准化工作导则").status == "not_in_kb"
+
+
+# -------------------------------------------------------------------------- the 编制说明
+@pytest.mark.slow
+def test_the_explanation_docx_has_sections_3_1_to_4_2_the_conflict_table_and_marked_placeholders(planted_report):
+    from analysis.gap.explain import PLACEHOLDER, explain, explanation_docx
+
+    text = DEV_DRAFT.read_text(encoding="utf-8")
+    for case in PLANTED["cases"]:
+        text = text.replace(case["find"], case["replace"], 1)
+    doc = DocxDocument(io.BytesIO(explanation_docx(explain(planted_report, read_draft_text(text)))))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    for number in ("3.1", "3.2", "4.1", "4.2"):
+        assert any(h.startswith(number + "　") for h in headings), number
+    conflict = next(t for t in doc.tables if t.rows[0].cells[0].text == "草案条款")
+    assert {row.cells[0].text for row in conflict.rows[1:]} >= {"4.1.4", "4.2.2", "5.3.2", "6.1"}
+    placeholders = [p.text for p in doc.paragraphs if p.text.startswith(PLACEHOLDER)]
+    assert len(placeholders) >= 5 and any("验证" in p for p in placeholders)
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "《中华人民共和国食品安全法》第四十五条" in body or "食品安全法" in body
+    assert "参考文献" in headings and "[Z]" in body   # GB/T 7714 entries
+
+
+def read_draft_text(text: str):
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "草案.md"
+    path.write_text(text, encoding="utf-8")
+    return read_draft(path)
+
+
+def test_stdkb_explain_writes_markdown_with_the_chapters_of_the_draft(kb_dir, small_draft, tmp_path, capsys):
+    from api.cli import main
+
+    out = tmp_path / "编制说明.md"
+    assert main(["explain", str(small_draft), "--out", str(out), "--data-dir", str(kb_dir)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# 《机关事务管理 公共机构能源管理规范》编制说明")
+    assert "### 3.2 主要技术要求的依据" in text and "4　管理要求：共 3 条" in text
+    assert "| 4.1 |" in text   # the 每两年 report against 公共机构节能条例's yearly one, as a conflict row
+    assert main(["explain", str(small_draft), "--out", str(tmp_path / "x.pdf"), "--data-dir", str(kb_dir)]) == 2
+
+
+def test_the_api_writes_the_explanation_of_an_uploaded_draft(kb_dir, small_draft):
+    with TestClient(create_app(Settings(data_dir=kb_dir))) as client:
+        r = client.post("/api/v1/explain", files={"file": ("能源管理规范.md", small_draft.read_bytes())})
+        assert r.status_code == 200 and r.content[:2] == b"PK"
+        assert "filename*=UTF-8''%E7%BC%96%E5%88%B6" in r.headers["content-disposition"]

@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from analysis.answer.llm import answer_with_llm
 from analysis.cite import hit_reference, short_citation
-from analysis.exports import gap_export, results_export
+from analysis.exports import explanation_export, gap_export, results_export
+from analysis.gap.draft import read_draft
 from analysis.gap.gap import analyse_draft
 from analysis.gap.render import DRAFTING_RULES, GAP_LABELS, REFERENCE_STATUS
 from analysis.review.review import literature_review
@@ -204,7 +205,7 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
         return _render(request, "gap.html", report=None, error="", page="gap")
 
     @r.post("/gap")
-    def gap_page(request: Request, file: UploadFile = File(...), format: str = Form("html", pattern="^(html|md|docx)$"),
+    def gap_page(request: Request, file: UploadFile = File(...), format: str = Form("html", pattern="^(html|md|docx|explain)$"),
                  region: str = Form("", max_length=100)):
         if refused := limited(request):
             return refused
@@ -215,6 +216,9 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
         except StdkbError as exc:
             return _render(request, "gap.html", status_code=status_of(exc), report=None, error=str(exc),
                            page="gap")
+        if format == "explain":   # the 编制说明 drafted from this report
+            export = explanation_export(report, read_draft(draft), "docx")
+            return Response(export.content, media_type=export.media_type, headers=export.headers())
         if format != "html":
             export = gap_export(report, format)
             return Response(export.content, media_type=export.media_type, headers=export.headers())

@@ -43,6 +43,7 @@ SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must ma
 EVIDENCE = 3
 MAX_CONFLICTS = 6           # conflict rows per clause: one per pair of limits or statements
 CONFLICT_COVERAGE = 0.25    # how much of the clause a provision must share to be compared with it
+RELATED_FLOOR = 0.15       # least share of the clause a provision shown as "related" must hold
 SAME_ACT = 0.6              # share (by rarity) of the draft act's words an opposite statement must hold
 PER_QUERY = 8
 # Words of obligation and drafting that say nothing about the subject.
@@ -199,7 +200,10 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
     if confident and support:
         return ClauseFinding(number=number, text=text, label="basis", evidence=[
             _gap_hit(c, "basis", f"覆盖草案条款要点 {c.coverage:.0%}") for c in support[:EVIDENCE]])
-    related = [_gap_hit(c, "related", f"相关度较低（{c.coverage:.0%}），仅供参考") for c in normative[:2]]
+    # Below the floor a provision shares too little with the clause to be worth a reader's time:
+    # the report then says that nothing was found, rather than showing noise.
+    related = [_gap_hit(c, "related", f"相关度较低（{c.coverage:.0%}），仅供参考") for c in normative[:2]
+               if c.coverage >= RELATED_FLOOR]
     return ClauseFinding(number=number, text=text, label="no_basis", evidence=related)
 
 
