@@ -225,7 +225,7 @@ def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: l
         progress("clauses", n, len(draft.clauses))
     cited = {e.id for f in findings for e in f.evidence if e.relation != "related"}
     progress("applicable provisions the draft leaves out", 0, 1)
-    missing = missing_provisions(index, draft, draft_regions, filters, exclude=cited)
+    missing = missing_provisions(index, draft, draft_regions, filters, exclude=cited, draft_kinds=draft_kinds)
     progress("applicable provisions the draft leaves out", 1, 1)
     references = [newer_edition_in_draft(check_reference(index, line), draft.text) for line in draft.references]
     problems = structure_problems(draft)

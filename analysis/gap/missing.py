@@ -76,8 +76,12 @@ def duty_sentence(text: str, duty: Duty, subject: str = "") -> tuple[str, int]:
     return best, best_score
 
 
-def missing_provisions(index: KnowledgeBase, draft: Draft, regions: list[str], filters: SearchFilters, exclude: set[str]):
-    """Up to MAX_MISSING provisions the draft should reflect, each with the reason it applies."""
+def missing_provisions(index: KnowledgeBase, draft: Draft, regions: list[str], filters: SearchFilters, exclude: set[str],
+                       draft_kinds: set[str] = frozenset()):
+    """Up to MAX_MISSING provisions the draft should reflect, each with the reason it applies; never
+    one whose duty sentence binds another kind of body than the draft's (`draft_kinds`)."""
+    from .modality import binds_other_bodies, statements
+
     subject = subject_of(draft)
     out: list[tuple[int, MissingHit]] = []
     for duty in duties():
@@ -92,6 +96,8 @@ def missing_provisions(index: KnowledgeBase, draft: Draft, regions: list[str], f
             if hit.id in exclude or hit.level in NON_NORMATIVE or not applicable(hit, regions):
                 continue
             sentence, score = duty_sentence(hit.text, duty, subject)
+            if sentence and any(binds_other_bodies(st, hit.title, set(draft_kinds)) for st in statements(sentence)[:1]):
+                continue
             # The draft's own jurisdictions before places inside them (浙江省 rules for a 浙江省 draft).
             own = hit.level in NATIONAL_LEVELS or region_of_hit(hit) in regions or not regions
             score = (own, score)
