@@ -361,3 +361,10 @@ def test_the_api_writes_the_explanation_of_an_uploaded_draft(kb_dir, small_draft
         r = client.post("/api/v1/explain", files={"file": ("能源管理规范.md", small_draft.read_bytes())})
         assert r.status_code == 200 and r.content[:2] == b"PK"
         assert "filename*=UTF-8''%E7%BC%96%E5%88%B6" in r.headers["content-disposition"]
+
+
+def test_a_rule_for_another_kind_of_body_is_never_a_basis():
+    from analysis.gap.gap import _for_other_bodies
+
+    assert _for_other_bodies(_candidate("生产经营单位应当建立健全全员安全生产责任制。", title="中华人民共和国安全生产法"), {"public"})
+    assert not _for_other_bodies(_candidate("公共机构应当建立健全能源消费统计制度。"), {"public"})

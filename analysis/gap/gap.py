@@ -196,7 +196,8 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
         s, c = copies[0]
         return ClauseFinding(number=number, text=text, label="duplicate", evidence=[
             _gap_hit(c, "duplicate", f"与{short_citation(c.hit.title, c.hit.article)}几乎逐字相同（相似度 {s:.2f}），标准中宜引用而不照抄")])
-    support = [c for c in normative if c.coverage >= BASIS_COVERAGE]
+    # A basis must bind the kind of body the draft is about: a rule for 生产经营单位 is shown as related.
+    support = [c for c in normative if c.coverage >= BASIS_COVERAGE and not _for_other_bodies(c, draft_kinds)]
     if confident and support:
         return ClauseFinding(number=number, text=text, label="basis", evidence=[
             _gap_hit(c, "basis", f"覆盖草案条款要点 {c.coverage:.0%}") for c in support[:EVIDENCE]])
@@ -243,6 +244,11 @@ def draft_jurisdiction(index: KnowledgeBase, draft: Draft) -> list[str]:
 
     head = "\n".join(draft.document.clauses[0].text.splitlines()[:12]) if draft.document else ""
     return with_parents(index.regions_in(f"{draft.title}\n{head}\n{draft.scope}"))
+
+
+def _for_other_bodies(c: Candidate, draft_kinds: set[str]) -> bool:
+    found = statements(c.hit.text)
+    return bool(found) and all(binds_other_bodies(st, c.hit.title, draft_kinds) for st in found)
 
 
 def _gap_hit(c: Candidate, relation: str, note: str) -> GapHit:
