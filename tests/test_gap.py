@@ -368,3 +368,13 @@ def test_a_rule_for_another_kind_of_body_is_never_a_basis():
 
     assert _for_other_bodies(_candidate("生产经营单位应当建立健全全员安全生产责任制。", title="中华人民共和国安全生产法"), {"public"})
     assert not _for_other_bodies(_candidate("公共机构应当建立健全能源消费统计制度。"), {"public"})
+
+
+def test_a_requirement_against_a_prohibition_conflicts_only_on_the_very_same_act(kb):
+    from analysis.gap.gap import opposite_statements
+
+    words = ["会议", "提供", "一次性", "塑料", "餐具", "支付", "款项", "中小企业", "第三方", "付款", "条件"]
+    same = _candidate("会议不得提供一次性塑料餐具。")
+    assert opposite_statements("会议应提供一次性塑料餐具。", [same], kb.segmenter, kb.rarity(words), {"public"})
+    manner = _candidate("不得约定以收到第三方付款作为向中小企业支付款项的条件。")
+    assert opposite_statements("应及时向中小企业支付款项。", [manner], kb.segmenter, kb.rarity(words), {"public"}) == []

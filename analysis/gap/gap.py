@@ -173,6 +173,11 @@ def opposite_statements(text: str, cands: list[Candidate], segmenter, rarity: di
                     continue
                 p_words = content_words(p.act, segmenter)
                 overlap = coverage(d_words, p_words, rarity)
+                # A permission or waiver contradicts any prohibition or duty of its act. A requirement
+                # against a prohibition only when both speak of the very same act: "不得约定以第三方付款
+                # 为支付条件" forbids a manner of paying, not the payment the draft requires.
+                if {d.modality, p.modality} == {"require", "forbid"}:
+                    overlap = min(overlap, coverage(p_words, d_words, rarity))
                 if (kind == "modality" and overlap >= SAME_ACT) or (kind == "manner" and d_words & p_words):
                     out.append((c, f"草案“{d.sentence}”，而{short_citation(c.hit.title, c.hit.article)}规定“{p.sentence}”"))
                     break
