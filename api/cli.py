@@ -12,7 +12,7 @@ from ingest.errors import StdkbError
 from ingest.parse import parse_file
 from index.errors import CitationNotFound, InvalidRequest
 
-from . import cli_system, remote
+from . import cli_gap, cli_system, remote
 from .errors import CHECK_FAILED_EXIT, classify
 from .progress import ProgressBar
 from .settings import Settings, load_settings
@@ -218,34 +218,6 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_gap(args: argparse.Namespace) -> int:
-    """Gap analysis (协调性分析) of a draft standard: basis, duplicates, conflicts, missing provisions,
-    references and structure. --json prints the report; --out writes it as .md or .docx."""
-    from analysis.gap.gap import analyse_draft
-    from analysis.gap.render import gap_docx, gap_markdown
-
-    if args.out and Path(args.out).suffix.lower() not in (".md", ".docx", ".json"):
-        print(f"stdkb: error: --out {args.out}: the report is written as .md, .docx or .json", file=sys.stderr)
-        return 2
-    index = _open_index(_settings(args))
-    report = analyse_draft(index, Path(args.draft), levels=args.level or None,
-                           regions=args.region if args.region else None, progress=ProgressBar())
-    if args.out:
-        out = Path(args.out)
-        suffix = out.suffix.lower()
-        if suffix == ".docx":
-            out.write_bytes(gap_docx(report))
-        else:
-            out.write_text(gap_markdown(report) if suffix == ".md" else report.model_dump_json(indent=1), encoding="utf-8")
-        print(f"wrote {out}", file=sys.stderr)
-    if args.json:
-        sys.stdout.write(report.model_dump_json() + "\n")
-    elif not args.out:
-        sys.stdout.write(gap_markdown(report))
-    index.close()
-    return 0
-
-
 def _with_index(func):
     """A command that needs the settings and an open knowledge base, closed afterwards."""
     def run(args: argparse.Namespace) -> int:
@@ -257,26 +229,6 @@ def _with_index(func):
             index.close()
     run.__doc__ = func.__doc__
     return run
-
-
-def cmd_explain(args: argparse.Namespace) -> int:
-    """Write the 编制说明 of a draft from the evidence (3.1, 3.2, 4.1, 4.2; the rest as marked
-    placeholders): --out 编制说明.docx or .md."""
-    from analysis.exports import explanation_export
-    from analysis.gap.draft import read_draft
-    from analysis.gap.gap import analyse_draft
-
-    out = Path(args.out)
-    if out.suffix.lower() not in (".docx", ".md"):
-        print(f"stdkb: error: --out {out}: the 编制说明 is written as .docx or .md", file=sys.stderr)
-        return 2
-    index = _open_index(_settings(args))
-    report = analyse_draft(index, Path(args.draft), regions=args.region if args.region else None,
-                           progress=ProgressBar())
-    out.write_bytes(explanation_export(report, read_draft(Path(args.draft)), out.suffix.lower().lstrip(".")).content)
-    print(f"wrote {out}", file=sys.stderr)
-    index.close()
-    return 0
 
 
 # ----------------------------------------------------------------------------------------- main
@@ -334,23 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir(p)
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("gap", help="gap analysis (协调性分析) of a draft standard", description=cmd_gap.__doc__)
-    p.add_argument("draft", help="the draft: .md, .txt, .docx or .pdf")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--out", help="write the report to FILE (.md, .docx or .json)")
-    p.add_argument("--level", action="append", help="compare with these levels only (repeatable)")
-    p.add_argument("--region", action="append",
-                   help="jurisdictions whose local rules bind the draft (default: read off its cover and scope)")
-    data_dir(p)
-    p.set_defaults(func=cmd_gap)
-
-    p = sub.add_parser("explain", help="write the 编制说明 of a draft from the evidence", description=cmd_explain.__doc__)
-    p.add_argument("draft", help="the draft: .md, .txt, .docx or .pdf")
-    p.add_argument("--out", required=True, help="编制说明.docx or .md")
-    p.add_argument("--region", action="append", help="jurisdictions whose local rules bind the draft")
-    data_dir(p)
-    p.set_defaults(func=cmd_explain)
-
+    cli_gap.add_parser(sub, data_dir, _with_index)
     cli_system.add_parser(sub, data_dir, _with_index)
 
     p = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)

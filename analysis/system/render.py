@@ -45,9 +45,10 @@ def system_markdown(report: SystemReport) -> str:
     out += ["", "## 二、标准明细表", "", "| " + " | ".join(TABLE_HEADER) + " |", "|" + " --- |" * len(TABLE_HEADER)]
     out += ["| " + " | ".join(str(x or "") for x in row) + " |" for row in _table_rows(report)] or ["（暂无）"]
     levels = _levels_used(report)
-    out += ["", "## 三、统计表（各领域文件数，按层级）", "", "| 领域 | " + " | ".join(levels) + " | 标准 |",
+    out += ["", "## 三、统计表（各领域的文件数 / 相关条文数，按层级）", "", "| 领域 | " + " | ".join(levels) + " | 标准 |",
             "|" + " --- |" * (len(levels) + 2)]
-    out += [f"| {' / '.join(c.area)} | " + " | ".join(str(c.by_level.get(lv, 0)) for lv in levels) + f" | {c.standards} |"
+    out += [f"| {' / '.join(c.area)} | " + " | ".join(f"{c.by_level.get(lv, 0)} / {c.provisions_by_level.get(lv, 0)}"
+                                                     for lv in levels) + f" | {c.standards} |"
             for c in report.coverage]
     out += ["", "## 四、待制定：有法规要求而尚无标准的领域", ""]
     for c in report.coverage:

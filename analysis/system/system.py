@@ -58,6 +58,7 @@ class AreaCoverage(BaseModel):
     area: list[str]                      # [first-level, second-level]
     documents: int
     by_level: dict[str, int]             # documents of each level placed here, levels in order
+    provisions_by_level: dict[str, int]  # their provisions the area's search finds, by level
     standards: int                       # rows of the 明细表 in this area (held or registered)
     to_revise: int                       # of them 待修订
     no_standard: bool                    # laws or regulations bind it but no standard exists: 待制定
@@ -127,8 +128,11 @@ def coverage(framework: list[Area], placed: list[Placement], table: list[TableRo
         sources = {p.source for p in here if p.level in BINDING}
         duties = [Duty(citation=short_citation(h.title, h.article), id=h.id, source=h.source, text=h.text)
                   for h in hits.get(leaf.id, []) if h.source in sources and _DUTY.search(h.text)][:DUTIES_SHOWN]
+        placed_here = {p.source for p in here}
+        provisions = Counter(h.level for h in hits.get(leaf.id, []) if h.source in placed_here)
         rows.append(AreaCoverage(id=leaf.id, area=path_of(leaf, by_id), documents=len(here),
                                  by_level={lv: levels[lv] for lv in LEVELS_IN_ORDER if levels[lv]},
+                                 provisions_by_level={lv: provisions[lv] for lv in LEVELS_IN_ORDER if provisions[lv]},
                                  standards=len(standards), to_revise=sum(r.status == "待修订" for r in standards),
                                  no_standard=no_standard, duties=duties if no_standard else []))
     return rows
