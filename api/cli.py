@@ -41,7 +41,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         _print_json({
             "title": doc.title, "level": doc.level, "issuer": doc.issuer, "doc_number": doc.doc_number,
             "publish_date": doc.publish_date, "effective_date": doc.effective_date, "status": doc.status,
-            "family": doc.family,
+            "family": doc.family, "reader": doc.reader, "confidence": doc.ocr_confidence,
+            "low_confidence_pages": doc.ocr_low_pages,
             "clauses": [{"id": c.id, "label": c.label, "kind": c.kind, "heading_path": c.heading_path,
                          "title": c.title, "text": c.text, "parent": c.parent} for c in doc.clauses],
         })

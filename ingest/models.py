@@ -125,6 +125,11 @@ class Document(DocumentMeta):
     family: Family
     content_hash: str
     clauses: list[Clause]
+    # How the text was read (ingest/readers.py): "text", "ocr" or "text+ocr"; for OCR the mean word
+    # confidence (0–100) and the pages below ingest.ocr.LOW_CONFIDENCE, to check against the original.
+    reader: str = "text"
+    ocr_confidence: float | None = None
+    ocr_low_pages: list[int] = Field(default_factory=list)
 
     @property
     def id(self) -> str:

@@ -15,7 +15,7 @@ from .definitions import defined_terms
 from .errors import DocumentError
 from .metadata import MANIFEST_NAME, extract_meta, read_manifest, split_header
 from .models import LEVELS_IN_ORDER, Clause, ClauseId, Document, DocumentMeta
-from .readers import SUPPORTED_SUFFIXES, read_document_text
+from .readers import SUPPORTED_SUFFIXES, read_document
 from .structure import detect_family, parse_body
 
 # Bump when parsing changes what a file turns into, so re-ingest replaces stale clauses.
@@ -42,8 +42,12 @@ def parse_file(path: Path | str, root: Path | str | None = None, meta: DocumentM
         manifest = root / MANIFEST_NAME
         if manifest.is_file():
             meta = read_manifest(manifest).get(source)
-    text = read_document_text(path)
-    return parse_text(text, source, meta, raw_hash=file_hash(path))
+    reading = read_document(path)
+    doc = parse_text(reading.text, source, meta, raw_hash=file_hash(path))
+    if reading.reader == "text":
+        return doc
+    return doc.model_copy(update={"reader": reading.reader, "ocr_confidence": reading.confidence,
+                                  "ocr_low_pages": list(reading.low_confidence_pages)})
 
 
 def parse_text(text: str, source: str, meta: DocumentMeta | None = None, raw_hash: str = "") -> Document:

@@ -9,25 +9,47 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import DocumentError
+from .ocr import LOW_CONFIDENCE, missing_packages, ocr_image_file, ocr_pdf_pages
 
-SUPPORTED_SUFFIXES = (".md", ".txt", ".docx", ".pdf")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUPPORTED_SUFFIXES = (".md", ".txt", ".docx", ".pdf", *IMAGE_SUFFIXES)
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the largest law in the corpus is under 1 MB
 MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb unpacks far beyond any real document
 MAX_PDF_PAGES = 2000
+SCANNED_PAGE_CHARS = 10   # fewer visible characters than this in a page's text layer: a scanned page
 MAX_LINE_CHARS = 20_000  # the longest line in the shared corpus has 1,181 characters
 
 # Characters that carry no text: zero-width spaces and joiners, BOM, soft hyphen.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A file's text and how it was read: "text" (a text layer or plain text), "ocr" (every page
+    scanned), or "text+ocr" (a PDF with some scanned pages); for OCR, the mean word confidence and
+    the pages to check against the original."""
+    text: str
+    reader: str = "text"
+    confidence: float | None = None
+    low_confidence_pages: tuple[int, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
 def read_document_text(path: Path) -> str:
     """Return the text of a supported file, normalised (see `normalise_text`)."""
+    return read_document(path).text
+
+
+def read_document(path: Path) -> Reading:
+    """The text of a supported file, normalised (see `normalise_text`), and how it was read."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentError(path, f"unsupported file type '{suffix or '(none)'}'; stdkb reads .md, .txt, .docx and .pdf")
+        raise DocumentError(path, f"unsupported file type '{suffix or '(none)'}'; stdkb reads .md, .txt, .docx, "
+                                  ".pdf and scanned images (.png, .jpg, .tif)")
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -38,15 +60,17 @@ def read_document_text(path: Path) -> str:
         raise DocumentError(path, f"file is too large ({size // (1024 * 1024)} MB; limit {MAX_FILE_BYTES // (1024 * 1024)} MB)")
     _check_content_matches_suffix(path, suffix)
     if suffix in (".md", ".txt"):
-        text = decode_text(path.read_bytes(), path)
+        reading = Reading(decode_text(path.read_bytes(), path))
     elif suffix == ".docx":
-        text = _read_docx(path)
+        reading = Reading(_read_docx(path))
+    elif suffix in IMAGE_SUFFIXES:
+        reading = _ocr_reading([ocr_image_file(path)], "ocr")
     else:
-        text = _read_pdf(path)
-    text = normalise_text(text)
+        reading = _read_pdf(path)
+    text = normalise_text(reading.text)
     if not text.strip():
-        raise DocumentError(path, "no text found in file")
-    return text
+        raise DocumentError(path, "no text found in file" + ("（OCR 未识别出文字）" if reading.reader != "text" else ""))
+    return replace(reading, text=text)
 
 
 def sniff(head: bytes) -> str:
@@ -205,7 +229,7 @@ def _docx_paragraph_line(paragraph) -> str:
 
 
 # --------------------------------------------------------------------------------------------- pdf
-def _read_pdf(path: Path) -> str:
+def _read_pdf(path: Path) -> Reading:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -229,10 +253,27 @@ def _read_pdf(path: Path) -> str:
         raise DocumentError(path, f"corrupt or truncated PDF: {exc}") from exc
     except Exception as exc:  # pypdf surfaces many internal errors on malformed files
         raise DocumentError(path, f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
-    visible = sum(len(re.sub(r"\s", "", t)) for t in texts)
-    if visible < 10 * max(1, len(texts)) // 2 and visible < 50:
-        raise DocumentError(path, "PDF has no text layer (scanned, needs OCR)")
-    return "\n".join(_unwrap_pdf_lines(t) for t in texts)
+    # A page with (almost) no text layer is a scan: those pages, and only those, are read by OCR.
+    scanned = [n for n, t in enumerate(texts, 1) if len(re.sub(r"\s", "", t)) < SCANNED_PAGE_CHARS]
+    if not scanned:
+        return Reading("\n".join(_unwrap_pdf_lines(t) for t in texts))
+    if len(scanned) < len(texts) and missing_packages():
+        # Text on most pages and no OCR here: keep the text, say which pages went unread.
+        return Reading("\n".join(_unwrap_pdf_lines(t) for t in texts),
+                       problems=(f"pages {', '.join(map(str, scanned))} are scanned and were not read: "
+                                 f"install {' '.join(missing_packages())}",))
+    pages = {p.number: p for p in ocr_pdf_pages(path, scanned)}
+    merged = [pages[n].text if n in pages else t for n, t in enumerate(texts, 1)]
+    reading = _ocr_reading(list(pages.values()), "ocr" if len(scanned) == len(texts) else "text+ocr")
+    return replace(reading, text="\n".join(_unwrap_pdf_lines(t) for t in merged))
+
+
+def _ocr_reading(pages, reader: str) -> Reading:
+    read = [p for p in pages if p.text.strip()]
+    confidence = round(sum(p.confidence for p in read) / len(read), 1) if read else 0.0
+    return Reading("\n".join(p.text for p in pages), reader=reader, confidence=confidence,
+                   low_confidence_pages=tuple(p.number for p in pages if p.confidence < LOW_CONFIDENCE),
+                   problems=tuple(p.problem for p in pages if p.problem))
 
 
 _STRUCTURAL_START = re.compile(r"^(第[一二三四五六七八九十百千零〇0-9]+[编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]|\d+(\.\d+)*\s|附\s*录|#)")

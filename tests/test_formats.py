@@ -130,7 +130,7 @@ def test_pdf_with_chinese_text_layer_is_parsed(tmp_path):
     assert [c.label for c in doc.clauses if c.kind == "article"] == ["第一条", "第二条"]
 
 
-def test_pdf_without_text_layer_is_reported_as_scanned(tmp_path):
+def test_a_page_with_no_text_and_no_words_in_its_image_gives_a_clear_error(tmp_path):
     from reportlab.pdfgen import canvas
 
     path = tmp_path / "scan.pdf"
@@ -138,8 +138,17 @@ def test_pdf_without_text_layer_is_reported_as_scanned(tmp_path):
     c.rect(50, 50, 200, 200, fill=1)
     c.showPage()
     c.save()
-    with pytest.raises(DocumentError, match="scanned, needs OCR"):
+    with pytest.raises(DocumentError, match="no text found"):
         parse_file(path)
+
+
+def test_a_scanned_pdf_without_tesseract_names_the_packages_to_install(tmp_path, monkeypatch):
+    import ingest.ocr as ocr
+
+    monkeypatch.setattr(ocr, "missing_packages", lambda: ("tesseract-ocr", "tesseract-ocr-chi-sim"))
+    scan = _scan(tmp_path, _regulation_pdf(tmp_path))
+    with pytest.raises(DocumentError, match="apt-get install tesseract-ocr tesseract-ocr-chi-sim"):
+        parse_file(scan)
 
 
 def test_truncated_pdf_is_refused(tmp_path):
@@ -150,3 +159,111 @@ def test_truncated_pdf_is_refused(tmp_path):
     with pytest.raises(DocumentError) as err:
         parse_file(bad)
     assert "truncated.pdf" in str(err.value)
+
+
+# ------------------------------------------------------------------------------------ scans (OCR)
+SCANNED_LINES = ["公共机构节能条例", "第一章 总则",
+              "第一条 为了推动公共机构节能，提高公共机构能源利用效率，发挥公共机构在全社会节能中的表率作用，",
+              "根据《中华人民共和国节约能源法》，制定本条例。",
+              "第二条 本条例所称公共机构，是指全部或者部分使用财政性资金的国家机关、事业单位和团体组织。",
+              "第三条 公共机构应当加强用能管理，采取技术上可行、经济上合理的措施，降低能源消耗，",
+              "减少、制止能源浪费，有效、合理地利用能源。",
+              "第四条 国务院管理节能工作的部门主管全国的公共机构节能监督管理工作。"]
+
+
+def _regulation_pdf(tmp_path):
+    path = tmp_path / "text.pdf"
+    _pdf(path, SCANNED_LINES)
+    return path
+
+
+def _scan(tmp_path, pdf, turn: int = 0, name: str = "scan.pdf"):
+    """The PDF as a scanner makes it: each page an image at 150 dpi in greyscale, no text layer;
+    `turn` degrees anticlockwise for a page fed sideways."""
+    import subprocess
+
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    images = [Image.open(p).convert("L") for p in sorted(tmp_path.glob("page*.png"))]
+    images = [im.rotate(turn, expand=True) if turn else im for im in images]
+    out = tmp_path / name
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=150)
+    return out
+
+
+def _accuracy(a, b) -> float:
+    import difflib
+    import re
+
+    clean = lambda doc: re.sub(r"\s", "", "".join(c.text for c in doc.clauses))  # noqa: E731
+    return difflib.SequenceMatcher(None, clean(a), clean(b), autojunk=False).ratio()
+
+
+@pytest.mark.slow
+def test_a_scanned_regulation_parses_into_the_same_articles_as_its_text_pdf(tmp_path):
+    text = parse_file(_regulation_pdf(tmp_path))
+    scan = parse_file(_scan(tmp_path, tmp_path / "text.pdf"))
+    assert [c.label for c in scan.clauses] == [c.label for c in text.clauses]
+    assert _accuracy(text, scan) >= 0.97
+    assert scan.reader == "ocr" and scan.ocr_confidence > 70 and scan.ocr_low_pages == []
+
+
+@pytest.mark.slow
+def test_a_page_fed_sideways_is_turned_before_it_is_read(tmp_path):
+    text = parse_file(_regulation_pdf(tmp_path))
+    scan = parse_file(_scan(tmp_path, tmp_path / "text.pdf", turn=90, name="sideways.pdf"))
+    assert [c.label for c in scan.clauses if c.kind == "article"] == ["第一条", "第二条", "第三条", "第四条"]
+    assert _accuracy(text, scan) >= 0.97
+
+
+@pytest.mark.slow
+def test_a_mixed_pdf_reads_only_its_scanned_pages_by_ocr(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    typed = tmp_path / "typed.pdf"
+    _pdf(typed, ["第五条 公共机构应当建立健全能源消费统计制度。"])
+    scan = _scan(tmp_path, _regulation_pdf(tmp_path))
+    writer = PdfWriter()
+    for source in (scan, typed):
+        for page in PdfReader(str(source)).pages:
+            writer.add_page(page)
+    mixed = tmp_path / "mixed.pdf"
+    with mixed.open("wb") as out:
+        writer.write(out)
+    doc = parse_file(mixed)
+    assert doc.reader == "text+ocr"
+    assert [c.label for c in doc.clauses if c.kind == "article"] == ["第一条", "第二条", "第三条", "第四条", "第五条"]
+
+
+@pytest.mark.slow
+def test_stdkb_parse_says_a_file_was_read_by_ocr_with_its_confidence(tmp_path, capsys):
+    import json
+
+    from api.cli import main
+
+    scan = _scan(tmp_path, _regulation_pdf(tmp_path))
+    assert main(["parse", str(scan), "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["reader"] == "ocr" and 70 < body["confidence"] <= 100 and body["low_confidence_pages"] == []
+
+
+@pytest.mark.slow
+def test_a_scanned_image_file_is_read(tmp_path):
+    _scan(tmp_path, _regulation_pdf(tmp_path))
+    image = tmp_path / "条例.png"
+    (tmp_path / "page-1.png").rename(image)
+    doc = parse_file(image)
+    assert doc.reader == "ocr" and [c.label for c in doc.clauses if c.kind == "article"][:2] == ["第一条", "第二条"]
+
+
+def test_an_image_bomb_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from PIL import Image
+
+    import ingest.ocr as ocr
+
+    monkeypatch.setattr(ocr, "MAX_IMAGE_PIXELS", 10_000)
+    big = tmp_path / "big.png"
+    Image.new("L", (200, 200), 255).save(big)
+    with pytest.raises(DocumentError, match="pixels"):
+        parse_file(big)
