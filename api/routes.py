@@ -108,7 +108,7 @@ def routes() -> APIRouter:
 
     @r.post("/documents", status_code=201, response_model=StoredUpload, dependencies=[Depends(require_write_key)],
             summary="Upload a document (adds it, or replaces the upload of the same name); needs the API key")
-    def upload(request: Request, file: UploadFile = File(..., description=".md, .txt, .docx or .pdf"),
+    def upload(request: Request, file: UploadFile = File(..., description=".md, .txt, .docx, .pdf or a scanned image (.png, .jpg, .tif)"),
                title: str = Form("", max_length=300), level: str = Form("", max_length=20),
                issuer: str = Form("", max_length=200), doc_number: str = Form("", max_length=100),
                publish_date: str = Form("", max_length=20), effective_date: str = Form("", max_length=20),

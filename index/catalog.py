@@ -37,7 +37,10 @@ CREATE TABLE IF NOT EXISTS documents (
     family TEXT NOT NULL, work TEXT NOT NULL, content_hash TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('pending', 'complete')),
     clause_count INTEGER NOT NULL DEFAULT 0,
-    ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now')),
+    reader TEXT NOT NULL DEFAULT 'text',       -- text, ocr or text+ocr (ingest/readers.py)
+    ocr_confidence REAL,                       -- a scan's mean word confidence, 0–100
+    ocr_low_pages TEXT NOT NULL DEFAULT ''     -- scanned pages read with low confidence: "3,7"
 );
 CREATE INDEX IF NOT EXISTS documents_work ON documents(work);
 CREATE TABLE IF NOT EXISTS clauses (
@@ -90,6 +93,12 @@ class Catalog:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
+            # Catalogues made before scans were read lack the columns that say how a text was read.
+            columns = {r[1] for r in self._conn.execute("PRAGMA table_info(documents)")}
+            for name, kind in (("reader", "TEXT NOT NULL DEFAULT 'text'"), ("ocr_confidence", "REAL"),
+                               ("ocr_low_pages", "TEXT NOT NULL DEFAULT ''")):
+                if name not in columns:
+                    self._conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
             # Data directories written before issue 18 stored 状态不详 as "unknown".
             self._conn.execute("UPDATE documents SET status=? WHERE status='unknown'", (Status.UNKNOWN.value,))
             self._conn.execute("UPDATE documents SET given_status=? WHERE given_status='unknown'",
@@ -146,12 +155,13 @@ class Catalog:
         with self._lock, self._transaction():
             self._conn.execute(
                 "INSERT INTO documents(source, title, level, issuer, doc_number, publish_date, effective_date,"
-                " status, given_status, status_from_manifest, family, work, content_hash, state)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, 'pending')"
+                " status, given_status, status_from_manifest, family, work, content_hash, reader, ocr_confidence,"
+                " ocr_low_pages, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'pending')"
                 " ON CONFLICT(source) DO UPDATE SET state='pending'",
                 (doc.source, doc.title, doc.level, doc.issuer, doc.doc_number, doc.publish_date,
                  doc.effective_date, doc.status, doc.status, int(doc.status_from_manifest), doc.family,
-                 work_key(doc.title), doc.content_hash),
+                 work_key(doc.title), doc.content_hash, doc.reader, doc.ocr_confidence,
+                 ",".join(map(str, doc.ocr_low_pages))),
             )
             self._bump_generation()
 
@@ -177,11 +187,13 @@ class Catalog:
                                    (cur.lastrowid, body, context))
             self._conn.execute(
                 "UPDATE documents SET title=?, level=?, issuer=?, doc_number=?, publish_date=?, effective_date=?,"
-                " status=?, given_status=?, status_from_manifest=?, family=?, work=?, content_hash=?,"
-                " state='complete', clause_count=?, ingested_at=datetime('now') WHERE source=?",
+                " status=?, given_status=?, status_from_manifest=?, family=?, work=?, content_hash=?, reader=?,"
+                " ocr_confidence=?, ocr_low_pages=?, state='complete', clause_count=?, ingested_at=datetime('now')"
+                " WHERE source=?",
                 (doc.title, doc.level, doc.issuer, doc.doc_number, doc.publish_date, doc.effective_date,
                  doc.status, doc.status, int(doc.status_from_manifest), doc.family, work_key(doc.title),
-                 doc.content_hash, len(doc.clauses), doc.source),
+                 doc.content_hash, doc.reader, doc.ocr_confidence, ",".join(map(str, doc.ocr_low_pages)),
+                 len(doc.clauses), doc.source),
             )
             self._relink_versions(work_key(doc.title))
             self._bump_generation()

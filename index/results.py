@@ -32,6 +32,15 @@ class DocumentInfo(BaseModel):
     content_hash: str = ""
     clause_count: int = 0
     ingested_at: str = ""
+    reader: str = Field("text", description="How the text was read: text, ocr (a scan) or text+ocr.")
+    ocr_confidence: float | None = Field(None, description="For a scan: mean word confidence of the OCR, 0–100.")
+    ocr_low_pages: list[int] = Field(default_factory=list, description="Scanned pages read with low confidence.")
+
+    @field_validator("ocr_low_pages", mode="before")
+    @classmethod
+    def _pages(cls, v):
+        # the catalogue keeps them as "3,7"
+        return [int(x) for x in v.split(",") if x.strip()] if isinstance(v, str) else v
 
 
 class OutlineClause(BaseModel):

@@ -44,9 +44,7 @@ def parse_file(path: Path | str, root: Path | str | None = None, meta: DocumentM
             meta = read_manifest(manifest).get(source)
     reading = read_document(path)
     doc = parse_text(reading.text, source, meta, raw_hash=file_hash(path))
-    if reading.reader == "text":
-        return doc
-    return doc.model_copy(update={"reader": reading.reader, "ocr_confidence": reading.confidence,
+    return doc if reading.reader == "text" else doc.model_copy(update={"reader": reading.reader, "ocr_confidence": reading.confidence,
                                   "ocr_low_pages": list(reading.low_confidence_pages)})
 
 

@@ -19,7 +19,7 @@ from .errors import DocumentError
 from .metadata import extract_meta, parse_cn_date
 from .models import LEVELS_IN_ORDER, STATUSES, Document, DocumentMeta, Status
 from .parse import file_hash, parse_file, parse_text
-from .readers import SUPPORTED_SUFFIXES, read_document_text
+from .readers import SUPPORTED_SUFFIXES, read_document
 
 UPLOADS = "uploads"  # the folder (under the data directory) and the source prefix of uploaded documents
 _UNSAFE = re.compile(r"[^\w.\-()（）《》〔〕【】 ]+")
@@ -35,7 +35,7 @@ def safe_filename(name: str) -> str:
     suffix = f".{suffix.lower()}" if dot else ""
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(name or "(no name)", f"unsupported file type '{suffix or '(none)'}'; "
-                            "stdkb reads .md, .txt, .docx and .pdf")
+                            "stdkb reads .md, .txt, .docx, .pdf and scanned images (.png, .jpg, .tif)")
     stem = stem.strip(" .") or hashlib.sha256(name.encode()).hexdigest()[:12]
     return stem[:MAX_NAME_CHARS] + suffix
 
@@ -75,10 +75,12 @@ def parse_upload(path: Path, name: str, fields: dict[str, str]) -> Document:
     """Parse a received file stored at `path` as the document `uploads/<name>`."""
     source = f"{UPLOADS}/{name}"
     try:
-        text = read_document_text(path)
+        reading = read_document(path)
     except DocumentError as exc:
         raise DocumentError(name, exc.problem) from None
-    return parse_text(text, source, form_meta(text, source, fields), raw_hash=file_hash(path))
+    doc = parse_text(reading.text, source, form_meta(reading.text, source, fields), raw_hash=file_hash(path))
+    return doc.model_copy(update={"reader": reading.reader, "ocr_confidence": reading.confidence,
+                                  "ocr_low_pages": list(reading.low_confidence_pages)})
 
 
 def parse_received(filename: str, stream: BinaryIO) -> Document:

@@ -267,3 +267,25 @@ def test_an_image_bomb_is_refused_before_it_is_read(tmp_path, monkeypatch):
     Image.new("L", (200, 200), 255).save(big)
     with pytest.raises(DocumentError, match="pixels"):
         parse_file(big)
+
+
+@pytest.mark.slow
+def test_a_scan_is_stored_as_read_by_ocr_and_its_page_says_to_check_the_original(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+    from index.index import Index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _scan(tmp_path, _regulation_pdf(tmp_path), name="corpus/公共机构节能条例.pdf")
+    index = Index(tmp_path / "kb")
+    index.ingest([corpus])
+    info = index.document_info("公共机构节能条例.pdf")
+    assert info.reader == "ocr" and info.ocr_confidence > 70
+    assert index.clause("公共机构节能条例第二条").hits[0].text.startswith("本条例所称公共机构")
+    index.close()
+    with TestClient(create_app(Settings(data_dir=tmp_path / "kb"))) as client:
+        page = client.get("/doc/公共机构节能条例.pdf").text
+        assert "此文件由扫描件识别" in page and "请核对原件" in page
