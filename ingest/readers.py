@@ -210,11 +210,32 @@ def _read_docx(path: Path) -> str:
         if tag == "p":
             lines.append(_docx_paragraph_line(docx.text.paragraph.Paragraph(child, document)))
         elif tag == "tbl":
-            table = docx.table.Table(child, document)
-            for row in table.rows:
-                cells = [c.text.strip() for c in row.cells]
-                lines.append(" | ".join(c for c in cells if c))
+            lines.append(markdown_table([[c.text for c in _distinct_cells(row)]
+                                         for row in docx.table.Table(child, document).rows]))
     return "\n\n".join(line for line in lines if line.strip())
+
+
+def _distinct_cells(row):
+    """A row's cells, a merged cell once (python-docx repeats it for every grid column it spans)."""
+    seen, out = set(), []
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            out.append(cell)
+    return out
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    """Rows of cell texts as one Markdown table block: the first row is the header. Standards put
+    limits in tables (面积, 温度, 配置标准); kept as a table inside the clause, search and the
+    numeric checks of gap analysis read them with their column names."""
+    rows = [[" ".join(cell.split()).replace("|", "｜") for cell in row] for row in rows if any(c.strip() for c in row)]
+    if not rows:
+        return ""
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows[1:]])
 
 
 def _docx_paragraph_line(paragraph) -> str:

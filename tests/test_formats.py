@@ -289,3 +289,40 @@ def test_a_scan_is_stored_as_read_by_ocr_and_its_page_says_to_check_the_original
     with TestClient(create_app(Settings(data_dir=tmp_path / "kb"))) as client:
         page = client.get("/doc/公共机构节能条例.pdf").text
         assert "此文件由扫描件识别" in page and "请核对原件" in page
+
+
+def test_a_docx_table_stays_a_table_inside_the_clause_it_belongs_to(tmp_path):
+    from docx import Document
+
+    from analysis.gap.quantities import requirements
+
+    d = Document()
+    for line in ["1 范围", "本文件规定了办公用房的要求。", "2 规范性引用文件", "本文件没有规范性引用文件。",
+                 "3 术语和定义", "本文件没有需要界定的术语和定义。", "4 配置标准", "4.1 办公室面积应符合表1的规定。"]:
+        d.add_paragraph(line)
+    table = d.add_table(rows=3, cols=2)
+    for r, (a, b) in enumerate([("级别", "使用面积"), ("正部级", "不超过54平方米"), ("副部级", "不超过42平方米")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = a, b
+    d.add_paragraph("4.2 办公用房应当定期维护。")
+    path = tmp_path / "办公用房.docx"
+    d.save(path)
+    clause = next(c for c in parse_file(path).clauses if c.label == "4.1")
+    assert clause.text.splitlines()[1:] == ["| 级别 | 使用面积 |", "| --- | --- |", "| 正部级 | 不超过54平方米 |",
+                                            "| 副部级 | 不超过42平方米 |"]
+    limits = requirements(clause.text)
+    assert [(r.value, r.bound) for r in limits] == [(54.0, "max"), (42.0, "max")] and "正部级" in limits[0].segment
+
+
+def test_a_merged_cell_appears_once_in_its_row(tmp_path):
+    from docx import Document
+
+    d = Document()
+    d.add_paragraph("第一条 配置标准见下表。")
+    table = d.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "类别"
+    table.cell(0, 2).text = "标准"
+    table.cell(1, 0).text, table.cell(1, 1).text, table.cell(1, 2).text = "一般", "公务用车", "18万元"
+    path = tmp_path / "配置.docx"
+    d.save(path)
+    text = parse_file(path).clauses[0].text
+    assert "| 类别 |  | 标准 |" not in text and "| 类别 | 标准 |" in text
