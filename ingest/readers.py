@@ -16,7 +16,8 @@ from .errors import DocumentError
 from .ocr import LOW_CONFIDENCE, missing_packages, ocr_image_file, ocr_pdf_pages
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
-SUPPORTED_SUFFIXES = (".md", ".txt", ".docx", ".pdf", *IMAGE_SUFFIXES)
+WEB_SUFFIXES = (".html", ".htm", ".mhtml", ".mht")
+SUPPORTED_SUFFIXES = (".md", ".txt", ".docx", ".pdf", *IMAGE_SUFFIXES, *WEB_SUFFIXES)
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the largest law in the corpus is under 1 MB
 MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb unpacks far beyond any real document
 MAX_PDF_PAGES = 2000
@@ -30,8 +31,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 @dataclass(frozen=True)
 class Reading:
     """A file's text and how it was read: "text" (a text layer or plain text), "ocr" (every page
-    scanned), or "text+ocr" (a PDF with some scanned pages); for OCR, the mean word confidence and
-    the pages to check against the original."""
+    scanned), "text+ocr" (a PDF with some scanned pages) or "web" (the article of a saved web page);
+    for OCR, the mean word confidence and the pages to check against the original."""
     text: str
     reader: str = "text"
     confidence: float | None = None
@@ -65,6 +66,8 @@ def read_document(path: Path) -> Reading:
         reading = Reading(_read_docx(path))
     elif suffix in IMAGE_SUFFIXES:
         reading = _ocr_reading([ocr_image_file(path)], "ocr")
+    elif suffix in WEB_SUFFIXES:
+        reading = Reading(_read_web_page(path), reader="web")
     else:
         reading = _read_pdf(path)
     text = normalise_text(reading.text)
@@ -96,6 +99,10 @@ def _check_content_matches_suffix(path: Path, suffix: str) -> None:
     with path.open("rb") as fh:
         kind = sniff(fh.read(1024))
     expected = {".pdf": "pdf", ".docx": "zip"}.get(suffix)
+    if suffix in WEB_SUFFIXES:
+        if kind in ("pdf", "zip", "ole"):
+            raise DocumentError(path, f"named {suffix} but the content is {_WHAT[kind]}")
+        return
     if expected and kind != expected:
         raise DocumentError(path, f"named {suffix} but the content is {_WHAT[kind]}")
     if not expected and kind in ("pdf", "zip", "ole", "html"):
@@ -247,6 +254,56 @@ def _docx_paragraph_line(paragraph) -> str:
     if style.strip().lower() in ("title", "标题") and text:
         return "# " + text
     return text
+
+
+# ---------------------------------------------------------------------------------------- web pages
+def _read_web_page(path: Path) -> str:
+    """The article of a page saved from a government website, without its menus and footer
+    (trafilatura), under its title as a heading; tables kept as Markdown tables."""
+    import trafilatura
+
+    data = path.read_bytes()
+    if path.suffix.lower() in (".mhtml", ".mht"):
+        data = _mhtml_html(data, path)
+    try:
+        body = trafilatura.extract(data, include_tables=True, include_comments=False, output_format="markdown",
+                                   favor_recall=True)
+        meta = trafilatura.extract_metadata(data)
+    except Exception as exc:   # lxml and trafilatura raise many kinds on broken markup
+        raise DocumentError(path, f"unreadable web page: {exc}") from exc
+    if not body:
+        raise DocumentError(path, "no article text found in the web page")
+    title = (meta.title or "").strip() if meta else ""
+    return (f"# {title}\n\n" if title and title not in body[:200] else "") + _with_table_headers(body)
+
+
+def _with_table_headers(text: str) -> str:
+    """trafilatura writes a table's rows as "| a | b |" lines without the header rule: add it, so
+    the table reads as the tables of .docx files do (see markdown_table)."""
+    out, previous = [], ""
+    for line in (x.rstrip() for x in text.splitlines()):
+        out.append(line)
+        if line.startswith("|") and not previous.startswith("|"):
+            out.append("|" + " --- |" * max(1, line.count("|") - 1))
+        previous = line
+    return "\n".join(out)
+
+
+def _mhtml_html(data: bytes, path: Path) -> bytes:
+    """The HTML part of a page saved as one file (.mhtml: MIME, like an e-mail)."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(data, policy=policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset() or "utf-8"
+            try:
+                return payload.decode(charset, errors="replace").encode("utf-8")
+            except LookupError:
+                return payload
+    raise DocumentError(path, "no HTML part in the .mhtml file")
 
 
 # --------------------------------------------------------------------------------------------- pdf

@@ -326,3 +326,36 @@ def test_a_merged_cell_appears_once_in_its_row(tmp_path):
     d.save(path)
     text = parse_file(path).clauses[0].text
     assert "| 类别 |  | 标准 |" not in text and "| 类别 | 标准 |" in text
+
+
+# --------------------------------------------------------------------------------- saved web pages
+WEB_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>某市机关事务管理办法_某市人民政府门户网站</title></head>
+<body><div class="nav"><a href="/">首页</a> <a href="/zwgk">政务公开</a> <a href="/jgsz">机构设置</a> 当前位置：首页 &gt; 政务公开 &gt; 规章</div>
+<div class="article"><h1>某市机关事务管理办法</h1><p>发文字号：某政发〔2023〕5号　发布日期：2023-05-06</p>
+<p>第一条 为了规范机关事务工作，保障机关正常运行，制定本办法。</p>
+<p>第二条 本办法适用于本市各级机关的机关事务工作。</p>
+<p>第三条 机关事务管理部门应当建立健全公务用车管理制度，严格执行公务用车编制和配备标准。</p>
+<table><tr><td>车型</td><td>价格上限</td></tr><tr><td>一般公务用车</td><td>18万元</td></tr></table>
+</div><div class="footer">版权所有：某市人民政府办公室　地址：某路1号　联系电话：12345　网站标识码：1234567890</div></body></html>"""
+
+
+def test_a_saved_web_page_gives_its_article_without_menus_and_footer(tmp_path):
+    path = tmp_path / "某市机关事务管理办法.html"
+    path.write_text(WEB_PAGE, encoding="utf-8")
+    doc = parse_file(path)
+    assert doc.title == "某市机关事务管理办法" and doc.reader == "web"
+    assert [c.label for c in doc.clauses if c.kind == "article"] == ["第一条", "第二条", "第三条"]
+    text = "\n".join(c.text for c in doc.clauses)
+    assert "政务公开" not in text and "版权所有" not in text and "网站标识码" not in text
+    assert "| 一般公务用车 | 18万元 |" in next(c.text for c in doc.clauses if c.label == "第三条")
+
+
+def test_a_page_saved_as_mhtml_is_read_like_html(tmp_path):
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = "某市机关事务管理办法"
+    message.set_content(WEB_PAGE, subtype="html", charset="utf-8")
+    path = tmp_path / "办法.mhtml"
+    path.write_bytes(message.as_bytes())
+    assert [c.label for c in parse_file(path).clauses if c.kind == "article"] == ["第一条", "第二条", "第三条"]
