@@ -14,10 +14,11 @@ from pathlib import Path
 
 from .errors import DocumentError
 from .ocr import LOW_CONFIDENCE, missing_packages, ocr_image_file, ocr_pdf_pages
+from .ofd import read_ofd
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 WEB_SUFFIXES = (".html", ".htm", ".mhtml", ".mht")
-SUPPORTED_SUFFIXES = (".md", ".txt", ".docx", ".pdf", *IMAGE_SUFFIXES, *WEB_SUFFIXES)
+SUPPORTED_SUFFIXES = (".md", ".txt", ".docx", ".pdf", ".ofd", *IMAGE_SUFFIXES, *WEB_SUFFIXES)
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the largest law in the corpus is under 1 MB
 MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb unpacks far beyond any real document
 MAX_PDF_PAGES = 2000
@@ -50,7 +51,7 @@ def read_document(path: Path) -> Reading:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(path, f"unsupported file type '{suffix or '(none)'}'; stdkb reads .md, .txt, .docx, "
-                                  ".pdf and scanned images (.png, .jpg, .tif)")
+                                  ".pdf, .ofd, saved web pages (.html, .mhtml) and scanned images (.png, .jpg, .tif)")
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -68,6 +69,8 @@ def read_document(path: Path) -> Reading:
         reading = _ocr_reading([ocr_image_file(path)], "ocr")
     elif suffix in WEB_SUFFIXES:
         reading = Reading(_read_web_page(path), reader="web")
+    elif suffix == ".ofd":
+        reading = Reading(read_ofd(path))
     else:
         reading = _read_pdf(path)
     text = normalise_text(reading.text)
@@ -98,7 +101,7 @@ def _check_content_matches_suffix(path: Path, suffix: str) -> None:
     """Uploads and folders carry names that lie; the content decides which reader may open a file."""
     with path.open("rb") as fh:
         kind = sniff(fh.read(1024))
-    expected = {".pdf": "pdf", ".docx": "zip"}.get(suffix)
+    expected = {".pdf": "pdf", ".docx": "zip", ".ofd": "zip"}.get(suffix)
     if suffix in WEB_SUFFIXES:
         if kind in ("pdf", "zip", "ole"):
             raise DocumentError(path, f"named {suffix} but the content is {_WHAT[kind]}")

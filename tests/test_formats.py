@@ -359,3 +359,45 @@ def test_a_page_saved_as_mhtml_is_read_like_html(tmp_path):
     path = tmp_path / "办法.mhtml"
     path.write_bytes(message.as_bytes())
     assert [c.label for c in parse_file(path).clauses if c.kind == "article"] == ["第一条", "第二条", "第三条"]
+
+
+# --------------------------------------------------------------------------------------------- OFD
+def _ofd(path, title: str, lines: list[str], shuffle: bool = True):
+    """An OFD package as GB/T 33190 lays it out, its text objects stored out of reading order."""
+    import random
+
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    objects = [f'<ofd:TextObject ID="{i + 10}" Boundary="20 {30 + 6 * i} 170 6" Size="4.2">'
+               f'<ofd:TextCode X="0" Y="4.2">{line}</ofd:TextCode></ofd:TextObject>' for i, line in enumerate(lines)]
+    if shuffle:
+        random.Random(1).shuffle(objects)
+    files = {
+        "OFD.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {ns} Version="1.0" DocType="OFD"><ofd:DocBody>'
+                   f'<ofd:DocInfo><ofd:Title>{title}</ofd:Title><ofd:CreationDate>2023-05-06</ofd:CreationDate>'
+                   '</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>',
+        "Doc_0/Document.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {ns}><ofd:Pages>'
+                              '<ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>',
+        "Doc_0/Pages/Page_0/Content.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {ns}><ofd:Content>'
+                                          f'<ofd:Layer ID="2">{"".join(objects)}</ofd:Layer></ofd:Content></ofd:Page>',
+    }
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, text.encode("utf-8"))
+    return path
+
+
+def test_an_ofd_file_is_read_in_reading_order_with_its_title(tmp_path):
+    path = _ofd(tmp_path / "办法.ofd", "某市公务用车管理办法",
+                ["第一条 为了加强公务用车管理，制定本办法。", "第二条 公务用车实行编制管理。",
+                 "第三条 公务用车按照规定年限更新。"])
+    doc = parse_file(path)
+    assert doc.title == "某市公务用车管理办法"
+    assert [c.label for c in doc.clauses if c.kind == "article"] == ["第一条", "第二条", "第三条"]
+
+
+def test_a_corrupt_ofd_is_refused_naming_the_part(tmp_path):
+    path = tmp_path / "坏.ofd"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("OFD.xml", "<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml")
+    with pytest.raises(DocumentError, match="OFD.xml is not well-formed"):
+        parse_file(path)
