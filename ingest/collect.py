@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable
 
+from . import ocr
 from .errors import DocumentError
 from .metadata import MANIFEST_NAME, Manifest, read_manifest
 from .models import Document, SkippedFile
@@ -38,7 +39,11 @@ def collect(paths: list[Path], progress: Progress = lambda *_: None) -> tuple[li
         try:
             rel = path.relative_to(root).as_posix() if path != root else path.name
             meta = manifests[root].get(unicodedata.normalize("NFC", rel)) if manifests[root] else None
-            doc = parse_file(path, root, meta, consult_manifest=False)
+            token = ocr.page_progress.set(lambda done, total, name=path.name: progress(f"OCR: {name}", done, total))
+            try:
+                doc = parse_file(path, root, meta, consult_manifest=False)
+            finally:
+                ocr.page_progress.reset(token)
         except DocumentError as exc:
             where = "" if exc.path == str(path) else f"{exc.path}: "
             skipped.append(SkippedFile(path=printable(path), reason=where + exc.problem))

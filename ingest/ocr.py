@@ -13,6 +13,7 @@ The Debian packages are real dependencies (`tesseract-ocr`, `tesseract-ocr-chi-s
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
@@ -31,6 +32,11 @@ MAX_OCR_PAGES = 300           # a longer scan is refused whole: OCR would take h
 MAX_IMAGE_PIXELS = 80_000_000  # an image file larger than this is refused (a decompression bomb)
 LOW_CONFIDENCE = 70.0         # pages below this mean word confidence are listed for checking
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+# Who hears of each page read: `stdkb ingest` sets it around a file (ingest/collect.py), so a long
+# scan shows its pages on the progress bar; nobody else needs to pass it through the readers.
+page_progress: contextvars.ContextVar = contextvars.ContextVar("page_progress", default=None)
 
 
 class OcrUnavailable(DocumentError):
@@ -77,9 +83,10 @@ def require_ocr(path: Path | str) -> None:
                                    f"{', '.join(missing)} (apt-get install {' '.join(missing)})")
 
 
-def ocr_pdf_pages(pdf: Path, pages: list[int], progress=lambda done, total: None) -> list[PageText]:
+def ocr_pdf_pages(pdf: Path, pages: list[int], progress=None) -> list[PageText]:
     """The text of `pages` (1-based) of `pdf`, read in a pool; in page order."""
     require_ocr(pdf)
+    progress = progress or page_progress.get() or (lambda done, total: None)
     if len(pages) > MAX_OCR_PAGES:
         raise DocumentError(pdf, f"{len(pages)} scanned pages (OCR limit {MAX_OCR_PAGES}); split the file")
     with tempfile.TemporaryDirectory(prefix="stdkb-ocr-") as tmp:

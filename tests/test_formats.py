@@ -401,3 +401,15 @@ def test_a_corrupt_ofd_is_refused_naming_the_part(tmp_path):
         zf.writestr("OFD.xml", "<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml")
     with pytest.raises(DocumentError, match="OFD.xml is not well-formed"):
         parse_file(path)
+
+
+@pytest.mark.slow
+def test_ingest_reports_progress_per_scanned_page(tmp_path):
+    from index.index import Index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _scan(tmp_path, _regulation_pdf(tmp_path), name="corpus/条例.pdf")
+    heard = []
+    Index(tmp_path / "kb").ingest([corpus], progress=lambda stage, done, total: heard.append((stage, done, total)))
+    assert ("OCR: 条例.pdf", 1, 1) in heard
