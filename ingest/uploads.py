@@ -35,7 +35,7 @@ def safe_filename(name: str) -> str:
     suffix = f".{suffix.lower()}" if dot else ""
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(name or "(no name)", f"unsupported file type '{suffix or '(none)'}'; "
-                            "stdkb reads .md, .txt, .docx, .pdf, .ofd, saved web pages (.html, .mhtml) and scanned images (.png, .jpg, .tif)")
+                            "stdkb reads .md, .txt, .docx, .doc, .wps, .pdf, .ofd, saved web pages (.html, .mhtml) and scanned images (.png, .jpg, .tif)")
     stem = stem.strip(" .") or hashlib.sha256(name.encode()).hexdigest()[:12]
     return stem[:MAX_NAME_CHARS] + suffix
 

@@ -413,3 +413,60 @@ def test_ingest_reports_progress_per_scanned_page(tmp_path):
     heard = []
     Index(tmp_path / "kb").ingest([corpus], progress=lambda stage, done, total: heard.append((stage, done, total)))
     assert ("OCR: 条例.pdf", 1, 1) in heard
+
+
+# ------------------------------------------------------------------------------- old Word and WPS
+def _old_word(tmp_path, name: str):
+    """A .doc written by LibreOffice from a .docx made here (the only writer of the format offline)."""
+    import shutil
+    import subprocess
+
+    from docx import Document
+
+    d = Document()
+    for line in ["某市公务用车管理办法", "第一条 为了加强公务用车管理，降低行政成本，制定本办法。",
+                 "第二条 公务用车实行编制管理，车辆配备不得超过编制。", "第三条 公务用车按照规定年限更新。"]:
+        d.add_paragraph(line)
+    d.save(tmp_path / "src.docx")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc",
+                    "--outdir", str(tmp_path), str(tmp_path / "src.docx")], check=True, capture_output=True, timeout=120)
+    target = tmp_path / name
+    shutil.move(tmp_path / "src.doc", target)
+    return target
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["办法.doc", "办法.wps"])
+def test_an_old_word_or_wps_file_is_read_through_libreoffice(tmp_path, name):
+    doc = parse_file(_old_word(tmp_path, name))
+    assert [c.label for c in doc.clauses if c.kind == "article"] == ["第一条", "第二条", "第三条"]
+    assert "不得超过编制" in next(c.text for c in doc.clauses if c.label == "第二条")
+
+
+def test_an_old_word_file_without_libreoffice_names_the_package(tmp_path, monkeypatch):
+    import shutil
+
+    path = tmp_path / "办法.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda cmd: None if cmd in ("soffice", "libreoffice") else real_which(cmd))
+    with pytest.raises(DocumentError, match="apt-get install libreoffice-writer-nogui"):
+        parse_file(path)
+
+
+def test_a_doc_that_is_really_a_zip_is_refused(tmp_path):
+    path = tmp_path / "办法.doc"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", "<x/>")
+    with pytest.raises(DocumentError, match="named .doc but the content is a ZIP"):
+        parse_file(path)
+
+
+@pytest.mark.slow
+def test_a_corrupt_doc_is_refused_with_a_reason(tmp_path):
+    path = tmp_path / "坏.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x07" * 4000)
+    with pytest.raises(DocumentError) as err:
+        parse_file(path)
+    assert "坏.doc" in str(err.value)
