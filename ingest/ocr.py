@@ -30,6 +30,7 @@ DPI = 200
 PAGE_TIMEOUT_S = 180          # one page; a page that takes longer is left out and named
 MAX_OCR_PAGES = 300           # a longer scan is refused whole: OCR would take hours on two cores
 MAX_IMAGE_PIXELS = 80_000_000  # an image file larger than this is refused (a decompression bomb)
+MAX_PAGE_PIXELS_SIDE = 4000   # a rendered page's longer side at most (A4 at 200 dpi is 2339): no giant pages
 LOW_CONFIDENCE = 70.0         # pages below this mean word confidence are listed for checking
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -89,11 +90,12 @@ def ocr_pdf_pages(pdf: Path, pages: list[int], progress=None) -> list[PageText]:
     progress = progress or page_progress.get() or (lambda done, total: None)
     if len(pages) > MAX_OCR_PAGES:
         raise DocumentError(pdf, f"{len(pages)} scanned pages (OCR limit {MAX_OCR_PAGES}); split the file")
+    dpis = page_dpis(pdf, pages)
     with tempfile.TemporaryDirectory(prefix="stdkb-ocr-") as tmp:
         def one(number: int) -> PageText:
             image = Path(tmp) / f"page-{number}"
             try:
-                subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", "-singlefile", "-f", str(number),
+                subprocess.run(["pdftoppm", "-r", str(dpis.get(number, DPI)), "-gray", "-png", "-singlefile", "-f", str(number),
                                 "-l", str(number), str(pdf), str(image)],
                                check=True, capture_output=True, timeout=PAGE_TIMEOUT_S)
             except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
@@ -107,6 +109,20 @@ def ocr_pdf_pages(pdf: Path, pages: list[int], progress=None) -> list[PageText]:
                 done += 1
                 progress(done, len(pages))
         return results
+
+
+def page_dpis(pdf: Path, pages: list[int]) -> dict[int, int]:
+    """The resolution to render each page at: DPI, less for a page so large that DPI would make an
+    image with a side over MAX_PAGE_PIXELS_SIDE (a poster-sized page is no reason to exhaust memory)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    out = {}
+    for number in pages:
+        box = reader.pages[number - 1].mediabox
+        longest_inches = max(float(box.width), float(box.height)) / 72
+        out[number] = max(36, min(DPI, int(MAX_PAGE_PIXELS_SIDE / max(longest_inches, 0.1))))
+    return out
 
 
 def ocr_image_file(path: Path) -> PageText:

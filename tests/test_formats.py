@@ -470,3 +470,24 @@ def test_a_corrupt_doc_is_refused_with_a_reason(tmp_path):
     with pytest.raises(DocumentError) as err:
         parse_file(path)
     assert "坏.doc" in str(err.value)
+
+
+def test_a_poster_sized_page_is_rendered_at_a_bounded_size():
+    import io
+
+    from pypdf import PdfWriter
+
+    from ingest.ocr import MAX_PAGE_PIXELS_SIDE, page_dpis
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=72 * 100, height=72 * 50)   # 100 × 50 inches
+    writer.add_blank_page(width=595, height=842)            # A4
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "poster.pdf"
+    path.write_bytes(buffer.getvalue())
+    dpis = page_dpis(path, [1, 2])
+    assert dpis[1] * 100 <= MAX_PAGE_PIXELS_SIDE and dpis[2] == 200
