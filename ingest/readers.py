@@ -24,7 +24,8 @@ CONVERT_TIMEOUT_S = 120
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the largest law in the corpus is under 1 MB
 MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb unpacks far beyond any real document
 MAX_PDF_PAGES = 2000
-SCANNED_PAGE_CHARS = 10   # fewer visible characters than this in a page's text layer: a scanned page
+SCANNED_PAGE_CHARS = 10
+MAX_TABLE_PAGES = 300     # pages searched for ruled tables (pdfplumber takes a tenth of a second a page)   # fewer visible characters than this in a page's text layer: a scanned page
 MAX_LINE_CHARS = 20_000  # the longest line in the shared corpus has 1,181 characters
 
 # Characters that carry no text: zero-width spaces and joiners, BOM, soft hyphen.
@@ -378,6 +379,7 @@ def _read_pdf(path: Path) -> Reading:
         raise DocumentError(path, f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
     # A page with (almost) no text layer is a scan: those pages, and only those, are read by OCR.
     scanned = [n for n, t in enumerate(texts, 1) if len(re.sub(r"\s", "", t)) < SCANNED_PAGE_CHARS]
+    texts = _with_pdf_tables(path, texts, skip=set(scanned))
     if not scanned:
         return Reading("\n".join(_unwrap_pdf_lines(t) for t in texts))
     if len(scanned) < len(texts) and missing_packages():
@@ -399,8 +401,42 @@ def _ocr_reading(pages, reader: str) -> Reading:
                    problems=tuple(p.problem for p in pages if p.problem))
 
 
-_STRUCTURAL_START = re.compile(r"^(第[一二三四五六七八九十百千零〇0-9]+[编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]|\d+(\.\d+)*\s|附\s*录|#)")
-_SENTENCE_END = re.compile(r"[。；：:！？!?）)」”]$")
+def _with_pdf_tables(path: Path, texts: list[str], skip: set[int]) -> list[str]:
+    """Pages whose text layer holds ruled tables, re-read so that each table is a Markdown table in
+    its place (pdfplumber finds tables by their ruling lines); other pages keep pypdf's text."""
+    import pdfplumber
+
+    out = list(texts)
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            for number, page in enumerate(pdf.pages, 1):
+                if number in skip or number > MAX_TABLE_PAGES:
+                    continue
+                tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+                if tables:
+                    out[number - 1] = _page_with_tables(page, tables)
+    except Exception:   # a table finder's failure must not lose the text pypdf has read
+        return texts
+    return out
+
+
+def _page_with_tables(page, tables) -> str:
+    parts, top = [], 0.0
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        return not any(x0 <= obj.get("x0", 0) <= x1 and y0 <= obj.get("top", 0) <= y1 for x0, y0, x1, y1 in boxes)
+
+    for table in tables:
+        band = page.crop((0, top, page.width, table.bbox[1])).filter(outside).extract_text() or ""
+        parts += [band, markdown_table([[cell or "" for cell in row] for row in table.extract()])]
+        top = table.bbox[3]
+    parts.append(page.crop((0, top, page.width, page.height)).filter(outside).extract_text() or "")
+    return "\n".join(p for p in parts if p.strip())
+
+
+_STRUCTURAL_START = re.compile(r"^(\||第[一二三四五六七八九十百千零〇0-9]+[编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]|\d+(\.\d+)*\s|附\s*录|#)")
+_SENTENCE_END = re.compile(r"[。；：:！？!?）)」”|]$")   # "|": a table row (see markdown_table)
 
 
 def _unwrap_pdf_lines(text: str) -> str:

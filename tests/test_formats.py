@@ -491,3 +491,26 @@ def test_a_poster_sized_page_is_rendered_at_a_bounded_size():
     path.write_bytes(buffer.getvalue())
     dpis = page_dpis(path, [1, 2])
     assert dpis[1] * 100 <= MAX_PAGE_PIXELS_SIDE and dpis[2] == 200
+
+
+def test_a_ruled_table_in_a_pdf_text_layer_stays_a_table_in_its_clause(tmp_path):
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=11, leading=16)
+    story = [Paragraph(t, style) for t in ["1 范围", "本文件规定了办公用房的要求。", "2 规范性引用文件", "本文件没有规范性引用文件。",
+                                             "3 术语和定义", "本文件没有需要界定的术语和定义。", "4 配置标准",
+                                             "4.1 办公室面积应符合表1的规定，各级别的使用面积上限如下表所示。"]]
+    table = Table([["级别", "使用面积（不含卫生间和走廊等公共部分）"], ["正部级", "不超过54平方米"], ["副部级", "不超过42平方米"]])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    story += [table, Paragraph("4.2 办公用房应当定期维护。", style)]
+    path = tmp_path / "办公用房.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    clause = next(c for c in parse_file(path).clauses if c.label == "4.1")
+    assert clause.text.splitlines()[1:] == ["| 级别 | 使用面积（不含卫生间和走廊等公共部分） |", "| --- | --- |",
+                                            "| 正部级 | 不超过54平方米 |", "| 副部级 | 不超过42平方米 |"]
