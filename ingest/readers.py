@@ -320,6 +320,9 @@ def _read_web_page(path: Path) -> str:
     if not body:
         raise DocumentError(path, "no article text found in the web page")
     title = (meta.title or "").strip() if meta else ""
+    # Government sites print 发布日期：2023-05-06; the metadata reader knows 2023年5月6日.
+    body = re.sub(r"(日期[：:]\s*)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})",
+                  lambda m: f"{m.group(1)}{m.group(2)}年{int(m.group(3))}月{int(m.group(4))}日", body)
     return (f"# {title}\n\n" if title and title not in body[:200] else "") + _with_table_headers(body)
 
 

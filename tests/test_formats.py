@@ -344,6 +344,7 @@ def test_a_saved_web_page_gives_its_article_without_menus_and_footer(tmp_path):
     path.write_text(WEB_PAGE, encoding="utf-8")
     doc = parse_file(path)
     assert doc.title == "某市机关事务管理办法" and doc.reader == "web"
+    assert doc.doc_number == "某政发〔2023〕5号" and doc.publish_date == "2023-05-06"
     assert [c.label for c in doc.clauses if c.kind == "article"] == ["第一条", "第二条", "第三条"]
     text = "\n".join(c.text for c in doc.clauses)
     assert "政务公开" not in text and "版权所有" not in text and "网站标识码" not in text
