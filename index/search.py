@@ -35,6 +35,7 @@ from .catalog import Catalog
 from .citations import parse_citation, standard_key
 from .confidence import BY_NAME, ConfidenceModel, answered_by_name, model_for, signals
 from .embedder import Embedder
+from .errors import VectorStoreError
 from .filters import SearchFilters, allowed_sources
 from .dense import one_blas_thread
 from .hybrid import rrf
@@ -228,7 +229,9 @@ class Searcher:
             # The rules asked for are not here: whatever else matches must not pass for them.
             notices.append(f"知识库中没有名为“{plan.missing_work}”的文件，以下条文仅供参考。")
         low = low or bool(notices and not pinned)
-        if snap.vector_count < len(snap.keyword) and not pinned:
+        if snap.vectors_unavailable and not pinned:
+            notices.append("语义检索暂不可用（向量库无法访问），以下结果只来自关键词检索和引用。")
+        elif snap.vector_count < len(snap.keyword) and not pinned:
             # An ingest is still embedding (or stopped while embedding): say what the results lack.
             notices.append(f"语义检索尚不完整：{len(snap.keyword) - snap.vector_count} 条条文的向量还在生成，"
                            f"这些条文暂时只能按关键词和引用找到。")
@@ -289,7 +292,15 @@ class Searcher:
 
     def _dense(self, snap: Snapshot, vector, k: int, sources: set[str] | None) -> list[tuple[str, float]]:
         dense = snap.dense
-        return dense.search(vector, k, sources) if dense is not None else self.vectors.query(vector, k, sources)
+        if dense is not None:
+            return dense.search(vector, k, sources)
+        if snap.vectors_unavailable:
+            return []
+        try:   # too many vectors to hold: the store answers (a server, at large sizes)
+            return self.vectors.query(vector, k, sources)
+        except VectorStoreError as exc:
+            snap.vectors_unavailable = str(exc)
+            return []
 
     def _document_factor(self, doc: DocumentInfo, plan: QueryPlan, named: set[str], filters: SearchFilters) -> float:
         w = self.weights

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from .catalog import Catalog
+from .errors import VectorStoreError
 from .dense import IN_MEMORY_LIMIT, DenseIndex
 from .keyword import KeywordIndex
 from .titles import TitleIndex
 from .vectors import VectorStore
 from .view_cache import ViewCache
+
+
+RETRY_S = 30.0   # after a failure, the vector store is asked again this much later
 
 
 class Snapshot:
@@ -31,6 +36,8 @@ class Snapshot:
         self._keyword: KeywordIndex | None = None
         self._vector_count: int | None = None
         self._dense: DenseIndex | None = None
+        self.vectors_unavailable = ""    # why the vector store could not be read, while it cannot
+        self._failed_at = 0.0
         if eager:
             _ = self.keyword, self.dense
 
@@ -47,14 +54,20 @@ class Snapshot:
 
     @property
     def vector_count(self) -> int:
+        """How many clause vectors this generation has; 0 while the vector store cannot be reached
+        (searches then answer from keywords and citations, and say so; asked again after RETRY_S)."""
         with self._lock:
-            if self._vector_count is None:
+            if self._vector_count is None and time.monotonic() - self._failed_at >= RETRY_S:
                 saved = self._views.load_dense(self.generation) if self._views else None
                 if saved is not None:   # the saved view holds every vector of this generation
                     self._dense, self._vector_count = saved, len(saved)
                 else:
-                    self._vector_count = self._vectors.count()
-            return self._vector_count
+                    try:
+                        self._vector_count = self._vectors.count()
+                        self.vectors_unavailable = ""
+                    except VectorStoreError as exc:
+                        self.vectors_unavailable, self._failed_at = str(exc), time.monotonic()
+            return self._vector_count or 0
 
     @property
     def dense(self) -> DenseIndex | None:
@@ -62,7 +75,12 @@ class Snapshot:
         count = self.vector_count
         with self._lock:
             if self._dense is None and 0 < count <= IN_MEMORY_LIMIT:
-                self._dense = DenseIndex(*self._vectors.all_vectors())
+                try:
+                    self._dense = DenseIndex(*self._vectors.all_vectors())
+                except VectorStoreError as exc:
+                    self.vectors_unavailable, self._failed_at = str(exc), time.monotonic()
+                    self._vector_count = None
+                    return None
                 if self._views:
                     self._views.save_dense(self.generation, self._dense)
             return self._dense
