@@ -192,6 +192,14 @@ def _scan(tmp_path, pdf, turn: int = 0, name: str = "scan.pdf"):
     return out
 
 
+def _scanned_corpus(tmp_path, name: str):
+    """A corpus folder holding one scanned regulation named `name`."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _scan(tmp_path, _regulation_pdf(tmp_path), name=f"corpus/{name}")
+    return corpus
+
+
 def _accuracy(a, b) -> float:
     import difflib
     import re
@@ -277,9 +285,7 @@ def test_a_scan_is_stored_as_read_by_ocr_and_its_page_says_to_check_the_original
     from api.settings import Settings
     from index.index import Index
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    _scan(tmp_path, _regulation_pdf(tmp_path), name="corpus/公共机构节能条例.pdf")
+    corpus = _scanned_corpus(tmp_path, "公共机构节能条例.pdf")
     index = Index(tmp_path / "kb")
     index.ingest([corpus])
     info = index.document_info("公共机构节能条例.pdf")
@@ -408,9 +414,7 @@ def test_a_corrupt_ofd_is_refused_naming_the_part(tmp_path):
 def test_ingest_reports_progress_per_scanned_page(tmp_path):
     from index.index import Index
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    _scan(tmp_path, _regulation_pdf(tmp_path), name="corpus/条例.pdf")
+    corpus = _scanned_corpus(tmp_path, "条例.pdf")
     heard = []
     Index(tmp_path / "kb").ingest([corpus], progress=lambda stage, done, total: heard.append((stage, done, total)))
     assert ("OCR: 条例.pdf", 1, 1) in heard
