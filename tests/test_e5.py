@@ -82,10 +82,20 @@ def test_a_second_load_reuses_the_converted_model(models_dir, e5, monkeypatch):
     assert load_embedder(E5_NAME, models_dir).fingerprint == e5.fingerprint
 
 
-def test_a_knowledge_base_on_e5_answers_and_never_embeds_unchanged_text_twice(tmp_path, monkeypatch):
-    corpus = copy_subset(tmp_path / "corpus", SUBSET[:2])
-    index = Index(tmp_path / "kb", embed_model=E5_NAME)
-    index.ingest([corpus])
+@pytest.fixture(scope="module")
+def e5_kb(tmp_path_factory):
+    """Two documents of the shared corpus on e5 (built once: embedding them takes seconds)."""
+    root = tmp_path_factory.mktemp("e5-kb")
+    corpus = copy_subset(root / "corpus", SUBSET[:2])
+    Index(root / "kb", embed_model=E5_NAME).ingest([corpus])
+    return root
+
+
+def test_a_knowledge_base_on_e5_answers_and_never_embeds_unchanged_text_twice(e5_kb, tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copytree(e5_kb, tmp_path / "copy")
+    corpus, index = tmp_path / "copy" / "corpus", Index(tmp_path / "copy" / "kb", embed_model=E5_NAME)
     hit = index.search("机关的公车要怎么管？", k=3).hits
     assert hit and any(h.title == "机关事务管理条例" for h in hit)
     before = index._embedding.cache.count(index.embedder().fingerprint)
@@ -98,14 +108,12 @@ def test_a_knowledge_base_on_e5_answers_and_never_embeds_unchanged_text_twice(tm
     assert report.documents_replaced >= 1 and index.check().ok
 
 
-def test_questions_are_embedded_by_the_bundled_engine_so_a_search_never_imports_torch(tmp_path):
+def test_questions_are_embedded_by_the_bundled_engine_so_a_search_never_imports_torch(e5_kb):
     import subprocess
     import sys
 
-    corpus = copy_subset(tmp_path / "corpus", SUBSET[:1])
-    Index(tmp_path / "kb", embed_model=E5_NAME).ingest([corpus])
     probe = ("import sys; from index.index import Index; "
-             f"i = Index({str(tmp_path / 'kb')!r}, embed_model={E5_NAME!r}); "
+             f"i = Index({str(e5_kb / 'kb')!r}, embed_model={E5_NAME!r}); "
              "hits = i.search('公务用车怎么更新？', k=3).hits; "
              "print(len(hits), 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)

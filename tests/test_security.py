@@ -160,11 +160,11 @@ def test_upload_page_sends_a_browser_without_the_key_to_the_login_form_and_back(
         assert r.status_code == 200 and r.json()[0]["outcome"] == "added"
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
-def test_login_never_sends_the_browser_to_another_site(kb_dir, target):
+def test_login_never_sends_the_browser_to_another_site(kb_dir):
     with TestClient(create_app(Settings(data_dir=kb_dir, api_key=KEY))) as c:
-        r = c.post("/login", data={"key": KEY, "next": target}, follow_redirects=False)
-        assert r.headers["location"] == "/"
+        for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+            r = c.post("/login", data={"key": KEY, "next": target}, follow_redirects=False)
+            assert r.headers["location"] == "/", target
 
 
 def test_upload_form_without_script_stores_every_file_and_skips_an_empty_file_input(kb_copy):
