@@ -21,9 +21,11 @@ from ingest.numerals import to_halfwidth_digits
 from index.kb import KnowledgeBase
 from index.results import DocumentInfo
 
-# Not \b before the code: it often follows Chinese text directly (按照GB/T 1.1—2020), and CJK is \w.
-_STANDARD = re.compile(r"(?<![A-Za-z0-9/])(?P<code>(?:GB|DB\s*\d{2,6}|[A-Z]{2,4})(?:\s*/\s*[TZ])?\s*\d+(?:\.\d+)*)"
-                       r"(?:\s*[—–\-－]\s*(?P<year>\d{4}))?")
+# A standard's number and year (GB/T 1.1—2020), wherever it stands; the standards system reads
+# citations with it too. Not \b before the code: it often follows Chinese text directly
+# (按照GB/T 1.1—2020), and CJK is \w.
+STANDARD_NUMBER = re.compile(r"(?<![A-Za-z0-9/])(?P<code>(?:GB|DB\s*\d{2,6}|[A-Z]{2,4})(?:\s*/\s*[TZ])?\s*\d+(?:\.\d+)*)"
+                             r"(?:\s*[—–\-－]\s*(?P<year>\d{4}))?")
 _TITLE = re.compile(r"《([^《》]+)》")
 _YEAR = re.compile(r"(\d{4})\s*年")
 
@@ -49,7 +51,7 @@ def _ref(d: DocumentInfo | None) -> DocRef | None:
 
 def check_reference(index: KnowledgeBase, line: str) -> ReferenceCheck:
     text = to_halfwidth_digits(line).replace("\u3000", " ")
-    standard = _STANDARD.search(text)
+    standard = STANDARD_NUMBER.search(text)
     if standard and not text.lstrip().startswith("《"):
         return _check_standard(index, line, re.sub(r"\s+", " ", standard.group("code")), standard.group("year") or "")
     m = _TITLE.search(text)
@@ -95,11 +97,11 @@ def successor_of(index: KnowledgeBase, title: str) -> DocumentInfo | None:
 def newer_edition_in_draft(check: ReferenceCheck, draft_text: str) -> ReferenceCheck:
     """A reference to an older edition of a standard the draft itself cites in a newer one
     (GB/T 1.1—2009 listed, GB/T 1.1—2020 in the 前言) is superseded by the draft's own word."""
-    m = _STANDARD.search(to_halfwidth_digits(check.cited).replace("\u3000", " "))
+    m = STANDARD_NUMBER.search(to_halfwidth_digits(check.cited).replace("\u3000", " "))
     if not m or not m.group("year") or check.status == "superseded":
         return check
     code = re.sub(r"\s+", "", m.group("code"))
-    years = [y.group("year") for y in _STANDARD.finditer(to_halfwidth_digits(draft_text).replace("\u3000", " "))
+    years = [y.group("year") for y in STANDARD_NUMBER.finditer(to_halfwidth_digits(draft_text).replace("\u3000", " "))
              if y.group("year") and re.sub(r"\s+", "", y.group("code")) == code]
     newest = max(years, default="")
     if newest > m.group("year"):

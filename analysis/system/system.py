@@ -20,7 +20,7 @@ from index.kb import KnowledgeBase
 from index.results import Hit
 
 from ..cite import short_citation
-from ..gap.references import _STANDARD
+from ..gap.references import STANDARD_NUMBER
 from .framework import DEFAULT_FRAMEWORK, Area, leaves, load_framework, path_of
 from .placement import Placement, area_hits, place_documents
 from .registry import placement_overrides, registered_standards
@@ -148,7 +148,7 @@ def missing_cited(kb: KnowledgeBase, placed: list[Placement], infos: dict) -> li
         text = "\n".join(c.text for c in page.clauses) if page else ""
         found = {("title", f"《{t}》") for t in _TITLE.findall(text) if t != p.title and t.endswith(DOCUMENT_ENDINGS)}
         found |= {("standard", re.sub(r"\s+", "", m.group("code")) + (f"-{m.group('year')}" if m.group("year") else ""))
-                  for m in _STANDARD.finditer(text) if m.group("code")[:2] in ("GB", "DB") or "/" in m.group("code")}
+                  for m in STANDARD_NUMBER.finditer(text) if m.group("code")[:2] in ("GB", "DB") or "/" in m.group("code")}
         for key in found:
             citing[key].append(p)
     missing = []
