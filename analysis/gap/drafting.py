@@ -24,6 +24,7 @@ from index.results import Hit
 
 from ..cite import short_citation
 from .draft import Draft, numbering_gaps
+from .references import STANDARD_NUMBER
 
 DATA = Path(__file__).resolve().parent / "data"
 REQUIRED = ("范围", "规范性引用文件", "术语和定义")
@@ -32,8 +33,6 @@ TERMS_LEAD_IN = ("下列术语和定义适用于本文件", "界定的以及下�
                  "本文件没有需要界定的术语和定义")
 _SELF = re.compile(r"本(标准|规范|规程|指南)")
 _TITLES = re.compile(r"《[^《》]*》")
-# Not \b: a code follows Chinese text directly (按GB/T 2589—2020计算), and CJK letters count as \w.
-_STANDARD_CODE = re.compile(r"(?<![A-Za-z0-9/])((?:GB|DB\s*\d{2,6}|[A-Z]{2,4})(?:\s*/\s*[TZ])?\s*\d+(?:\.\d+)*)\s*([—–\-－]\s*\d{4})?")
 TERM_DUPLICATE = 0.85      # character similarity of a copied definition
 TERM_CONFLICT = 0.35       # below this, the knowledge base's definition means something else
 
@@ -220,26 +219,33 @@ def reference_form(draft: Draft) -> list[DraftingFinding]:
     chapter2 = next((n for n, t in draft.chapters if t == "规范性引用文件"), "2")
     listed_codes = set()
     for entry in draft.references:
-        m = _STANDARD_CODE.search(entry)
-        if m and (m.group(1)[:2] in ("GB", "DB") or "/" in m.group(1)):
-            code = re.sub(r"\s+", "", m.group(1))
+        m = STANDARD_NUMBER.search(entry)
+        if m and _is_standard(m.group("code")):
+            code = re.sub(r"\s+", "", m.group("code"))
             listed_codes.add(code)
-            if m.group(2) and not m.group(2).strip().startswith("—"):
+            dash = m.group(0)[len(m.group("code")):].strip()[:1]   # what stands between number and year
+            if m.group("year") and dash != "—":
                 out.append(DraftingFinding(clause=chapter2, rule="reference_form", message=f"“{entry}”的年号连接号有误",
-                                           suggestion=f"标准编号与年号之间用一字线“—”：{code}—{m.group(2)[-4:]}"))
+                                           suggestion=f"标准编号与年号之间用一字线“—”：{code}—{m.group('year')}"))
             if not _cited_in_body(draft, code):
                 out.append(DraftingFinding(clause=chapter2, rule="reference_form", message=f"“{entry}”列入了规范性引用文件，但正文没有引用",
                                            suggestion="正文中没有规范性引用的文件不列入第 2 章（可移入参考文献）"))
     for number, text in _body(draft):
         if number.split(".")[0] in (chapter2,):
             continue
-        for m in _STANDARD_CODE.finditer(text):
-            code = re.sub(r"\s+", "", m.group(1))
-            if (code[:2] in ("GB", "DB") or "/" in code) and code not in listed_codes:
+        for m in STANDARD_NUMBER.finditer(text):
+            code = re.sub(r"\s+", "", m.group("code"))
+            if _is_standard(code) and code not in listed_codes:
                 out.append(DraftingFinding(clause=number, rule="reference_form", message=f"正文引用了 {code}，但第 2 章没有列出",
                                            suggestion="规范性引用的文件列入第 2 章“规范性引用文件”"))
                 listed_codes.add(code)   # one finding per document
     return out
+
+
+def _is_standard(code: str) -> bool:
+    """A national or local standard (GB, DB…), or a sector one written with its slash (WB/T):
+    bare capitals and a number (ICS 03) are not."""
+    return code[:2] in ("GB", "DB") or "/" in code
 
 
 def _cited_in_body(draft: Draft, code: str) -> bool:

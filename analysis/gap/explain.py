@@ -21,6 +21,7 @@ from ingest.models import STANDARD_LEVELS, Level
 from ..cite import hit_reference, short_citation
 from .draft import Draft
 from .gap import GapReport
+from .render import DRAFTING_RULES, REFERENCE_STATUS
 
 PLACEHOLDER = "【待起草组填写】"
 # 4.1 by level, as the 编制说明 reads them; documents of other levels follow as 规范性文件.
@@ -83,16 +84,12 @@ def _principles(report: GapReport) -> Section:
         rules = OrderedDict()
         for f in report.drafting:
             rules.setdefault(f.rule, []).append(f.clause)
-        summary = "；".join(f"{_RULE_NAMES.get(rule, rule)}（{'、'.join(clauses)}）" for rule, clauses in rules.items())
+        summary = "；".join(f"{DRAFTING_RULES.get(rule, rule)}（{'、'.join(clauses)}）" for rule, clauses in rules.items())
         paragraphs.append(f"按 GB/T 1.1—2020 逐项检查，尚有 {len(report.drafting)} 处需要修改：{summary}。"
                           f"{PLACEHOLDER}修改后删去本段，或写明保留的理由。")
     else:
         paragraphs.append("按 GB/T 1.1—2020 逐项检查（要素顺序、引导语、自称、助动词、编号、术语、引用形式），未发现问题。")
     return Section(number="3.1", heading="标准编制原则", blocks=paragraphs)
-
-
-_RULE_NAMES = {"element_order": "要素顺序", "lead_in": "引导语", "self_reference": "自称", "modal_verb": "助动词",
-               "numbering": "编号", "term_conflict": "术语冲突", "term_duplicate": "术语重复定义", "reference_form": "引用形式"}
 
 
 def _chapters(report: GapReport, draft: Draft, cite) -> Section:
@@ -158,8 +155,6 @@ def _laws(report: GapReport, cite) -> Section:
 
 
 def _standards(report: GapReport, cite) -> Section:
-    from .render import REFERENCE_STATUS
-
     related = OrderedDict()
     for f in report.clauses:
         for e in f.evidence:
