@@ -25,6 +25,8 @@ from ingest.models import Clause, Document, Status
 from .results import DocumentInfo
 
 SCHEMA_VERSION = 2
+ANYTHING = "*"          # a change log entry for a write that may have touched any document
+CHANGE_LOG = 20_000     # generations the change log keeps (a reader further behind rebuilds its views)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -62,6 +64,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS clause_fts USING fts5(body, context, tokenize
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- What drafters add beside the documents (placements they override, standards they register):
 -- its own table, so a re-ingest that rewrites documents never touches it.
+-- Which documents each generation changed, so readers update their views by document instead
+-- of rebuilding them ('*': anything may have changed; '': no clause or vector changed).
+CREATE TABLE IF NOT EXISTS changes (
+    generation INTEGER NOT NULL, source TEXT NOT NULL, PRIMARY KEY (generation, source)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS annotations (
     kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)
 );
@@ -142,7 +149,7 @@ class Catalog:
             else:
                 self._conn.execute("INSERT OR REPLACE INTO annotations(kind, key, value) VALUES (?, ?, ?)",
                                    (kind, key, json.dumps(value, ensure_ascii=False)))
-            self._bump_generation()
+            self._bump_generation("")
 
     # -------------------------------------------------------------------------------- documents
     def document_hashes(self) -> dict[str, tuple[str, str]]:
@@ -163,7 +170,7 @@ class Catalog:
                  work_key(doc.title), doc.content_hash, doc.reader, doc.ocr_confidence,
                  ",".join(map(str, doc.ocr_low_pages))),
             )
-            self._bump_generation()
+            self._bump_generation(doc.source)
 
     def finish_document(self, doc: Document, tokens: list[tuple[str, str]]) -> None:
         """Replace the clauses of `doc` and mark it complete, atomically.
@@ -196,7 +203,7 @@ class Catalog:
                  len(doc.clauses), doc.source),
             )
             self._relink_versions(work_key(doc.title))
-            self._bump_generation()
+            self._bump_generation(doc.source)
 
     def replace_tokens(self, source: str, tokens: list[tuple[str, str]]) -> None:
         """Rewrite the keyword rows of one document's clauses (after the dictionary changed)."""
@@ -207,7 +214,7 @@ class Catalog:
                                (source,))
             self._conn.executemany("INSERT INTO clause_fts(rowid, body, context) VALUES (?,?,?)",
                                    [(rowid, body, context) for rowid, (body, context) in zip(rowids, tokens)])
-            self._bump_generation()
+            self._bump_generation(source)
 
     def remove_document(self, source: str) -> None:
         with self._lock, self._transaction():
@@ -216,7 +223,7 @@ class Catalog:
             self._conn.execute("DELETE FROM documents WHERE source=?", (source,))
             if work:
                 self._relink_versions(work["work"])
-            self._bump_generation()
+            self._bump_generation(source)
 
     def pending_documents(self) -> list[str]:
         return [r["source"] for r in self._query("SELECT source FROM documents WHERE state='pending'")]
@@ -225,7 +232,7 @@ class Catalog:
         """Hide a document before its vectors go, so a crash mid-delete leaves it pending, not half."""
         with self._lock, self._transaction():
             self._conn.execute("UPDATE documents SET state='pending' WHERE source=?", (source,))
-            self._bump_generation()
+            self._bump_generation(source)
 
     # ------------------------------------------------------------------------------ consistency
     def integrity_problems(self) -> list[str]:
@@ -344,12 +351,19 @@ class Catalog:
             " (SELECT count(*) FROM documents WHERE state='pending') AS pending")
         return dict(row)
 
-    def keyword_rows(self) -> tuple[list[str], list[list[str]], list[list[str]]]:
-        """Clause ids with their body and context tokens, for the in-memory keyword index."""
-        rows = self._query(
-            "SELECT c.id AS id, f.body AS body, f.context AS context FROM clause_fts f"
-            " JOIN clauses c ON c.rowid = f.rowid JOIN documents d ON d.source = c.source"
-            " WHERE d.state='complete' ORDER BY c.rowid")
+    def keyword_rows(self, sources: Iterable[str] | None = None) -> tuple[list[str], list[list[str]], list[list[str]]]:
+        """Clause ids with their body and context tokens, for the in-memory keyword index (of the
+        complete documents among `sources`, or of all)."""
+        sql = ("SELECT c.id AS id, f.body AS body, f.context AS context FROM clause_fts f"
+               " JOIN clauses c ON c.rowid = f.rowid JOIN documents d ON d.source = c.source"
+               " WHERE d.state='complete'")
+        if sources is None:
+            rows = self._query(sql + " ORDER BY c.rowid")
+        else:
+            wanted = sorted(sources)
+            rows = [r for start in range(0, len(wanted), 500) for r in self._query(
+                f"{sql} AND d.source IN ({','.join('?' * len(wanted[start:start + 500]))}) ORDER BY c.rowid",
+                wanted[start:start + 500])]
         return [r["id"] for r in rows], [r["body"].split() for r in rows], [r["context"].split() for r in rows]
 
     def article(self, source: str, number: str) -> list[Clause]:
@@ -367,14 +381,30 @@ class Catalog:
         """Goes up whenever a document is written or removed (lets readers cache document lists)."""
         return int(self.get_meta("generation") or 0)
 
-    def touch(self) -> None:
-        """Say that something readers derive from changed (new vectors): servers rebuild their views."""
+    def touch(self, sources: Iterable[str] | None = None) -> None:
+        """Say that something readers derive from changed (new vectors of `sources`; None: of any
+        document): servers update their views."""
         with self._lock, self._transaction():
-            self._bump_generation()
+            self._bump_generation(*(([*sources] or [""]) if sources is not None else [ANYTHING]))
 
-    def _bump_generation(self) -> None:
+    def changes_since(self, generation: int) -> set[str] | None:
+        """The documents changed after `generation` (removed, rewritten or given new vectors); None when
+        the log cannot tell (it does not reach back that far, or a change touched anything)."""
+        rows = self._query("SELECT DISTINCT source FROM changes WHERE generation > ?", (generation,))
+        oldest = self._query_one("SELECT min(generation) AS g FROM changes")["g"]
+        sources = {r["source"] for r in rows}
+        if generation < self.generation() and (oldest is None or oldest > generation + 1 or ANYTHING in sources):
+            return None
+        return sources - {""}
+
+    def _bump_generation(self, *sources: str) -> None:
+        """Every write ends here, inside its transaction, naming the documents it changed."""
         self._conn.execute("INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key)"
                            " DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+        generation = int(self._conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+        self._conn.executemany("INSERT OR IGNORE INTO changes(generation, source) VALUES (?, ?)",
+                               [(generation, s) for s in sources or (ANYTHING,)])
+        self._conn.execute("DELETE FROM changes WHERE generation <= ?", (generation - CHANGE_LOG,))
 
     def term_definitions(self, term: str, partial: bool = True) -> list[tuple[str, str]]:
         """(defined term, clause id) for clauses of complete documents that define `term`.

@@ -15,7 +15,9 @@ import numpy as np
 
 from ingest.models import ClauseId
 
-IN_MEMORY_LIMIT = 500_000
+from .ann import ANN_MIN, CellIndex
+
+IN_MEMORY_LIMIT = 3_000_000   # 3 GB of 256-dimensional vectors; past it the store answers
 
 
 @cache
@@ -45,29 +47,54 @@ def rows_by_source(ids: list[str]) -> dict[str, np.ndarray]:
 
 
 class DenseIndex:
-    def __init__(self, ids: list[str], matrix: np.ndarray):
+    """The vectors in memory. From ANN_MIN rows on, built with `approximate`, the rows are grouped
+    into cells (index/ann.py) and a search over all documents scans only the nearest cells; a
+    search restricted to some documents scans their rows exactly."""
+
+    def __init__(self, ids: list[str], matrix: np.ndarray, cells: CellIndex | None = None,
+                 approximate: bool = False):
+        matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+        if cells is None and approximate and len(ids) >= ANN_MIN:
+            with one_blas_thread():
+                cells, order = CellIndex.build(matrix)
+            ids, matrix = [ids[i] for i in order], np.ascontiguousarray(matrix[order])
         self.ids = ids
-        self.matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+        self.matrix = matrix
+        self.cells = cells
         self._source_rows = rows_by_source(ids)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def search(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[str, float]]:
-        """Nearest clauses by cosine (vectors are normalised): (id, similarity), best first."""
+    def rows_of(self, sources: set[str]) -> np.ndarray:
+        parts = [self._source_rows[s] for s in sources if s in self._source_rows]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def search(self, vector: np.ndarray, k: int, sources: set[str] | None = None,
+               exclude: np.ndarray | None = None, exact: bool = False) -> list[tuple[str, float]]:
+        """Nearest clauses by cosine (vectors are normalised): (id, similarity), best first.
+        `exclude` (a boolean mask over the rows) leaves rows out; `exact` scans every row."""
         if not len(self.ids):
             return []
+        vector = vector.astype(np.float32)
         with one_blas_thread():
-            if sources is None:
-                rows = None
-                scores = self.matrix @ vector.astype(np.float32)
+            if sources is not None:
+                rows = self.rows_of(sources)
+                scores = self.matrix[rows] @ vector
+            elif self.cells is not None and not exact:
+                rows, scores = self.cells.scores(self.matrix, vector)
             else:
-                parts = [self._source_rows[s] for s in sources if s in self._source_rows]
-                if not parts:
-                    return []
-                rows = np.concatenate(parts)
-                scores = self.matrix[rows] @ vector.astype(np.float32)
+                rows, scores = None, self.matrix @ vector
+        if exclude is not None:
+            scores = np.where(exclude[rows] if rows is not None else exclude, -np.inf, scores)
         top = np.argpartition(-scores, k)[:k] if len(scores) > k else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[np.isfinite(scores[top])]
         index = top if rows is None else rows[top]
         return [(self.ids[i], float(scores[t])) for i, t in zip(index, top)]
+
+    def recall(self, vectors: np.ndarray, k: int = 50) -> float:
+        """Mean share of the exact top `k` that the approximate search finds (1.0 when exact)."""
+        found = [len({i for i, _ in self.search(v, k)} & {i for i, _ in self.search(v, k, exact=True)}) / k
+                 for v in vectors]
+        return float(np.mean(found)) if found else 1.0

@@ -220,7 +220,7 @@ class Embedding:
             for (doc, clauses), vecs in zip(stored, self._encode_runs([(d.title, c) for d, c in stored])):
                 self.vectors.upsert([c.id for c in clauses], vecs, [doc.source] * len(clauses))
                 self.faults.reached("stored-reembedded")
-            self.catalog.touch()   # readers' dense views (in memory and saved) hold the old vectors
+            self.catalog.touch()   # every vector changes (maybe its length too): readers build their views whole
             done += len(run)
             progress("re-embedding stored documents", done, len(docs))
 
@@ -239,4 +239,4 @@ class Embedding:
         if items:
             vecs = self.encode_passages([passage_text(c, d.title) for c, d in items])
             self.vectors.upsert([c.id for c, _ in items], vecs, [d.source for _, d in items])
-            self.catalog.touch()
+            self.catalog.touch({d.source for _, d in items})

@@ -26,22 +26,29 @@ B = 0.75
 
 
 class KeywordIndex:
+    """With `stats`, the rows are weighed by that index's collection statistics (idf and mean
+    length) instead of their own: the rows of a few changed documents (index/layers.py) must score
+    like the rows of the index they are searched beside."""
+
     def __init__(self, ids: list[str], bodies: list[list[str]], contexts: list[list[str]],
-                 context_weight: float = 0.3):
+                 context_weight: float = 0.3, stats: "KeywordIndex | None" = None):
         self.vocab: dict[str, int] = {}
         for tokens in (*bodies, *contexts):
             for t in tokens:
                 self.vocab.setdefault(t, len(self.vocab))
-        body = self._weights(bodies)
-        context = self._weights(contexts)
+        self.stats: dict[str, np.ndarray] = {}
+        body = self._weights(bodies, "body", stats)
+        context = self._weights(contexts, "context", stats)
         doc_freq = np.asarray((body > 0).sum(axis=0)).ravel() if body.shape[1] else np.zeros(0)
         self._finish(ids, doc_freq, (body + context_weight * context).tocsc())
 
     @classmethod
-    def from_parts(cls, ids: list[str], vocab: list[str], doc_freq: np.ndarray, matrix: sparse.csc_matrix) -> "KeywordIndex":
+    def from_parts(cls, ids: list[str], vocab: list[str], doc_freq: np.ndarray, matrix: sparse.csc_matrix,
+                   stats: dict[str, np.ndarray]) -> "KeywordIndex":
         """The index as saved by index/view_cache.py: `vocab` lists the words in column order."""
         view = cls.__new__(cls)
         view.vocab = {t: i for i, t in enumerate(vocab)}
+        view.stats = stats
         view._finish(ids, doc_freq, matrix)
         return view
 
@@ -52,7 +59,13 @@ class KeywordIndex:
         self.matrix = matrix
         self._source_rows = rows_by_source(ids)
 
-    def _weights(self, docs: list[list[str]]) -> sparse.csr_matrix:
+    def _collection_idf(self, field: str, terms: list[str]) -> np.ndarray:
+        """This index's idf of each term in `field` ('body', 'context'); a term it never saw counts as df 0."""
+        idf, n = self.stats[f"idf_{field}"], float(self.stats["n"][0])
+        unseen = np.float32(math.log(1 + (n + 0.5) / 0.5))
+        return np.array([idf[self.vocab[t]] if t in self.vocab else unseen for t in terms], dtype=np.float32)
+
+    def _weights(self, docs: list[list[str]], field: str, stats: "KeywordIndex | None") -> sparse.csr_matrix:
         rows, cols, tfs = [], [], []
         lengths = np.zeros(len(docs))
         for i, tokens in enumerate(docs):
@@ -63,9 +76,15 @@ class KeywordIndex:
                 tfs.append(tf)
         n_terms = max(len(self.vocab), 1)
         tf = sparse.csr_matrix((np.array(tfs, dtype=np.float32), (rows, cols)), shape=(len(docs), n_terms))
-        df = np.bincount(np.array(cols, dtype=np.int64), minlength=n_terms)
-        idf = np.log(1 + (len(docs) - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avg = lengths.mean() if len(docs) and lengths.mean() > 0 else 1.0
+        if stats is None:
+            df = np.bincount(np.array(cols, dtype=np.int64), minlength=n_terms)
+            idf = np.log(1 + (len(docs) - df + 0.5) / (df + 0.5)).astype(np.float32)
+            avg = lengths.mean() if len(docs) and lengths.mean() > 0 else 1.0
+        else:
+            idf = stats._collection_idf(field, sorted(self.vocab, key=self.vocab.__getitem__))
+            avg = float(stats.stats[f"avg_{field}"][0])
+        self.stats.update({f"idf_{field}": idf, f"avg_{field}": np.array([avg], dtype=np.float32),
+                           "n": np.array([len(docs) if stats is None else stats.stats["n"][0]], dtype=np.float64)})
         norm = (K1 * (1 - B + B * lengths / avg)).astype(np.float32)
         tf = tf.tocoo()
         data = idf[tf.col] * tf.data * (K1 + 1) / (tf.data + norm[tf.row])
@@ -90,8 +109,10 @@ class KeywordIndex:
         parts = [self._source_rows[s] for s in sources if s in self._source_rows]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
-    def search(self, tokens: list[str], k: int, sources: set[str] | None = None) -> list[tuple[str, float]]:
-        """Best `k` clauses for the query tokens, (id, BM25 score); `sources` restricts documents."""
+    def search(self, tokens: list[str], k: int, sources: set[str] | None = None,
+               exclude: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Best `k` clauses for the query tokens, (id, BM25 score); `sources` restricts documents,
+        `exclude` (a boolean mask over the rows) leaves rows out."""
         cols = sorted({self.vocab[t] for t in tokens if t in self.vocab})
         if not cols or not len(self.ids):
             return []
@@ -101,6 +122,8 @@ class KeywordIndex:
             masked = np.full_like(scores, 0.0)
             masked[keep] = scores[keep]
             scores = masked
+        if exclude is not None:
+            scores[exclude] = 0.0
         candidates = np.flatnonzero(scores > 0)
         if len(candidates) > k:
             candidates = candidates[np.argpartition(-scores[candidates], k)[:k]]

@@ -118,7 +118,8 @@ class Searcher:
         if state is None or not self.background_refresh:
             with self._lock:
                 if self._state is None or self._state.generation != generation:
-                    self._state = Snapshot(self.catalog, self.vectors, generation, eager=self.background_refresh, views=self.views)
+                    self._state = Snapshot(self.catalog, self.vectors, generation, eager=self.background_refresh,
+                                           views=self.views, previous=self._state)
                 return self._state
         with self._lock:
             if self._rebuilding:
@@ -133,7 +134,8 @@ class Searcher:
                 if wait > 0:
                     time.sleep(wait)
                 current = self.catalog.generation()
-                self._install(Snapshot(self.catalog, self.vectors, current, eager=True, views=self.views))
+                self._install(Snapshot(self.catalog, self.vectors, current, eager=True, views=self.views,
+                                       previous=self._state))
             finally:
                 self._built_at = time.monotonic()
                 self._rebuilding = False
@@ -145,7 +147,8 @@ class Searcher:
         """Bring the views up to date now (after a write, so that its writer finds what it wrote)."""
         generation = self.catalog.generation()
         if self._state is None or self._state.generation != generation:
-            self._install(Snapshot(self.catalog, self.vectors, generation, eager=self.background_refresh, views=self.views))
+            self._install(Snapshot(self.catalog, self.vectors, generation, eager=self.background_refresh,
+                                   views=self.views, previous=self._state))
 
     def _install(self, snapshot: Snapshot) -> None:
         # A slower background rebuild of an older generation must not replace a newer snapshot.

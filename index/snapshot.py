@@ -6,81 +6,103 @@ import threading
 import time
 
 from .catalog import Catalog
-from .errors import VectorStoreError
 from .dense import IN_MEMORY_LIMIT, DenseIndex
+from .errors import VectorStoreError
 from .keyword import KeywordIndex
+from .layers import Layered
 from .titles import TitleIndex
 from .vectors import VectorStore
 from .view_cache import ViewCache
-
 
 RETRY_S = 30.0   # after a failure, the vector store is asked again this much later
 
 
 class Snapshot:
-    """The document list and the title index are built at once; the keyword and dense views (seconds
-    for a large corpus) when a search first needs them, so that a citation lookup or a document
-    page from the command line does not wait for them. A server builds them eagerly, in the
-    background thread that refreshes its views. With `views`, a view saved by an earlier process
-    of the same generation is loaded instead of built, and one built here is saved.
+    """The document list and the title index are built at once; the keyword and dense views when a
+    search first needs them, so that a citation lookup or a document page from the command line
+    does not wait for them. A server builds them eagerly, in the background thread that refreshes
+    its views.
+
+    A view is built whole only when it must. Otherwise it is carried forward by document
+    (index/layers.py): from the `previous` snapshot's view, or from a view an earlier process saved
+    (`views`), updated with the documents the catalogue's change log names since then. Views built
+    whole are saved for the next process.
     """
 
     def __init__(self, catalog: Catalog, vectors: VectorStore, generation: int, eager: bool = False,
-                 views: ViewCache | None = None):
+                 views: ViewCache | None = None, previous: "Snapshot | None" = None):
         self.generation = generation
         self.documents = catalog.documents()
         self.by_source = {d.source: d for d in self.documents}
         self.titles = TitleIndex(self.documents)
         self._catalog, self._vectors, self._views = catalog, vectors, views
         self._lock = threading.Lock()
-        self._keyword: KeywordIndex | None = None
-        self._vector_count: int | None = None
-        self._dense: DenseIndex | None = None
+        # The previous snapshot's views, not the snapshot itself: a chain of snapshots must not live on.
+        self._prior = {} if previous is None else {
+            kind: (previous.generation, view) for kind, view in
+            (("keyword", previous._keyword), ("dense", previous._dense)) if view is not None}
+        self._keyword: Layered[KeywordIndex] | None = None
+        self._dense: Layered[DenseIndex] | None = None
+        self._stored_only = 0             # vectors held by the store alone (more than IN_MEMORY_LIMIT)
         self.vectors_unavailable = ""    # why the vector store could not be read, while it cannot
         self._failed_at = 0.0
         if eager:
             _ = self.keyword, self.dense
 
     @property
-    def keyword(self) -> KeywordIndex:
+    def keyword(self) -> Layered[KeywordIndex]:
         with self._lock:
             if self._keyword is None:
-                self._keyword = self._views.load_keyword(self.generation) if self._views else None
-                if self._keyword is None:
-                    self._keyword = KeywordIndex(*self._catalog.keyword_rows())
-                    if self._views:
-                        self._views.save_keyword(self.generation, self._keyword)
+                self._keyword = self._carried("keyword", lambda changed, base: KeywordIndex(
+                    *self._catalog.keyword_rows(changed), stats=base)) or self._build_keyword()
             return self._keyword
 
     @property
-    def vector_count(self) -> int:
-        """How many clause vectors this generation has; 0 while the vector store cannot be reached
-        (searches then answer from keywords and citations, and say so; asked again after RETRY_S)."""
+    def dense(self) -> Layered[DenseIndex] | None:
+        """The clause vectors in memory; None while the store cannot be read (asked again after
+        RETRY_S: searches answer from keywords and citations meanwhile, and say so) or when it holds
+        too many to keep in memory (it answers itself)."""
         with self._lock:
-            if self._vector_count is None and time.monotonic() - self._failed_at >= RETRY_S:
-                saved = self._views.load_dense(self.generation) if self._views else None
-                if saved is not None:   # the saved view holds every vector of this generation
-                    self._dense, self._vector_count = saved, len(saved)
-                else:
-                    try:
-                        self._vector_count = self._vectors.count()
-                        self.vectors_unavailable = ""
-                    except VectorStoreError as exc:
-                        self.vectors_unavailable, self._failed_at = str(exc), time.monotonic()
-            return self._vector_count or 0
-
-    @property
-    def dense(self) -> DenseIndex | None:
-        """The clause vectors in memory; None when there are none or too many to hold (query the store)."""
-        count = self.vector_count
-        with self._lock:
-            if self._dense is None and 0 < count <= IN_MEMORY_LIMIT:
+            if self._dense is None and not self._stored_only and time.monotonic() - self._failed_at >= RETRY_S:
                 try:
-                    self._dense = DenseIndex(*self._vectors.all_vectors())
+                    self._dense = self._carried("dense", lambda changed, _base: DenseIndex(
+                        *self._vectors.vectors_of(self._catalog.keyword_rows(changed)[0]))) or self._build_dense()
+                    self.vectors_unavailable = ""
                 except VectorStoreError as exc:
                     self.vectors_unavailable, self._failed_at = str(exc), time.monotonic()
-                    self._vector_count = None
-                    return None
-                if self._views:
-                    self._views.save_dense(self.generation, self._dense)
             return self._dense
+
+    @property
+    def vector_count(self) -> int:
+        """How many clauses of this generation have vectors (0 while the store cannot be read)."""
+        dense = self.dense
+        return len(dense) if dense is not None else self._stored_only
+
+    def _carried(self, kind: str, delta) -> Layered | None:
+        """The `kind` view of an earlier generation brought up to date by document; None when there is
+        none, the change log cannot say what changed, or so much changed that a whole build is better."""
+        generation, view = self._prior.pop(kind, (None, None))
+        if view is None and self._views is not None:
+            generation = self._views.newest(kind, self.generation)
+            base = None if generation is None else getattr(self._views, f"load_{kind}")(generation)
+            view = None if base is None else Layered(base)
+        if view is None:
+            return None
+        changed = self._catalog.changes_since(generation)
+        return None if changed is None else view.updated(changed, lambda sources: delta(sources, view.base))
+
+    def _build_keyword(self) -> Layered[KeywordIndex]:
+        base = KeywordIndex(*self._catalog.keyword_rows())
+        if self._views:
+            self._views.save_keyword(self.generation, base)
+        return Layered(base)
+
+    def _build_dense(self) -> Layered[DenseIndex] | None:
+        count = self._vectors.count()
+        if count > IN_MEMORY_LIMIT:
+            self._stored_only = count
+            return None
+        base = DenseIndex(*self._vectors.vectors_of(list(self._catalog.clause_sources())), approximate=True)
+        if self._views:
+            self._views.save_dense(self.generation, base)
+        return Layered(base)

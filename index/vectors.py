@@ -28,7 +28,7 @@ class VectorStore(Protocol):
     def delete_ids(self, ids: Sequence[str]) -> None: ...
     def query(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[str, float]]: ...
     def id_sources(self) -> dict[str, str]: ...
-    def all_vectors(self) -> tuple[list[str], np.ndarray]: ...
+    def vectors_of(self, ids: Sequence[str]) -> tuple[list[str], np.ndarray]: ...
     def count(self) -> int: ...
     def dimension(self) -> int | None: ...
     def reset(self) -> None: ...
@@ -108,23 +108,21 @@ class ChromaVectorStore:
         except Exception as exc:
             raise self._error("listing vectors failed", exc) from exc
 
-    def all_vectors(self) -> tuple[list[str], np.ndarray]:
-        """Every id with its vector, in pages (for the searcher's in-memory copy)."""
-        ids: list[str] = []
+    def vectors_of(self, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """The stored vectors of `ids` (those that have one), asked for by id in pages: paging by
+        offset would make reading a million vectors quadratic."""
+        found: list[str] = []
         blocks: list[np.ndarray] = []
-        offset, page = 0, 5000
+        page = 5000
         try:
-            while True:
-                got = self._collection.get(include=["embeddings"], limit=page, offset=offset)
-                ids.extend(got["ids"])
+            for start in range(0, len(ids), page):
+                got = self._collection.get(ids=list(ids[start:start + page]), include=["embeddings"])
+                found.extend(got["ids"])
                 if len(got["ids"]):
                     blocks.append(np.asarray(got["embeddings"], dtype=np.float32))
-                if len(got["ids"]) < page:
-                    break
-                offset += page
         except Exception as exc:
             raise self._error("reading vectors failed", exc) from exc
-        return ids, (np.vstack(blocks) if blocks else np.zeros((0, 0), dtype=np.float32))
+        return found, (np.vstack(blocks) if blocks else np.zeros((0, 0), dtype=np.float32))
 
     def count(self) -> int:
         try:

@@ -7,7 +7,9 @@ generation loads it in milliseconds. The files are derived data: deleting the fo
 
 A view belongs to one catalogue (its `uid`, so a catalogue made anew never meets an old file of
 the same generation number) and one generation. Every write to the stores bumps the generation,
-vectors included, so a file is never newer or older than what it was built from.
+vectors included, and the catalogue logs which documents each generation changed: a process
+finding a view of an older generation brings it up to date by document (index/layers.py), and
+only views built whole are saved.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from .ann import CellIndex
 from .dense import DenseIndex
 from .keyword import KeywordIndex
 
@@ -34,25 +37,45 @@ class ViewCache:
     def _path(self, kind: str, generation: int) -> Path:
         return self.folder / f"{kind}-{self.catalogue}-{generation}.npz"
 
+    def newest(self, kind: str, generation: int) -> int | None:
+        """The newest generation, up to `generation`, of which a `kind` view of this catalogue is saved."""
+        saved = []
+        for path in self.folder.glob(f"{kind}-{self.catalogue}-*.npz"):
+            try:
+                saved.append(int(path.stem.rsplit("-", 1)[1]))
+            except ValueError:
+                continue
+        saved = [g for g in saved if g <= generation]
+        return max(saved) if saved else None
+
     def load_keyword(self, generation: int) -> KeywordIndex | None:
         arrays = self._load("keyword", generation)
         if arrays is None:
             return None
+        stats = {name.removeprefix("stats_"): a for name, a in arrays.items() if name.startswith("stats_")}
+        if len(stats) < 5:   # saved by an older stdkb, without the statistics document updates need
+            return None
         matrix = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"]))
-        return KeywordIndex.from_parts(arrays["ids"].tolist(), arrays["vocab"].tolist(), arrays["doc_freq"], matrix)
+        return KeywordIndex.from_parts(arrays["ids"].tolist(), arrays["vocab"].tolist(), arrays["doc_freq"], matrix,
+                                       stats)
 
     def save_keyword(self, generation: int, view: KeywordIndex) -> None:
         vocab = sorted(view.vocab, key=view.vocab.__getitem__)
         m = view.matrix
         self._save("keyword", generation, ids=np.array(view.ids, dtype=str), vocab=np.array(vocab, dtype=str),
-                   doc_freq=view.doc_freq, data=m.data, indices=m.indices, indptr=m.indptr, shape=np.array(m.shape))
+                   doc_freq=view.doc_freq, data=m.data, indices=m.indices, indptr=m.indptr, shape=np.array(m.shape),
+                   **{f"stats_{name}": a for name, a in view.stats.items()})
 
     def load_dense(self, generation: int) -> DenseIndex | None:
         arrays = self._load("dense", generation)
-        return None if arrays is None else DenseIndex(arrays["ids"].tolist(), arrays["matrix"])
+        if arrays is None:
+            return None
+        cells = CellIndex(arrays["centroids"], arrays["offsets"]) if "centroids" in arrays else None
+        return DenseIndex(arrays["ids"].tolist(), arrays["matrix"], cells=cells)
 
     def save_dense(self, generation: int, view: DenseIndex) -> None:
-        self._save("dense", generation, ids=np.array(view.ids, dtype=str), matrix=view.matrix)
+        cells = {"centroids": view.cells.centroids, "offsets": view.cells.offsets} if view.cells else {}
+        self._save("dense", generation, ids=np.array(view.ids, dtype=str), matrix=view.matrix, **cells)
 
     def _load(self, kind: str, generation: int):
         path = self._path(kind, generation)

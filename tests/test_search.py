@@ -200,7 +200,7 @@ def test_a_second_process_loads_the_saved_views_instead_of_building_them(kb_copy
 
     first = Index(kb_copy).search("公共机构夏季室内空调温度", k=5)
     monkeypatch.setattr(KeywordIndex, "__init__", lambda *a, **k: pytest.fail("built the keyword view again"))
-    monkeypatch.setattr("index.vectors.ChromaVectorStore.all_vectors",
+    monkeypatch.setattr("index.vectors.ChromaVectorStore.vectors_of",
                         lambda *a: pytest.fail("read every vector out of Chroma again"))
     again = Index(kb_copy).search("公共机构夏季室内空调温度", k=5)
     assert [h.id for h in again.hits] == [h.id for h in first.hits]

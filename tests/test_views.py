@@ -1,0 +1,162 @@
+"""The search views follow the catalogue by document: a changed document is read again, not the whole
+knowledge base (index/layers.py); and the approximate dense scan of large views (index/ann.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.catalog import Catalog
+from index.filters import SearchFilters
+
+RULE = "# 会议室使用管理办法\n\n第一条 会议结束后应当关闭空调和照明。\n\n第二条 会议室钥匙由办公室保管。\n"
+QUESTION = "会议结束后关闭空调和照明的规定"
+
+
+def _record_keyword_reads(monkeypatch) -> list:
+    """Every Catalog.keyword_rows call's `sources` (None: every clause of the knowledge base)."""
+    calls = []
+    original = Catalog.keyword_rows
+
+    def recording(self, sources=None):
+        calls.append(None if sources is None else set(sources))
+        return original(self, sources)
+
+    monkeypatch.setattr(Catalog, "keyword_rows", recording)
+    return calls
+
+
+def test_the_change_log_names_the_documents_a_write_changed(kb_copy, tmp_path):
+    from index.index import Index
+
+    ix = Index(kb_copy)
+    before = ix.catalog.generation()
+    rule = tmp_path / "会议室使用管理办法.md"
+    rule.write_text(RULE, encoding="utf-8")
+    ix.ingest([rule])
+    changed = ix.catalog.changes_since(before)
+    assert len(changed) == 1 and next(iter(changed)).endswith("会议室使用管理办法.md")
+    assert ix.catalog.changes_since(ix.catalog.generation()) == set()
+
+
+def test_the_change_log_cannot_say_after_a_write_that_may_touch_anything(kb_copy):
+    from index.index import Index
+
+    ix = Index(kb_copy)
+    before = ix.catalog.generation()
+    ix.catalog.touch()
+    assert ix.catalog.changes_since(before) is None
+
+
+def test_a_searcher_reads_only_the_changed_document_after_an_ingest(kb_copy, tmp_path, monkeypatch):
+    from index.index import Index
+
+    ix = Index(kb_copy)
+    assert not ix.search(QUESTION, k=3).hits[0].title.startswith("会议室使用")
+    calls = _record_keyword_reads(monkeypatch)
+    rule = tmp_path / "会议室使用管理办法.md"
+    rule.write_text(RULE, encoding="utf-8")
+    ix.ingest([rule])
+    after = ix.search(QUESTION, k=3, filters=SearchFilters(status=[]))
+    assert after.hits[0].title == "会议室使用管理办法"
+    assert calls and None not in calls, "the keyword view was built whole again"
+    assert all(len(sources) == 1 for sources in calls)
+
+
+def test_a_replaced_document_answers_with_its_new_text_only(kb_copy, tmp_path):
+    from index.index import Index
+
+    ix = Index(kb_copy)
+    rule = tmp_path / "会议室使用管理办法.md"
+    rule.write_text(RULE, encoding="utf-8")
+    ix.ingest([rule])
+    assert "钥匙" in ix.search("会议室钥匙由谁保管", k=1, filters=SearchFilters(status=[])).hits[0].text
+    rule.write_text(RULE.replace("会议室钥匙由办公室保管", "会议室门禁卡由行政科发放"), encoding="utf-8")
+    ix.ingest([rule])
+    texts = [h.text for h in ix.search("会议室钥匙由谁保管", k=10, filters=SearchFilters(status=[])).hits]
+    assert not any("钥匙由办公室" in t for t in texts)
+    assert "门禁卡" in ix.search("会议室门禁卡由谁发放", k=1, filters=SearchFilters(status=[])).hits[0].text
+
+
+def test_a_removed_document_leaves_both_views(kb_copy, tmp_path):
+    from index.index import Index
+
+    ix = Index(kb_copy)
+    rule = tmp_path / "会议室使用管理办法.md"
+    rule.write_text(RULE, encoding="utf-8")
+    source = ix.ingest([rule]) and ix.search(QUESTION, k=1, filters=SearchFilters(status=[])).hits[0].source
+    assert ix.remove(source)
+    hits = ix.search(QUESTION, k=20, filters=SearchFilters(status=[])).hits
+    assert source not in {h.source for h in hits}
+    state = ix._searcher._state
+    assert len(state.keyword) == len(state.dense) == ix.catalog.counts()["clauses"]
+
+
+def test_a_new_process_brings_an_older_saved_view_up_to_date_by_document(kb_copy, tmp_path, monkeypatch):
+    from index.index import Index
+
+    Index(kb_copy).search(QUESTION, k=3)            # saves the views of this generation
+    rule = tmp_path / "会议室使用管理办法.md"
+    rule.write_text(RULE, encoding="utf-8")
+    Index(kb_copy).ingest([rule])
+    calls = _record_keyword_reads(monkeypatch)
+    after = Index(kb_copy).search(QUESTION, k=3, filters=SearchFilters(status=[]))
+    assert after.hits[0].title == "会议室使用管理办法"
+    assert None not in calls, "the saved keyword view was not used"
+
+
+def test_a_repair_builds_the_views_whole_again(kb_copy, monkeypatch):
+    from index.index import Index
+
+    ix = Index(kb_copy)
+    ix.search(QUESTION, k=3)
+    calls = _record_keyword_reads(monkeypatch)
+    ix.catalog.touch()                               # what a repair does: anything may have changed
+    ix.search(QUESTION, k=3)
+    assert None in calls
+
+
+# ------------------------------------------------------------------------- approximate dense scan
+def _clustered(n: int, dim: int = 32, clusters: int = 64, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(clusters, dim))
+    rows = centres[rng.integers(0, clusters, n)] + 0.3 * rng.normal(size=(n, dim))
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+@pytest.fixture
+def small_ann(monkeypatch):
+    monkeypatch.setattr("index.dense.ANN_MIN", 1000)
+
+
+def test_the_approximate_scan_finds_most_of_the_exact_top_fifty(small_ann):
+    from index.dense import DenseIndex
+
+    matrix = _clustered(20_000)
+    view = DenseIndex([f"doc{i // 10}#{i}" for i in range(len(matrix))], matrix, approximate=True)
+    assert view.cells is not None
+    assert view.recall(_clustered(50, seed=1), k=50) >= 0.9
+
+
+def test_the_approximate_scan_keeps_every_id_with_its_own_vector(small_ann):
+    from index.dense import DenseIndex
+
+    matrix = _clustered(5_000)
+    ids = [f"doc{i // 10}#{i}" for i in range(len(matrix))]
+    view = DenseIndex(ids, matrix, approximate=True)
+    for cid, score in view.search(matrix[1234], 5):
+        assert score == pytest.approx(float(matrix[ids.index(cid)] @ matrix[1234]), abs=1e-5)
+    assert view.search(matrix[1234], 1)[0][0] == ids[1234]
+
+
+def test_excluded_rows_and_document_filters_apply_to_the_approximate_scan(small_ann):
+    from index.dense import DenseIndex
+
+    matrix = _clustered(5_000)
+    view = DenseIndex([f"doc{i // 10}#{i}" for i in range(len(matrix))], matrix, approximate=True)
+    best = view.search(matrix[1234], 1)[0][0]
+    exclude = np.zeros(len(view), dtype=bool)
+    exclude[view.ids.index(best)] = True
+    assert best not in {cid for cid, _ in view.search(matrix[1234], 50, exclude=exclude)}
+    only = view.search(matrix[1234], 50, sources={"doc7"})
+    assert {cid.split("#")[0] for cid, _ in only} == {"doc7"} and len(only) == 10
