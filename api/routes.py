@@ -168,10 +168,12 @@ def routes() -> APIRouter:
     @r.get("/health", summary="Liveness and what the knowledge base holds")
     def health(request: Request):
         stats = _kb(request).stats()
-        return {"status": "ok", "documents": stats.documents, "clauses": stats.clauses,
+        return {"status": "degraded" if stats.vector_store_problem else "ok",
+                "documents": stats.documents, "clauses": stats.clauses,
                 "pending_documents": stats.pending_documents, "vectors": stats.vectors,
                 "vectors_pending": stats.vectors_pending, "embedder": stats.embedder,
                 "last_ingest": stats.last_ingest, "writable": stats.writable, "write_problem": stats.write_problem,
+                "vector_store": stats.vector_store, "vector_store_problem": stats.vector_store_problem,
                 "uptime_s": round(_uptime(request), 1)}
 
     @r.get("/ready", summary="200 once the search views are built, 503 before",

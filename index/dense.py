@@ -3,8 +3,10 @@
 The vector store (Chroma) holds the vectors; its own filtered queries ("only these documents")
 took 10–20 ms here against 2 ms unfiltered, and a drafter's filters or a named law need them on
 most queries. A float32 matrix of 20k × 256 is 20 MB and answers any filter in about a
-millisecond, so the searcher loads the vectors once per catalogue generation. For collections too
-large to hold (see IN_MEMORY_LIMIT) the searcher queries the store directly instead.
+millisecond, so the searcher reads the vectors once and then follows changes by document
+(index/layers.py); from ANN_MIN rows on, an unfiltered search scans only the nearest cells
+(index/ann.py). For collections too large to hold (see IN_MEMORY_LIMIT) the searcher queries the
+store directly instead.
 """
 
 from __future__ import annotations

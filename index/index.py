@@ -31,7 +31,7 @@ from .datadir import DataDir
 from .diff import VersionDiff, compare
 from .embedder import DOMAIN
 from .embedding import Embedding, groups
-from .errors import DocumentNotFound, StorageError
+from .errors import DocumentNotFound, StorageError, VectorStoreError
 from .faults import NO_FAULTS, FaultPlan
 from .filters import SearchFilters, allowed_sources
 from .outline import article_neighbours, outline
@@ -64,6 +64,7 @@ class Index:
         self.segmenter = segmenter or Segmenter()
         self.catalog = Catalog(self.data.stores / "catalog.sqlite3", read_only=self.data.read_only)
         self.vectors: VectorStore = LazyVectorStore(vector_mode, path=self.data.stores / "chroma", url=vector_url)
+        self._vector_store = f"Chroma server {vector_url}" if vector_mode == "http" else "Chroma in the data directory"
         self._store = Store(self.catalog, self.vectors, self.segmenter, faults)
         self._embedding = Embedding(self.data, self.catalog, self.vectors, self.segmenter, embed_model,
                                     domain_tune_steps, faults)
@@ -306,13 +307,17 @@ class Index:
         for d in docs:
             by_level[d.level] = by_level.get(d.level, 0) + 1
             by_status[d.status] = by_status.get(d.status, 0) + 1
-        vectors = self.vectors.count()
+        try:
+            vectors, problem = self.vectors.count(), None
+        except VectorStoreError as exc:   # a Chroma server that is down: say so instead of failing
+            vectors, problem = 0, str(exc)
         return Stats(documents=counts["documents"], clauses=counts["clauses"], pending_documents=counts["pending"],
                      vectors=vectors, vectors_pending=max(counts["clauses"] - vectors, 0),
                      documents_by_level=by_level, documents_by_status=by_status,
                      last_ingest=max((d.ingested_at for d in docs), default=None),
                      embedder=self.embedder_description(), writable=not self.data.read_only,
-                     write_problem=self.data.write_problem, disk_bytes=self.data.disk_bytes(STORE_FILES))
+                     write_problem=self.data.write_problem, disk_bytes=self.data.disk_bytes(STORE_FILES),
+                     vector_store=self._vector_store, vector_store_problem=problem)
 
     def close(self) -> None:
         self.catalog.close()

@@ -119,6 +119,9 @@ class Stats(BaseModel):
     writable: bool
     write_problem: Optional[str]
     disk_bytes: dict[str, int]
+    vector_store: str = Field("", description="Where the vectors live: in the data directory or a Chroma server's URL.")
+    vector_store_problem: Optional[str] = Field(None, description="Why the vector store cannot be read now (search "
+                                                "then answers from keywords and citations); None when it can.")
 
 
 class Hit(BaseModel):

@@ -8,6 +8,7 @@ imports chromadb. Chroma's errors are wrapped in VectorStoreError at this bounda
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Protocol, Sequence
 from urllib.parse import urlparse
@@ -20,6 +21,21 @@ from .errors import StorageError, VectorStoreError
 from .storage import storage_problem
 
 COLLECTION = "clauses"
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)   # seconds between tries of a write to a Chroma server
+_sleep = time.sleep                   # tests replace it to see the delays without waiting them
+
+
+def _transient(exc: BaseException) -> bool:
+    """Whether a failed call to a Chroma server may succeed when tried again: the connection, not the request."""
+    import httpx
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (httpx.TransportError, ConnectionError, TimeoutError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    text = str(exc).lower()
+    return any(word in text for word in ("connect", "timed out", "timeout", "503", "502", "unavailable"))
 
 
 class VectorStore(Protocol):
@@ -37,11 +53,26 @@ class VectorStore(Protocol):
 class ChromaVectorStore:
     """Cosine-space Chroma collection of clause vectors; metadata holds the document source."""
 
-    def __init__(self, client, collection: str = COLLECTION, where: str = "the Chroma server"):
+    def __init__(self, client, collection: str = COLLECTION, where: str = "the Chroma server", remote: bool = False):
         self._client = client
         self._name = collection
         self._where = where
+        self._remote = remote
         self._collection = self._open()
+
+    def _write(self, what: str, call) -> None:
+        """Run one write; against a server, a failure that may pass (the server restarting, a dropped
+        connection, a timeout) is tried again after 0.5, 1, 2 and 4 s before the write fails."""
+        delays = RETRY_DELAYS if self._remote else ()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return call()
+            except Exception as exc:
+                if attempt > len(delays) or not _transient(exc):
+                    raise self._error(what + (f" after {attempt} attempts" if attempt > 1 else ""), exc) from exc
+                _sleep(delays[attempt - 1])
 
     def _open(self):
         try:
@@ -58,27 +89,18 @@ class ChromaVectorStore:
 
     def upsert(self, ids: Sequence[str], vectors: np.ndarray, sources: Sequence[str]) -> None:
         batch = 2000  # well under Chroma's max batch size
-        try:
-            for i in range(0, len(ids), batch):
-                self._collection.upsert(
-                    ids=list(ids[i:i + batch]), embeddings=vectors[i:i + batch].astype(np.float32),
-                    metadatas=[{"source": s} for s in sources[i:i + batch]])
-        except Exception as exc:
-            raise self._error("writing vectors failed", exc) from exc
+        for i in range(0, len(ids), batch):
+            self._write("writing vectors failed", lambda: self._collection.upsert(
+                ids=list(ids[i:i + batch]), embeddings=vectors[i:i + batch].astype(np.float32),
+                metadatas=[{"source": s} for s in sources[i:i + batch]]))
 
     def delete_document(self, source: str) -> None:
-        try:
-            self._collection.delete(where={"source": source})
-        except Exception as exc:
-            raise self._error(f"deleting vectors of {source} failed", exc) from exc
+        self._write(f"deleting vectors of {source} failed", lambda: self._collection.delete(where={"source": source}))
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         ids = list(ids)
-        try:
-            for i in range(0, len(ids), 2000):
-                self._collection.delete(ids=ids[i:i + 2000])
-        except Exception as exc:
-            raise self._error("deleting vectors failed", exc) from exc
+        for i in range(0, len(ids), 2000):
+            self._write("deleting vectors failed", lambda: self._collection.delete(ids=ids[i:i + 2000]))
 
     def query(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[str, float]]:
         """Nearest clauses: (id, cosine similarity), best first; `sources` restricts the documents."""
@@ -188,4 +210,4 @@ def open_vector_store(mode: str = "persistent", path: Path | None = None, url: s
         if problem:
             raise StorageError(path or url, f"cannot open the vector store: {problem}") from exc
         raise VectorStoreError(f"cannot open the vector store ({mode}): {exc}") from exc
-    return ChromaVectorStore(client, where=str(path) if mode == "persistent" else url)
+    return ChromaVectorStore(client, where=str(path) if mode == "persistent" else url, remote=mode == "http")

@@ -101,3 +101,38 @@ def test_while_the_server_is_down_search_answers_from_keywords_and_says_so(chrom
     assert cold.clause("机关事务管理条例第十条").found
     with pytest.raises(VectorStoreError):   # a check cannot vouch for a store it cannot read
         cold.check()
+    stats = cold.stats()
+    assert stats.vector_store == f"Chroma server {url}" and stats.vector_store_problem
+
+
+def test_health_says_when_the_chroma_server_is_down(chroma, corpus, tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    proc, url = chroma
+    Index(tmp_path / "kb", vector_mode="http", vector_url=url).ingest([corpus])
+    monkeypatch.setenv("STDKB_CHROMA_MODE", "http")
+    monkeypatch.setenv("STDKB_CHROMA_URL", url)
+    monkeypatch.setenv("STDKB_DATA_DIR", str(tmp_path / "kb"))
+    with TestClient(create_app()) as client:
+        assert client.get("/api/v1/health").json()["status"] == "ok"
+        proc.terminate()
+        proc.wait(10)
+        health = client.get("/api/v1/health").json()
+    assert health["status"] == "degraded" and url in health["vector_store"] and health["vector_store_problem"]
+
+
+def test_writes_to_a_server_that_is_down_are_tried_again_then_fail_clearly(chroma, corpus, tmp_path, monkeypatch):
+    import index.vectors
+
+    proc, url = chroma
+    kb = Index(tmp_path / "kb", vector_mode="http", vector_url=url)
+    kb.ingest([corpus])
+    proc.terminate()
+    proc.wait(10)
+    waited: list[float] = []
+    monkeypatch.setattr(index.vectors, "_sleep", waited.append)
+    with pytest.raises(VectorStoreError, match="after 5 attempts"):
+        kb.vectors.delete_document(SUBSET[0])
+    assert waited == list(index.vectors.RETRY_DELAYS)
