@@ -81,7 +81,8 @@ def clause_counts(data_dir: Path) -> dict[str, int]:
     import csv
 
     with (SHARED / "corpus" / "manifest.csv").open(encoding="utf-8-sig") as f:
-        path_of = {r["source"]: r["path"] for r in csv.DictReader(f)}
+        rows = list(csv.DictReader(f))
+    path_of = {r["source"]: r["path"] for r in rows} | {r["path"]: r["path"] for r in rows}
     with sqlite3.connect(data_dir / "catalog.sqlite3") as db:
         return {path_of[s]: n for s, n in db.execute("SELECT source, clause_count FROM documents") if s in path_of}
 
@@ -216,15 +217,16 @@ def main() -> None:
     name = args.embed_model or "domain (trained on the shared corpus)"
     env["STDKB_EMBED_MODEL"] = embed_model
     state_file = work / "ingest-state.json"
-    state = json.loads(state_file.read_text()) if state_file.exists() else {"ingest_s": 0.0, "done": []}
+    # Seconds each step's ingest took; a resumed run that finds a step done keeps its first figure.
+    steps = json.loads(state_file.read_text()) if state_file.exists() else {}
 
     def ingest(folder: Path, step: str) -> dict:
         seconds, peak, report = run_measured(stdkb("ingest", str(folder), "--data-dir", str(data_dir), "--json"), env)
-        if step not in state["done"]:
-            state["ingest_s"] += seconds
-            state["done"].append(step)
-            state_file.write_text(json.dumps(state))
-        return {"seconds": seconds, "rss": peak, "report": json.loads(report)}
+        report = json.loads(report)
+        if step not in steps or report["clauses_written"]:
+            steps[step] = seconds
+            state_file.write_text(json.dumps(steps))
+        return {"seconds": seconds, "rss": peak, "report": report}
 
     ingest(SHARED / "corpus", "shared")
     with sqlite3.connect(data_dir / "catalog.sqlite3") as db:
@@ -241,7 +243,7 @@ def main() -> None:
         done = len(copies)
         with sqlite3.connect(data_dir / "catalog.sqlite3") as db:
             clauses = db.execute("SELECT count(*) FROM clauses").fetchone()[0]
-        row = {"target": size, "clauses": clauses, "embedder": name, "ingest_s": round(state["ingest_s"], 1),
+        row = {"target": size, "clauses": clauses, "embedder": name, "ingest_s": round(sum(steps.values()), 1),
                "step_clauses_per_s": round(step["report"]["clauses_written"] / max(step["seconds"], 1e-9)),
                "ingest_rss_mb": round(step["rss"], 1), **measure_serving(data_dir, env),
                **measure_rebuild(data_dir, env, embed_model), "disk": disk(data_dir)}

@@ -26,6 +26,7 @@ from .results import DocumentInfo
 
 SCHEMA_VERSION = 2
 ANYTHING = "*"          # a change log entry for a write that may have touched any document
+KEYWORD_PAGE = 20_000   # keyword rows read per query when reading them all
 CHANGE_LOG = 20_000     # generations the change log keeps (a reader further behind rebuilds its views)
 
 _SCHEMA = """
@@ -351,20 +352,29 @@ class Catalog:
             " (SELECT count(*) FROM documents WHERE state='pending') AS pending")
         return dict(row)
 
-    def keyword_rows(self, sources: Iterable[str] | None = None) -> tuple[list[str], list[list[str]], list[list[str]]]:
-        """Clause ids with their body and context tokens, for the in-memory keyword index (of the
-        complete documents among `sources`, or of all)."""
-        sql = ("SELECT c.id AS id, f.body AS body, f.context AS context FROM clause_fts f"
+    def keyword_rows(self, sources: Iterable[str] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+        """(clause id, body tokens, context tokens) of the complete documents among `sources`, or of
+        all, for the in-memory keyword view. Read in pages by rowid, so that building the view of a
+        million clauses neither holds every row at once nor the catalogue's lock for a minute."""
+        sql = ("SELECT c.rowid AS rowid, c.id AS id, f.body AS body, f.context AS context FROM clause_fts f"
                " JOIN clauses c ON c.rowid = f.rowid JOIN documents d ON d.source = c.source"
-               " WHERE d.state='complete'")
-        if sources is None:
-            rows = self._query(sql + " ORDER BY c.rowid")
-        else:
+               " WHERE d.state='complete' AND c.rowid > ?")
+        if sources is not None:
             wanted = sorted(sources)
-            rows = [r for start in range(0, len(wanted), 500) for r in self._query(
-                f"{sql} AND d.source IN ({','.join('?' * len(wanted[start:start + 500]))}) ORDER BY c.rowid",
-                wanted[start:start + 500])]
-        return [r["id"] for r in rows], [r["body"].split() for r in rows], [r["context"].split() for r in rows]
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                for r in self._query(f"{sql} AND d.source IN ({','.join('?' * len(chunk))}) ORDER BY c.rowid",
+                                     [0, *chunk]):
+                    yield r["id"], r["body"].split(), r["context"].split()
+            return
+        last = 0
+        while True:
+            rows = self._query(f"{sql} ORDER BY c.rowid LIMIT {KEYWORD_PAGE}", (last,))
+            for r in rows:
+                yield r["id"], r["body"].split(), r["context"].split()
+            if len(rows) < KEYWORD_PAGE:
+                return
+            last = rows[-1]["rowid"]
 
     def article(self, source: str, number: str) -> list[Clause]:
         """The clauses (the article and its parts) numbered `number` in `source`, in order."""

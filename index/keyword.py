@@ -14,7 +14,9 @@ law's clauses without drowning the clauses that say what was asked.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
+from typing import Iterable
 
 import numpy as np
 from scipy import sparse
@@ -25,6 +27,21 @@ K1 = 1.2
 B = 0.75
 
 
+class _Counts:
+    """Term counts of one field, row by row, in compact arrays (a million clauses hold some 40
+    million (row, term) pairs: Python lists of them would take gigabytes)."""
+
+    def __init__(self):
+        self.rows, self.cols, self.tfs, self.lengths = array("i"), array("i"), array("f"), array("f")
+
+    def add(self, row: int, tokens: list[str], vocab: dict[str, int]) -> None:
+        self.lengths.append(len(tokens))
+        for term, tf in Counter(tokens).items():
+            self.rows.append(row)
+            self.cols.append(vocab.setdefault(term, len(vocab)))
+            self.tfs.append(tf)
+
+
 class KeywordIndex:
     """With `stats`, the rows are weighed by that index's collection statistics (idf and mean
     length) instead of their own: the rows of a few changed documents (index/layers.py) must score
@@ -32,15 +49,29 @@ class KeywordIndex:
 
     def __init__(self, ids: list[str], bodies: list[list[str]], contexts: list[list[str]],
                  context_weight: float = 0.3, stats: "KeywordIndex | None" = None):
+        self._build(zip(ids, bodies, contexts), context_weight, stats)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, list[str], list[str]]], context_weight: float = 0.3,
+                  stats: "KeywordIndex | None" = None) -> "KeywordIndex":
+        """The index of (clause id, body tokens, context tokens) rows, read once (Catalog.keyword_rows)."""
+        view = cls.__new__(cls)
+        view._build(rows, context_weight, stats)
+        return view
+
+    def _build(self, rows, context_weight: float, stats: "KeywordIndex | None") -> None:
         self.vocab: dict[str, int] = {}
-        for tokens in (*bodies, *contexts):
-            for t in tokens:
-                self.vocab.setdefault(t, len(self.vocab))
+        ids: list[str] = []
+        body, context = _Counts(), _Counts()
+        for cid, body_tokens, context_tokens in rows:
+            body.add(len(ids), body_tokens, self.vocab)
+            context.add(len(ids), context_tokens, self.vocab)
+            ids.append(cid)
         self.stats: dict[str, np.ndarray] = {}
-        body = self._weights(bodies, "body", stats)
-        context = self._weights(contexts, "context", stats)
-        doc_freq = np.asarray((body > 0).sum(axis=0)).ravel() if body.shape[1] else np.zeros(0)
-        self._finish(ids, doc_freq, (body + context_weight * context).tocsc())
+        body_weights = self._weights(body, len(ids), "body", stats)
+        context_weights = self._weights(context, len(ids), "context", stats)
+        doc_freq = np.asarray((body_weights > 0).sum(axis=0)).ravel() if body_weights.shape[1] else np.zeros(0)
+        self._finish(ids, doc_freq, (body_weights + context_weight * context_weights).tocsc())
 
     @classmethod
     def from_parts(cls, ids: list[str], vocab: list[str], doc_freq: np.ndarray, matrix: sparse.csc_matrix,
@@ -65,30 +96,24 @@ class KeywordIndex:
         unseen = np.float32(math.log(1 + (n + 0.5) / 0.5))
         return np.array([idf[self.vocab[t]] if t in self.vocab else unseen for t in terms], dtype=np.float32)
 
-    def _weights(self, docs: list[list[str]], field: str, stats: "KeywordIndex | None") -> sparse.csr_matrix:
-        rows, cols, tfs = [], [], []
-        lengths = np.zeros(len(docs))
-        for i, tokens in enumerate(docs):
-            lengths[i] = len(tokens)
-            for term, tf in Counter(tokens).items():
-                rows.append(i)
-                cols.append(self.vocab[term])
-                tfs.append(tf)
+    def _weights(self, counts: _Counts, n_docs: int, field: str, stats: "KeywordIndex | None") -> sparse.csr_matrix:
+        rows = np.asarray(counts.rows, dtype=np.int32)
+        cols = np.asarray(counts.cols, dtype=np.int32)
+        tfs = np.asarray(counts.tfs, dtype=np.float32)
+        lengths = np.asarray(counts.lengths, dtype=np.float32)
         n_terms = max(len(self.vocab), 1)
-        tf = sparse.csr_matrix((np.array(tfs, dtype=np.float32), (rows, cols)), shape=(len(docs), n_terms))
         if stats is None:
-            df = np.bincount(np.array(cols, dtype=np.int64), minlength=n_terms)
-            idf = np.log(1 + (len(docs) - df + 0.5) / (df + 0.5)).astype(np.float32)
-            avg = lengths.mean() if len(docs) and lengths.mean() > 0 else 1.0
+            df = np.bincount(cols, minlength=n_terms)
+            idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+            avg = float(lengths.mean()) if n_docs and lengths.mean() > 0 else 1.0
         else:
             idf = stats._collection_idf(field, sorted(self.vocab, key=self.vocab.__getitem__))
             avg = float(stats.stats[f"avg_{field}"][0])
         self.stats.update({f"idf_{field}": idf, f"avg_{field}": np.array([avg], dtype=np.float32),
-                           "n": np.array([len(docs) if stats is None else stats.stats["n"][0]], dtype=np.float64)})
+                           "n": np.array([n_docs if stats is None else stats.stats["n"][0]], dtype=np.float64)})
         norm = (K1 * (1 - B + B * lengths / avg)).astype(np.float32)
-        tf = tf.tocoo()
-        data = idf[tf.col] * tf.data * (K1 + 1) / (tf.data + norm[tf.row])
-        return sparse.csr_matrix((data, (tf.row, tf.col)), shape=tf.shape)
+        data = idf[cols] * tfs * (K1 + 1) / (tfs + norm[rows])
+        return sparse.csr_matrix((data, (rows, cols)), shape=(n_docs, n_terms))
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -53,8 +53,8 @@ class Snapshot:
     def keyword(self) -> Layered[KeywordIndex]:
         with self._lock:
             if self._keyword is None:
-                self._keyword = self._carried("keyword", lambda changed, base: KeywordIndex(
-                    *self._catalog.keyword_rows(changed), stats=base)) or self._build_keyword()
+                self._keyword = self._carried("keyword", lambda changed, base: KeywordIndex.from_rows(
+                    self._catalog.keyword_rows(changed), stats=base)) or self._build_keyword()
             return self._keyword
 
     @property
@@ -65,8 +65,7 @@ class Snapshot:
         with self._lock:
             if self._dense is None and not self._stored_only and time.monotonic() - self._failed_at >= RETRY_S:
                 try:
-                    self._dense = self._carried("dense", lambda changed, _base: DenseIndex(
-                        *self._vectors.vectors_of(self._catalog.keyword_rows(changed)[0]))) or self._build_dense()
+                    self._dense = self._carried("dense", self._dense_delta) or self._build_dense()
                     self.vectors_unavailable = ""
                 except VectorStoreError as exc:
                     self.vectors_unavailable, self._failed_at = str(exc), time.monotonic()
@@ -91,8 +90,12 @@ class Snapshot:
         changed = self._catalog.changes_since(generation)
         return None if changed is None else view.updated(changed, lambda sources: delta(sources, view.base))
 
+    def _dense_delta(self, changed: set[str], _base: DenseIndex) -> DenseIndex:
+        ids = [cid for cid, _, _ in self._catalog.keyword_rows(changed)]
+        return DenseIndex(*self._vectors.vectors_of(ids))
+
     def _build_keyword(self) -> Layered[KeywordIndex]:
-        base = KeywordIndex(*self._catalog.keyword_rows())
+        base = KeywordIndex.from_rows(self._catalog.keyword_rows())
         if self._views:
             self._views.save_keyword(self.generation, base)
         return Layered(base)
