@@ -70,6 +70,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS changes (
     generation INTEGER NOT NULL, source TEXT NOT NULL, PRIMARY KEY (generation, source)
 ) WITHOUT ROWID;
+-- Documents whose text is written and whose vectors are not yet (written in the same transaction
+-- as the text, cleared with the vectors): what an interrupted ingest owes, found without
+-- comparing every clause with the vector store.
+CREATE TABLE IF NOT EXISTS owed (source TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS annotations (
     kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)
 );
@@ -204,6 +208,7 @@ class Catalog:
                  len(doc.clauses), doc.source),
             )
             self._relink_versions(work_key(doc.title))
+            self._conn.execute("INSERT OR IGNORE INTO owed(source) VALUES (?)", (doc.source,))
             self._bump_generation(doc.source)
 
     def replace_tokens(self, source: str, tokens: list[tuple[str, str]]) -> None:
@@ -222,6 +227,7 @@ class Catalog:
             work = self._conn.execute("SELECT work FROM documents WHERE source=?", (source,)).fetchone()
             self._delete_clauses(source)
             self._conn.execute("DELETE FROM documents WHERE source=?", (source,))
+            self._conn.execute("DELETE FROM owed WHERE source=?", (source,))
             if work:
                 self._relink_versions(work["work"])
             self._bump_generation(source)
@@ -396,6 +402,22 @@ class Catalog:
         document): servers update their views."""
         with self._lock, self._transaction():
             self._bump_generation(*(([*sources] or [""]) if sources is not None else [ANYTHING]))
+
+    def vectors_written(self, sources: Iterable[str] | None = None) -> None:
+        """The vectors of `sources` (None: of every document) are stored: nothing is owed for them,
+        and readers update their views."""
+        sources = None if sources is None else list(sources)
+        with self._lock, self._transaction():
+            if sources is None:
+                self._conn.execute("DELETE FROM owed")
+            else:
+                self._conn.executemany("DELETE FROM owed WHERE source=?", [(s,) for s in sources])
+            self._bump_generation(*(([*sources] or [""]) if sources is not None else [ANYTHING]))
+
+    def owed_vectors(self) -> list[str]:
+        """Complete documents whose vectors an interrupted ingest did not write."""
+        return [r["source"] for r in self._query(
+            "SELECT o.source FROM owed o JOIN documents d ON d.source=o.source AND d.state='complete'")]
 
     def changes_since(self, generation: int) -> set[str] | None:
         """The documents changed after `generation` (removed, rewritten or given new vectors); None when

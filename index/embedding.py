@@ -235,8 +235,19 @@ class Embedding:
     def embed_missing(self) -> None:
         """Vectors for clauses that have none (after a crash or a lost vector store)."""
         missing = set(self.catalog.clause_sources()) - set(self.vectors.id_sources())
-        items = list(self.catalog.clauses_by_id(missing).values())
+        self._embed(list(self.catalog.clauses_by_id(missing).values()))
+        self.catalog.vectors_written()
+
+    def embed_owed(self) -> None:
+        """Vectors for the documents an interrupted ingest wrote the text of but not the vectors."""
+        owed = self.catalog.owed_vectors()
+        for source in owed:
+            doc = self.catalog.document(source)
+            self._embed([(c, doc) for c in self.catalog.clauses_of(source)] if doc else [])
+        if owed:
+            self.catalog.vectors_written(owed)
+
+    def _embed(self, items: list) -> None:
         if items:
             vecs = self.encode_passages([passage_text(c, d.title) for c, d in items])
             self.vectors.upsert([c.id for c, _ in items], vecs, [d.source for _, d in items])
-            self.catalog.touch({d.source for _, d in items})

@@ -35,7 +35,7 @@ from .errors import DocumentNotFound, StorageError, VectorStoreError
 from .faults import NO_FAULTS, FaultPlan
 from .filters import SearchFilters, allowed_sources
 from .outline import article_neighbours, outline
-from .repair import check
+from .repair import check, recover
 from .results import (CheckReport, ClauseInContext, ClauseLookup, ClauseView, Definition, DocumentInfo, DocumentList,
                       DocumentPage, IngestReport, Neighbour, SearchResult, Stats, StoredUpload, VersionInfo)
 from .search import Searcher, Weights, make_hit, weights_for
@@ -97,7 +97,7 @@ class Index:
         """
         started = time.time()
         with self.data.writing(), self.data.ingest_lock():
-            check(self.data, self._store, self._embedding, repair=True)
+            recover(self.data, self._store, self._embedding)
             docs, skipped = collect(paths, progress)
             report = IngestReport(skipped=skipped)
             self._write(docs, report, progress)
@@ -108,7 +108,7 @@ class Index:
         started = time.time()
         report = IngestReport()
         with self.data.writing(), self.data.ingest_lock():
-            check(self.data, self._store, self._embedding, repair=True)
+            recover(self.data, self._store, self._embedding)
             self._write(docs, report, progress)
         return self._finish_report(report, started)
 

@@ -25,6 +25,7 @@ from .dense import rows_by_source
 
 K1 = 1.2
 B = 0.75
+SUBSET_SHARE = 8   # documents holding under 1/8 of the rows are scored by row, not by column
 
 
 class _Counts:
@@ -141,29 +142,40 @@ class KeywordIndex:
         cols = sorted({self.vocab[t] for t in tokens if t in self.vocab})
         if not cols or not len(self.ids):
             return []
-        scores = np.asarray(self.matrix[:, cols].sum(axis=1)).ravel()
+        rows = None
         if sources is not None:
-            keep = self.rows_of(sources)
-            masked = np.full_like(scores, 0.0)
-            masked[keep] = scores[keep]
-            scores = masked
+            rows = np.sort(self.rows_of(sources))   # in row order, as the whole-matrix path ranks ties
+        if rows is not None and len(rows) * SUBSET_SHARE < len(self.ids):
+            # A few documents' rows (a cited or named work): score only them, by row.
+            scores = np.asarray(self._by_row()[1][rows][:, cols].sum(axis=1)).ravel()
+        else:
+            scores = np.asarray(self.matrix[:, cols].sum(axis=1)).ravel()
+            if rows is not None:
+                masked = np.full_like(scores, 0.0)
+                masked[rows] = scores[rows]
+                scores, rows = masked, None
         if exclude is not None:
-            scores[exclude] = 0.0
+            scores[exclude if rows is None else exclude[rows]] = 0.0
         candidates = np.flatnonzero(scores > 0)
         if len(candidates) > k:
             candidates = candidates[np.argpartition(-scores[candidates], k)[:k]]
         order = candidates[np.argsort(-scores[candidates], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in order]
+        index = order if rows is None else rows[order]
+        return [(self.ids[i], float(scores[o])) for i, o in zip(index, order)]
+
+    def _by_row(self) -> tuple[dict[int, str], sparse.csr_matrix]:
+        """The words by column and the matrix by row (for a clause's words, and a few documents' rows)."""
+        lookup = getattr(self, "_lookup", None)
+        if lookup is None:
+            # Built on first use, published in one assignment: concurrent requests see all of it or none.
+            lookup = self._lookup = ({v: t for t, v in self.vocab.items()}, self.matrix.tocsr())
+        return lookup
 
     def tokens_of(self, cid: str) -> set[str]:
         """The body and context words of one clause (for confidence)."""
         row = self.row_of.get(cid)
         if row is None:
             return set()
-        lookup = getattr(self, "_lookup", None)
-        if lookup is None:
-            # Built on first use, published in one assignment: concurrent requests see all of it or none.
-            lookup = self._lookup = ({v: t for t, v in self.vocab.items()}, self.matrix.tocsr())
-        inverse, rows = lookup
+        inverse, rows = self._by_row()
         start, end = rows.indptr[row], rows.indptr[row + 1]
         return {inverse[c] for c in rows.indices[start:end]}

@@ -203,7 +203,10 @@ class Searcher:
         plan = analyse(query, snap.titles)
         lookup = resolve(self.catalog, snap.documents, plan, allowed) if plan.is_citation else Lookup()
         pinned = [self._hit(0, 1.0, c, d, text) for c, d, text in lookup.hits]
-        fused, nearest, named = self._ranked(snap, plan, allowed, filters)
+        # A query citing an article asks about that work: its other hits come from the work too,
+        # which also keeps a citation's cost to the size of the work, not of the knowledge base.
+        scope = (self._sources_of([m.work for m in plan.cited], allowed) if pinned else None) or allowed
+        fused, nearest, named = self._ranked(snap, plan, scope, filters)
         hits = list(pinned)
         seen = {h.id for h in pinned}   # a pinned hit is an article's first clause; its parts name it as parent
         found = self.catalog.clauses_by_id([cid for cid, _ in fused[: max(k * 4, 40)]])

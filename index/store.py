@@ -51,7 +51,7 @@ class Store:
         for doc, vectors in batch:
             self.vectors.upsert([c.id for c in doc.clauses], vectors, [doc.source] * len(doc.clauses))
             self.faults.reached("document-vectors")
-        self.catalog.touch(doc.source for doc, _ in batch)
+        self.catalog.vectors_written(doc.source for doc, _ in batch)
 
     def remove(self, source: str) -> bool:
         """Delete one document from both stores; False when it was not there."""

@@ -93,9 +93,13 @@ class TitleIndex:
                                   level_rank=level_rank(d.level))
             works[key].versions.append(d)
         self.works = list(works.values())
-        self._by_kind: dict[str, list[Work]] = {}
-        for w in self.works:
-            self._by_kind.setdefault(w.kind, []).append(w)
+        # Every match (exact, regional, suffix, abbreviation) holds all of the name's characters, so a
+        # name is compared only with the works that have its rarest character: a few dozen of
+        # 15,000 works instead of all of them, whatever the size of the knowledge base.
+        self._with_char: dict[str, list[int]] = {}
+        for i, w in enumerate(self.works):
+            for ch in set(w.key):
+                self._with_char.setdefault(ch, []).append(i)
         regions = {w.region for w in self.works if w.region}
         # Each region is recognised by its full name and by its name without 省/市 (杭州, 浙江).
         self._region_names = sorted(
@@ -111,8 +115,10 @@ class TitleIndex:
         matches = []
         kind = kind_of(q)
         # A name of one kind of instrument can only match works of that kind, or a title exactly.
-        candidates = self._by_kind.get(kind, []) if kind else self.works
-        for w in candidates:
+        rarest = min((self._with_char.get(ch, ()) for ch in set(q)), key=len)
+        for w in (self.works[i] for i in rarest):
+            if kind and w.kind != kind:
+                continue
             quality = _quality(q, w, kind)
             if quality and (not strict or quality >= 2):
                 matches.append(WorkMatch(w, quality))

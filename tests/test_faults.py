@@ -340,3 +340,20 @@ def test_repair_embeds_the_clauses_an_interrupted_ingest_left_without_vectors(kb
     index.refresh_views()
     assert index.check().ok and index.stats().vectors_pending == 0
     assert "语义检索尚不完整" not in index.search("楼堂馆所", k=5).notice
+
+
+def test_the_next_ingest_embeds_what_an_interrupted_one_owed_without_a_full_check(kb_copy, tmp_path, monkeypatch):
+    from index.store import Store
+
+    corpus = copy_subset(tmp_path / "more", [BUILDINGS])
+    index = Index(kb_copy)
+    index.ingest([])                         # a data directory that records owed vectors from here on
+    monkeypatch.setattr(Store, "write_vectors", lambda self, batch: (_ for _ in ()).throw(RuntimeError("stop")))
+    with pytest.raises(RuntimeError):
+        index.ingest([corpus])
+    monkeypatch.undo()
+    # Comparing every clause with the vector store is `stdkb check`'s job, not every ingest's.
+    monkeypatch.setattr("index.repair.check", lambda *a, **k: pytest.fail("ran the full check"))
+    index.ingest([corpus])
+    monkeypatch.undo()
+    assert index.check().ok and index.stats().vectors_pending == 0

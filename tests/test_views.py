@@ -160,3 +160,21 @@ def test_excluded_rows_and_document_filters_apply_to_the_approximate_scan(small_
     assert best not in {cid for cid, _ in view.search(matrix[1234], 50, exclude=exclude)}
     only = view.search(matrix[1234], 50, sources={"doc7"})
     assert {cid.split("#")[0] for cid, _ in only} == {"doc7"} and len(only) == 10
+
+
+def test_scoring_a_few_documents_by_row_ranks_as_scoring_every_row(kb):
+    from index.keyword import KeywordIndex
+
+    view = KeywordIndex.from_rows(kb.catalog.keyword_rows())
+    sources = {cid.split("#")[0] for cid in view.ids[:3]}
+    tokens = ["公务用车", "管理", "应当", "节能"]
+    by_row = view.search(tokens, 20, sources=sources)
+    import index.keyword
+    every = index.keyword.SUBSET_SHARE
+    try:
+        index.keyword.SUBSET_SHARE = 0       # never the by-row path
+        by_column = view.search(tokens, 20, sources=sources)
+    finally:
+        index.keyword.SUBSET_SHARE = every
+    assert by_row and [cid for cid, _ in by_row] == [cid for cid, _ in by_column]
+    assert [s for _, s in by_row] == pytest.approx([s for _, s in by_column])

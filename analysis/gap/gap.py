@@ -35,6 +35,7 @@ from .modality import binds_other_bodies, kinds, opposed, statements
 from .quantities import looser, requirements
 from .references import ReferenceCheck, check_reference, newer_edition_in_draft
 from .regions import NON_NORMATIVE, applicable
+from .sanctions import sanctions
 
 DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
 BASIS_COVERAGE = 0.2        # share (by rarity) of a sentence's words a supporting provision must hold
@@ -202,7 +203,9 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
         return ClauseFinding(number=number, text=text, label="duplicate", evidence=[
             _gap_hit(c, "duplicate", f"与{short_citation(c.hit.title, c.hit.article)}几乎逐字相同（相似度 {s:.2f}），标准中宜引用而不照抄")])
     # A basis must bind the kind of body the draft is about: a rule for 生产经营单位 is shown as related.
-    support = [c for c in normative if c.coverage >= BASIS_COVERAGE and not _for_other_bodies(c, draft_kinds)]
+    # A provision that fines the breach (法律责任) is not what a requirement rests on: shown as related.
+    support = [c for c in normative if c.coverage >= BASIS_COVERAGE and not _for_other_bodies(c, draft_kinds)
+               and not sanctions(c.hit)]
     if confident and support:
         return ClauseFinding(number=number, text=text, label="basis", evidence=[
             _gap_hit(c, "basis", f"覆盖草案条款要点 {c.coverage:.0%}") for c in support[:EVIDENCE]])

@@ -59,3 +59,4 @@ def applicable(hit: Hit, regions: list[str]) -> bool:
     # (for [杭州市, 浙江省] a 宁波市 rule lies inside 浙江省 but not where the draft applies).
     own = [r for r in regions if not any(province_of().get(o) == r for o in regions)]
     return region in regions or province_of().get(region) in own
+

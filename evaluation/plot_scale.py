@@ -1,0 +1,52 @@
+"""Log-log plot of evaluation/bench_scale.py's results: latency, memory and time against clauses.
+
+Usage: .venv/bin/python evaluation/plot_scale.py RESULTS.json OUT.png   (needs `pip install -e .[bench]`)
+A straight line of slope 1 is linear growth; the dotted guides show slopes 1 (n) and 0 (flat).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+PANELS = (
+    ("search latency (ms)", (("search_p50_ms", "questions p50"), ("search_p95_ms", "questions p95"),
+                             ("citation_p95_ms", "citations p95"))),
+    ("memory (MB)", (("serve_rss_mb", "serving process, peak"), ("ingest_rss_mb", "ingest process, peak"),
+                     ("disk_mb", "disk, all stores"))),
+    ("time (s)", (("ingest_s", "ingest, cumulative"), ("rebuild_s", "views built whole"),
+                  ("update_visible_s", "one changed document visible"), ("first_answer_s", "start to first answer"))),
+)
+
+
+def plot(results: list[dict], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = sorted(results, key=lambda r: r["clauses"])
+    sizes = [r["clauses"] for r in rows]
+    fig, axes = plt.subplots(1, len(PANELS), figsize=(15, 4.6))
+    for ax, (title, series) in zip(axes, PANELS):
+        for key, label in series:
+            points = [(r["clauses"], r[key]) for r in rows if r.get(key)]
+            if points:
+                ax.plot(*zip(*points), marker="o", label=label)
+        lo, hi = min(sizes), max(sizes)
+        ymin = ax.get_ylim()[0] if ax.lines else 1
+        ax.plot([lo, hi], [ymin, ymin * hi / lo], ":", color="grey", label="slope 1 (linear)")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("clauses")
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"stdkb at scale ({rows[0]['embedder']}), 2 cores", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+
+
+if __name__ == "__main__":
+    plot(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")), Path(sys.argv[2]))
