@@ -36,7 +36,7 @@ from .faults import NO_FAULTS, FaultPlan
 from .filters import SearchFilters, allowed_sources
 from .outline import article_neighbours, outline
 from .repair import check, recover
-from .results import (CheckReport, ClauseInContext, ClauseLookup, ClauseView, Definition, DocumentInfo, DocumentList,
+from .results import (CheckReport, ClauseInContext, Hit, ClauseLookup, ClauseView, Definition, DocumentInfo, DocumentList,
                       DocumentPage, IngestReport, Neighbour, SearchResult, Stats, StoredUpload, VersionInfo)
 from .search import Searcher, Weights, make_hit, weights_for
 from .storage import BYTES_PER_CLAUSE, free_space_problem
@@ -206,6 +206,10 @@ class Index:
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         """Citation lookup, then hybrid retrieval; see `search.py`."""
         return self._searcher.search(query, k=k, filters=filters)
+
+    def keyword_search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        """Clauses by shared words alone (BM25); see `Searcher.keyword_hits`."""
+        return self._searcher.keyword_hits(query, k=k, filters=filters)
 
     def clause(self, citation: str, filters: SearchFilters | None = None) -> ClauseLookup:
         """Exact lookup of a citation, with each found clause's neighbours and its document's outline."""

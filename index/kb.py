@@ -11,7 +11,7 @@ from ingest.segment import Segmenter
 
 from .diff import VersionDiff
 from .filters import SearchFilters
-from .results import (CheckReport, ClauseLookup, Definition, DocumentInfo, DocumentList, DocumentPage, IngestReport,
+from .results import (CheckReport, Hit, ClauseLookup, Definition, DocumentInfo, DocumentList, DocumentPage, IngestReport,
                       SearchResult, Stats, StoredUpload)
 from .titles import Work
 
@@ -26,6 +26,9 @@ class KnowledgeBase(Protocol):
     # ---------------------------------------------------------------------------- questions
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         """Citation lookup, then hybrid retrieval (see index/search.py)."""
+
+    def keyword_search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        """Clauses sharing most of the query's words (BM25 alone), for texts in the rules' own words."""
 
     def clause(self, citation: str, filters: SearchFilters | None = None) -> ClauseLookup:
         """Exact lookup of a citation, with neighbours and the document's outline."""

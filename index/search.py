@@ -340,6 +340,18 @@ class Searcher:
     def _sources_of(self, works: list[Work], allowed: set[str] | None) -> set[str]:
         return {v.source for w in works for v in w.versions if allowed is None or v.source in allowed}
 
+    def keyword_hits(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        """The clauses sharing most of the query's words by BM25 alone, best first (no embedder, no
+        citation lookup): for texts written in the rules' own words, such as a draft's clauses."""
+        snap = self._current()
+        allowed = allowed_sources(snap.documents, filters or SearchFilters())
+        ranked = snap.keyword.search(self.segmenter.query_tokens(clean_query(query)), k, sources=allowed)
+        found = self.catalog.clauses_by_id([cid for cid, _ in ranked])
+        best = ranked[0][1] if ranked else 1.0
+        # The score is relative to the best match (1.0): BM25 has no scale of its own.
+        return [self._hit(n, score / best, *found[cid])
+                for n, (cid, score) in enumerate(((c, s) for c, s in ranked if c in found), start=1)]
+
     # ----------------------------------------------------------------------------- citations
     def lookup(self, text: str, filters: SearchFilters | None = None) -> SearchResult:
         """Only the exact lookup of a citation; a notice says why nothing was found."""

@@ -378,3 +378,17 @@ def test_a_requirement_against_a_prohibition_conflicts_only_on_the_very_same_act
     assert opposite_statements("会议应提供一次性塑料餐具。", [same], kb.segmenter, kb.rarity(words), {"public"})
     manner = _candidate("不得约定以收到第三方付款作为向中小企业支付款项的条件。")
     assert opposite_statements("应及时向中小企业支付款项。", [manner], kb.segmenter, kb.rarity(words), {"public"}) == []
+
+
+def test_a_provision_that_punishes_a_breach_is_never_a_basis(kb):
+    from analysis.gap.sanctions import sanctions
+
+    penalty = kb.clause("机关事务管理条例第三十一条").hits[0]
+    duty = kb.clause("机关事务管理条例第十条").hits[0]
+    assert sanctions(penalty) and not sanctions(duty)
+
+
+def test_keyword_search_finds_the_provisions_sharing_a_drafts_words(kb):
+    hits = kb.keyword_search("县级以上人民政府机关事务主管部门应当制定实物定额和服务标准", k=3)
+    assert hits[0].title == "机关事务管理条例" and hits[0].article == "第十条"
+    assert hits[0].score == 1.0 and all(h.score <= 1.0 for h in hits)

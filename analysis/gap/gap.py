@@ -47,6 +47,7 @@ CONFLICT_COVERAGE = 0.25    # how much of the clause a provision must share to b
 RELATED_FLOOR = 0.15       # least share of the clause a provision shown as "related" must hold
 SAME_ACT = 0.6              # share (by rarity) of the draft act's words an opposite statement must hold
 PER_QUERY = 8
+PER_KEYWORD = 4             # provisions added per query by shared words alone
 # Words of obligation and drafting that say nothing about the subject.
 STOPWORDS = {"应当", "不得", "本文件", "有关", "规定", "进行", "及时", "相关", "按照", "依法", "符合", "要求", "或者",
              "以及"}
@@ -122,13 +123,16 @@ def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple
         result = index.search(query, k=PER_QUERY, filters=filters)
         if qi == 0:  # whole-clause confidence: a short fragment finds something for almost anything
             confident = not result.low_confidence
-        for rank, hit in enumerate(result.hits):
-            c = found.get(hit.id)
-            if c is None:  # segment each provision once, however many of the clause's queries find it
-                c = found[hit.id] = Candidate(hit, content_words(" ".join([hit.title, hit.clause_title, hit.text]),
-                                                                 index.segmenter))
-            c.coverage = max(c.coverage, coverage(words, c.words, rarity))
-            c.fused += 1 / (FUSION_K + rank)
+        # A draft is written in the rules' own words, so the provisions sharing its words are
+        # candidates whatever the embedder ranks first (e5 ranks penalties and look-alikes above them).
+        for hits in (result.hits, index.keyword_search(query, k=PER_KEYWORD, filters=filters)):
+            for rank, hit in enumerate(hits):
+                c = found.get(hit.id)
+                if c is None:  # segment each provision once, however many of the clause's queries find it
+                    c = found[hit.id] = Candidate(hit, content_words(
+                        " ".join([hit.title, hit.clause_title, hit.text]), index.segmenter))
+                c.coverage = max(c.coverage, coverage(words, c.words, rarity))
+                c.fused += 1 / (FUSION_K + rank)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     return ranked, confident
 
