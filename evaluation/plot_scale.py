@@ -1,7 +1,8 @@
-"""Log-log plot of evaluation/bench_scale.py's results: latency, memory and time against clauses.
+"""Log-log plot of evaluation/bench_scale.py's results (latency, memory and time against clauses),
+and the same results as the Markdown table the README shows.
 
 Usage: .venv/bin/python evaluation/plot_scale.py RESULTS.json OUT.png   (needs `pip install -e .[bench]`)
-A straight line of slope 1 is linear growth; the dotted guides show slopes 1 (n) and 0 (flat).
+A straight line of slope 1 is linear growth; the dotted guide in each panel has slope 1.
 """
 
 from __future__ import annotations
@@ -43,10 +44,39 @@ def plot(results: list[dict], out: Path) -> None:
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle(f"stdkb at scale ({rows[0]['embedder']}), 2 cores", fontsize=11)
+    fig.suptitle(f"stdkb at scale on 2 cores — embedder: {rows[0]['embedder']}", fontsize=11)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
 
 
+COLUMNS = (("clauses", "clauses"), ("ingest_s", "ingest s (cumulative)"), ("step_clauses_per_s", "ingest clauses/s"),
+           ("ingest_rss_mb", "ingest RSS MB"), ("first_answer_s", "first answer s"),
+           ("restart_first_answer_s", "restart s"), ("search_p50_ms", "questions p50 ms"),
+           ("search_p95_ms", "questions p95 ms"), ("citation_p95_ms", "citations p95 ms"),
+           ("serve_rss_mb", "serve RSS MB"), ("update_visible_s", "update visible s"), ("rebuild_s", "rebuild s"),
+           ("dense_recall_at_50", "dense recall@50"), ("disk_mb", "disk MB"))
+
+
+def table(results: list[dict]) -> str:
+    rows = sorted(results, key=lambda r: r["clauses"])
+    lines = ["| " + " | ".join(label for _, label in COLUMNS) + " |", "|" + " --- |" * len(COLUMNS)]
+    for r in rows:
+        lines.append("| " + " | ".join(_cell(r.get(key)) for key, _ in COLUMNS) + " |")
+    last = rows[-1].get("growth", {})
+    lines.append("| growth exponent, last step | " + " | ".join(
+        f"{last[key]:.2f}" if key in last else "" for key, _ in COLUMNS[1:]) + " |")
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if value < 1 else f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
 if __name__ == "__main__":
-    plot(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")), Path(sys.argv[2]))
+    results = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    plot(results, Path(sys.argv[2]))
+    print(table(results))
