@@ -178,3 +178,18 @@ def test_scoring_a_few_documents_by_row_ranks_as_scoring_every_row(kb):
         index.keyword.SUBSET_SHARE = every
     assert by_row and [cid for cid, _ in by_row] == [cid for cid, _ in by_column]
     assert [s for _, s in by_row] == pytest.approx([s for _, s in by_column])
+
+
+def test_a_citation_is_searched_within_the_cited_work_only(kb, monkeypatch):
+    # Besides the exact lookup, a citation's other hits are ranked among the cited work's clauses,
+    # so its cost follows the size of the work, not of the knowledge base.
+    from index.keyword import KeywordIndex
+
+    scopes = []
+    original = KeywordIndex.search
+    monkeypatch.setattr(KeywordIndex, "search", lambda self, tokens, k, sources=None, exclude=None: (
+        scopes.append(sources), original(self, tokens, k, sources, exclude))[1])
+    hits = kb.search("机关事务管理条例第十条", k=6).hits
+    assert hits[0].article == "第十条" and {h.title for h in hits} == {"机关事务管理条例"}
+    work = {v.source for v in kb.work("机关事务管理条例").versions}
+    assert scopes and all(scope is not None and scope <= work for scope in scopes)
