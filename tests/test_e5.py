@@ -83,9 +83,14 @@ def test_a_second_load_reuses_the_converted_model(models_dir, e5, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def e5_kb(tmp_path_factory):
-    """Two documents of the shared corpus on e5 (built once: embedding them takes seconds)."""
+def e5_kb(tmp_path_factory, models_dir, e5):
+    """Two documents of the shared corpus on e5 (built once: embedding them takes seconds). The
+    model converted for this module is copied in, as a data directory keeps it: converting again
+    costs 15 s and is tested above."""
+    import shutil
+
     root = tmp_path_factory.mktemp("e5-kb")
+    shutil.copytree(models_dir / E5_NAME, root / "kb" / "models" / E5_NAME)
     corpus = copy_subset(root / "corpus", SUBSET[:2])
     Index(root / "kb", embed_model=E5_NAME).ingest([corpus])
     return root
