@@ -63,8 +63,6 @@ CREATE INDEX IF NOT EXISTS terms_term ON terms(term);
 CREATE INDEX IF NOT EXISTS terms_source ON terms(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS clause_fts USING fts5(body, context, tokenize = 'unicode61');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
--- What drafters add beside the documents (placements they override, standards they register):
--- its own table, so a re-ingest that rewrites documents never touches it.
 -- Which documents each generation changed, so readers update their views by document instead
 -- of rebuilding them ('*': anything may have changed; '': no clause or vector changed).
 CREATE TABLE IF NOT EXISTS changes (
@@ -74,6 +72,8 @@ CREATE TABLE IF NOT EXISTS changes (
 -- as the text, cleared with the vectors): what an interrupted ingest owes, found without
 -- comparing every clause with the vector store.
 CREATE TABLE IF NOT EXISTS owed (source TEXT PRIMARY KEY) WITHOUT ROWID;
+-- What drafters add beside the documents (placements they override, standards they register):
+-- its own table, so a re-ingest that rewrites documents never touches it.
 CREATE TABLE IF NOT EXISTS annotations (
     kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)
 );
@@ -397,22 +397,23 @@ class Catalog:
         """Goes up whenever a document is written or removed (lets readers cache document lists)."""
         return int(self.get_meta("generation") or 0)
 
-    def touch(self, sources: Iterable[str] | None = None) -> None:
-        """Say that something readers derive from changed (new vectors of `sources`; None: of any
-        document): servers update their views."""
+    def touch(self) -> None:
+        """Say that anything readers derive may have changed (a repair, every vector re-embedded):
+        they build their views whole."""
         with self._lock, self._transaction():
-            self._bump_generation(*(([*sources] or [""]) if sources is not None else [ANYTHING]))
+            self._bump_generation(ANYTHING)
 
     def vectors_written(self, sources: Iterable[str] | None = None) -> None:
         """The vectors of `sources` (None: of every document) are stored: nothing is owed for them,
         and readers update their views."""
-        sources = None if sources is None else list(sources)
         with self._lock, self._transaction():
             if sources is None:
                 self._conn.execute("DELETE FROM owed")
+                self._bump_generation(ANYTHING)
             else:
+                sources = list(sources)
                 self._conn.executemany("DELETE FROM owed WHERE source=?", [(s,) for s in sources])
-            self._bump_generation(*(([*sources] or [""]) if sources is not None else [ANYTHING]))
+                self._bump_generation(*(sources or [""]))
 
     def owed_vectors(self) -> list[str]:
         """Complete documents whose vectors an interrupted ingest did not write."""

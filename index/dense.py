@@ -48,6 +48,12 @@ def rows_by_source(ids: list[str]) -> dict[str, np.ndarray]:
     return {source: np.array(r, dtype=np.int64) for source, r in rows.items()}
 
 
+def select_rows(source_rows: dict[str, np.ndarray], sources: set[str]) -> np.ndarray:
+    """The rows of the documents `sources` (see rows_by_source); none for documents not held."""
+    parts = [source_rows[s] for s in sources if s in source_rows]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 class DenseIndex:
     """The vectors in memory. From ANN_MIN rows on, built with `approximate`, the rows are grouped
     into cells (index/ann.py) and a search over all documents scans only the nearest cells; a
@@ -69,8 +75,7 @@ class DenseIndex:
         return len(self.ids)
 
     def rows_of(self, sources: set[str]) -> np.ndarray:
-        parts = [self._source_rows[s] for s in sources if s in self._source_rows]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return select_rows(self._source_rows, sources)
 
     def search(self, vector: np.ndarray, k: int, sources: set[str] | None = None,
                exclude: np.ndarray | None = None, exact: bool = False) -> list[tuple[str, float]]:

@@ -21,7 +21,7 @@ from typing import Iterable
 import numpy as np
 from scipy import sparse
 
-from .dense import rows_by_source
+from .dense import rows_by_source, select_rows
 
 K1 = 1.2
 B = 0.75
@@ -48,19 +48,9 @@ class KeywordIndex:
     length) instead of their own: the rows of a few changed documents (index/layers.py) must score
     like the rows of the index they are searched beside."""
 
-    def __init__(self, ids: list[str], bodies: list[list[str]], contexts: list[list[str]],
-                 context_weight: float = 0.3, stats: "KeywordIndex | None" = None):
-        self._build(zip(ids, bodies, contexts), context_weight, stats)
-
-    @classmethod
-    def from_rows(cls, rows: Iterable[tuple[str, list[str], list[str]]], context_weight: float = 0.3,
-                  stats: "KeywordIndex | None" = None) -> "KeywordIndex":
+    def __init__(self, rows: Iterable[tuple[str, list[str], list[str]]], context_weight: float = 0.3,
+                 stats: "KeywordIndex | None" = None):
         """The index of (clause id, body tokens, context tokens) rows, read once (Catalog.keyword_rows)."""
-        view = cls.__new__(cls)
-        view._build(rows, context_weight, stats)
-        return view
-
-    def _build(self, rows, context_weight: float, stats: "KeywordIndex | None") -> None:
         self.vocab: dict[str, int] = {}
         ids: list[str] = []
         body, context = _Counts(), _Counts()
@@ -132,8 +122,7 @@ class KeywordIndex:
         return math.log((len(self.ids) + 1) / (self.frequency(term) + 1))
 
     def rows_of(self, sources: set[str]) -> np.ndarray:
-        parts = [self._source_rows[s] for s in sources if s in self._source_rows]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return select_rows(self._source_rows, sources)
 
     def search(self, tokens: list[str], k: int, sources: set[str] | None = None,
                exclude: np.ndarray | None = None) -> list[tuple[str, float]]:

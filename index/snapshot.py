@@ -53,7 +53,7 @@ class Snapshot:
     def keyword(self) -> Layered[KeywordIndex]:
         with self._lock:
             if self._keyword is None:
-                self._keyword = self._carried("keyword", lambda changed, base: KeywordIndex.from_rows(
+                self._keyword = self._carried("keyword", lambda changed, base: KeywordIndex(
                     self._catalog.keyword_rows(changed), stats=base)) or self._build_keyword()
             return self._keyword
 
@@ -95,7 +95,7 @@ class Snapshot:
         return DenseIndex(*self._vectors.vectors_of(ids))
 
     def _build_keyword(self) -> Layered[KeywordIndex]:
-        base = KeywordIndex.from_rows(self._catalog.keyword_rows())
+        base = KeywordIndex(self._catalog.keyword_rows())
         if self._views:
             self._views.save_keyword(self.generation, base)
         return Layered(base)

@@ -165,7 +165,7 @@ def test_excluded_rows_and_document_filters_apply_to_the_approximate_scan(small_
 def test_scoring_a_few_documents_by_row_ranks_as_scoring_every_row(kb):
     from index.keyword import KeywordIndex
 
-    view = KeywordIndex.from_rows(kb.catalog.keyword_rows())
+    view = KeywordIndex(kb.catalog.keyword_rows())
     sources = {cid.split("#")[0] for cid in view.ids[:3]}
     tokens = ["公务用车", "管理", "应当", "节能"]
     by_row = view.search(tokens, 20, sources=sources)
