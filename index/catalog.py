@@ -362,20 +362,22 @@ class Catalog:
         """(clause id, body tokens, context tokens) of the complete documents among `sources`, or of
         all, for the in-memory keyword view. Read in pages by rowid, so that building the view of a
         million clauses neither holds every row at once nor the catalogue's lock for a minute."""
-        sql = ("SELECT c.rowid AS rowid, c.id AS id, f.body AS body, f.context AS context FROM clause_fts f"
+        # The rowid bound and the order are on the FTS table itself: put on `c.rowid`, SQLite scanned
+        # the whole FTS table for every page (75 s instead of 4 s for a million clauses).
+        sql = ("SELECT f.rowid AS rowid, c.id AS id, f.body AS body, f.context AS context FROM clause_fts f"
                " JOIN clauses c ON c.rowid = f.rowid JOIN documents d ON d.source = c.source"
-               " WHERE d.state='complete' AND c.rowid > ?")
+               " WHERE d.state='complete' AND f.rowid > ?")
         if sources is not None:
             wanted = sorted(sources)
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
-                for r in self._query(f"{sql} AND d.source IN ({','.join('?' * len(chunk))}) ORDER BY c.rowid",
+                for r in self._query(f"{sql} AND d.source IN ({','.join('?' * len(chunk))}) ORDER BY f.rowid",
                                      [0, *chunk]):
                     yield r["id"], r["body"].split(), r["context"].split()
             return
         last = 0
         while True:
-            rows = self._query(f"{sql} ORDER BY c.rowid LIMIT {KEYWORD_PAGE}", (last,))
+            rows = self._query(f"{sql} ORDER BY f.rowid LIMIT {KEYWORD_PAGE}", (last,))
             for r in rows:
                 yield r["id"], r["body"].split(), r["context"].split()
             if len(rows) < KEYWORD_PAGE:
