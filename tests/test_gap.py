@@ -392,3 +392,17 @@ def test_keyword_search_finds_the_provisions_sharing_a_drafts_words(kb):
     hits = kb.keyword_search("县级以上人民政府机关事务主管部门应当制定实物定额和服务标准", k=3)
     assert hits[0].title == "机关事务管理条例" and hits[0].article == "第十条"
     assert hits[0].score == 1.0 and all(h.score <= 1.0 for h in hits)
+
+
+def test_another_regions_rule_is_never_a_basis_where_it_does_not_bind(kb):
+    from analysis.gap.gap import label_clause
+    from index.filters import SearchFilters
+    from ingest.models import Status
+
+    text = "会展场馆应符合安全、消防和卫生要求，在显著位置设置安全警示和引导标识。"
+    filters = SearchFilters(status=[Status.CURRENT])
+    hangzhou = label_clause(kb, "5.1", text, filters, ["杭州市", "浙江省"], {"public"})
+    assert hangzhou.label == "basis" and hangzhou.evidence[0].title == "杭州市会展业促进条例"
+    ningbo = label_clause(kb, "5.1", text, filters, ["宁波市", "浙江省"], {"public"})
+    assert all(e.relation != "basis" for e in ningbo.evidence if e.title == "杭州市会展业促进条例")
+    assert all("不具约束力" in e.note for e in ningbo.evidence if e.title == "杭州市会展业促进条例")

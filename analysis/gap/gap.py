@@ -5,7 +5,8 @@ How a clause is labelled, first rule that holds:
   conflict  — a relevant provision of an applicable jurisdiction sets a numeric requirement on the
               same thing (the words around both numbers overlap) and the draft's is looser;
   duplicate — a provision says the same nearly word for word (character similarity ≥ DUPLICATE);
-  basis     — search is confident and a provision of a normative level covers enough of the clause;
+  basis     — search is confident and a provision of a normative level, in force where the draft
+              applies and written for its kind of body, covers enough of the clause;
   no_basis  — nothing relates (normal for operational details such as tray colours).
 Candidates come from searching the whole clause and each of its sentences, so a clause that
 bundles several duties finds the provision behind each.
@@ -208,15 +209,15 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
             _gap_hit(c, "duplicate", f"与{short_citation(c.hit.title, c.hit.article)}几乎逐字相同（相似度 {s:.2f}），标准中宜引用而不照抄")])
     # A basis must bind the kind of body the draft is about: a rule for 生产经营单位 is shown as related.
     # A provision that fines the breach (法律责任) is not what a requirement rests on: shown as related.
-    support = [c for c in normative if c.coverage >= BASIS_COVERAGE and not _for_other_bodies(c, draft_kinds)
+    # Another region's rule binds nobody where the draft applies: it is shown as related, never as basis.
+    support = [c for c in in_force_here if c.coverage >= BASIS_COVERAGE and not _for_other_bodies(c, draft_kinds)
                and not sanctions(c.hit)]
     if confident and support:
         return ClauseFinding(number=number, text=text, label="basis", evidence=[
             _gap_hit(c, "basis", f"覆盖草案条款要点 {c.coverage:.0%}") for c in support[:EVIDENCE]])
     # Below the floor a provision shares too little with the clause to be worth a reader's time:
     # the report then says that nothing was found, rather than showing noise.
-    related = [_gap_hit(c, "related", f"相关度较低（{c.coverage:.0%}），仅供参考") for c in normative[:2]
-               if c.coverage >= RELATED_FLOOR]
+    related = [_gap_hit(c, "related", _related_note(c, regions)) for c in normative[:2] if c.coverage >= RELATED_FLOOR]
     return ClauseFinding(number=number, text=text, label="no_basis", evidence=related)
 
 
@@ -261,6 +262,12 @@ def draft_jurisdiction(index: KnowledgeBase, draft: Draft) -> list[str]:
 def _for_other_bodies(c: Candidate, draft_kinds: set[str]) -> bool:
     found = statements(c.hit.text)
     return bool(found) and all(binds_other_bodies(st, c.hit.title, draft_kinds) for st in found)
+
+
+def _related_note(c: Candidate, regions: list[str]) -> str:
+    if not applicable(c.hit, regions):
+        return f"其他地区的规定（覆盖要点 {c.coverage:.0%}），在本文件适用地区不具约束力，仅供参考"
+    return f"相关度较低（{c.coverage:.0%}），仅供参考"
 
 
 def _gap_hit(c: Candidate, relation: str, note: str) -> GapHit:
