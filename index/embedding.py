@@ -234,7 +234,8 @@ class Embedding:
 
     def embed_missing(self) -> None:
         """Vectors for clauses that have none (after a crash or a lost vector store)."""
-        missing = set(self.catalog.clause_sources()) - set(self.vectors.id_sources())
+        clauses = self.catalog.clause_sources()
+        missing = set(clauses) - set(self.vectors.sources_of(list(clauses)))
         self._embed(list(self.catalog.clauses_by_id(missing).values()))
         self.catalog.vectors_written()
 

@@ -14,6 +14,14 @@ from .results import CheckReport
 from .store import Store
 
 
+def stored_sources(vectors, clauses: dict[str, str]) -> dict[str, str]:
+    """Stored vector id → source, for the clauses' ids and, only when the store holds more vectors
+    than that, for every vector: listing a million vectors pages by offset (quadratic), while
+    asking for known ids is linear, and equal counts mean there is nothing else to find."""
+    found = vectors.sources_of(list(clauses))
+    return found if vectors.count() == len(found) else vectors.id_sources()
+
+
 def check(data: DataDir, store: Store, embedding: Embedding, repair: bool) -> CheckReport:
     """The consistency report; with `repair`, after fixing what it found (the caller holds the lock)."""
     cat, vectors = store.catalog, store.vectors
@@ -29,7 +37,7 @@ def check(data: DataDir, store: Store, embedding: Embedding, repair: bool) -> Ch
     no_keywords = cat.sources_missing_keywords()
     stray = cat.stray_rows()
     clauses = cat.clause_sources()
-    vector_sources = vectors.id_sources()
+    vector_sources = stored_sources(vectors, clauses)
     orphans = [i for i in vector_sources if i not in clauses]
     misfiled = [i for i, s in vector_sources.items() if i in clauses and s != clauses[i]]
     missing = [i for i in clauses if i not in vector_sources]
@@ -63,7 +71,7 @@ def check(data: DataDir, store: Store, embedding: Embedding, repair: bool) -> Ch
         if stale:
             embedding.finish_stale_reembedding()
         else:
-            vectors.delete_ids(sorted(set(vectors.id_sources()) - set(cat.clause_sources())) + misfiled)
+            vectors.delete_ids(orphans + misfiled)
             embedding.embed_missing()
     cat.touch()   # readers' views (and the files of index/view_cache.py) were built from the damaged state
     report.repaired = True

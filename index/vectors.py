@@ -44,6 +44,7 @@ class VectorStore(Protocol):
     def delete_ids(self, ids: Sequence[str]) -> None: ...
     def query(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[str, float]]: ...
     def id_sources(self) -> dict[str, str]: ...
+    def sources_of(self, ids: Sequence[str]) -> dict[str, str]: ...
     def vectors_of(self, ids: Sequence[str]) -> tuple[list[str], np.ndarray]: ...
     def count(self) -> int: ...
     def dimension(self) -> int | None: ...
@@ -116,8 +117,23 @@ class ChromaVectorStore:
             raise self._error("vector query failed", exc) from exc
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
+    def sources_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """The stored ones among `ids`, with the document source each was written for; asked for by
+        id in pages (linear, where listing everything pages by offset)."""
+        out: dict[str, str] = {}
+        page = 5000
+        try:
+            for start in range(0, len(ids), page):
+                got = self._collection.get(ids=list(ids[start:start + page]), include=["metadatas"])
+                out.update((i, (m or {}).get("source", "")) for i, m in zip(got["ids"], got["metadatas"]))
+        except Exception as exc:
+            raise self._error("reading vectors failed", exc) from exc
+        return out
+
     def id_sources(self) -> dict[str, str]:
-        """Every stored vector id with the document source it was written for."""
+        """Every stored vector id with the document source it was written for. Chroma lists by
+        offset, which grows with the square of the collection: prefer `sources_of` where the ids
+        are known."""
         out: dict[str, str] = {}
         offset, page = 0, 5000
         try:
