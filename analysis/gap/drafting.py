@@ -25,6 +25,7 @@ from index.results import Hit
 from ..cite import short_citation
 from .draft import Draft, numbering_gaps
 from .references import STANDARD_NUMBER
+from .similarity import similarity
 
 DATA = Path(__file__).resolve().parent / "data"
 REQUIRED = ("范围", "规范性引用文件", "术语和定义")
@@ -154,8 +155,6 @@ def numbering(draft: Draft) -> list[DraftingFinding]:
 
 
 def terms(draft: Draft, kb: KnowledgeBase) -> list[DraftingFinding]:
-    from .gap import similarity
-
     out = []
     for number, term, definition in draft_terms(draft):
         defined = [d for d in kb.definitions(term) if d.level not in ("试点文件", "其他")]

@@ -14,8 +14,6 @@ bundles several duties finds the provision behind each.
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -31,6 +29,7 @@ from index.results import Hit
 from ..cite import short_citation
 from .draft import Draft, read_draft, structure_problems
 from .drafting import DraftingFinding, drafting_findings
+from .similarity import similarity
 from .missing import MissingHit, missing_provisions
 from .modality import binds_other_bodies, kinds, opposed, statements
 from .quantities import looser, requirements
@@ -103,13 +102,6 @@ def content_words(text: str, segmenter) -> set[str]:
 def coverage(words: set[str], other: set[str], rarity: dict[str, float]) -> float:
     total = sum(rarity.get(w, 0.0) for w in words)
     return sum(rarity.get(w, 0.0) for w in words if w in other) / total if total else 0.0
-
-
-def similarity(a: str, b: str) -> float:
-    """Character similarity of two texts, ignoring punctuation and spacing."""
-    clean = lambda s: re.sub(r"[\s，。；：、,.;:“”\"（）()]", "", s)  # noqa: E731
-    a, b = clean(a), clean(b)
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
 
 
 def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple[list[Candidate], bool]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ingest.models import LEVELS_IN_ORDER, STANDARD_LEVELS, SUPERSEDED, Level
+from ingest.models import LEVELS_IN_ORDER, SUPERSEDED, Level
 from index.kb import KnowledgeBase
 from index.results import Hit
 
