@@ -224,11 +224,15 @@ def measure_rebuild(data_dir: Path, env: dict, embed_model: str) -> dict:
 
 
 def growth(results: list[dict]) -> None:
-    """Each figure's growth exponent from the previous size."""
+    """Each figure's growth exponent from the previous size, and that of n log n over the same step
+    (`n_log_n`, about 1.08): a figure growing no faster has an exponent at most that."""
     for a, b in zip(results, results[1:]):
         ratio = math.log(b["clauses"] / a["clauses"])
+        if not ratio:
+            continue
         b["growth"] = {k: round(math.log(b[k] / a[k]) / ratio, 2) for k in GROWTH
-                       if isinstance(a.get(k), (int, float)) and a.get(k) and b.get(k) and ratio}
+                       if isinstance(a.get(k), (int, float)) and a.get(k) and b.get(k)}
+        b["growth"]["n_log_n"] = round(1 + math.log(math.log(b["clauses"]) / math.log(a["clauses"])) / ratio, 2)
 
 
 def main() -> None:

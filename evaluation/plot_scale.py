@@ -65,7 +65,8 @@ def table(results: list[dict]) -> str:
     for r in rows:
         lines.append("| " + " | ".join(_cell(r.get(key)) for key, _ in COLUMNS) + " |")
     last = rows[-1].get("growth", {})
-    lines.append("| growth exponent, last step | " + " | ".join(
+    reference = f" (n log n: {last['n_log_n']:.2f})" if "n_log_n" in last else ""
+    lines.append(f"| growth exponent, last step{reference} | " + " | ".join(
         f"{last[key]:.2f}" if key in last else "" for key, _ in COLUMNS[1:]) + " |")
     return "\n".join(lines)
 
