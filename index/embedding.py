@@ -134,7 +134,7 @@ class Embedding:
                 embedder = load_embedder(self.embed_model, self.data.models_dir)
                 embedder.name = self.embed_model
             rebuild = data.get("embed_fingerprint") not in (None, embedder.fingerprint) \
-                or data.get("embed_model") not in (None, self.embed_model)
+                or not _same_model(data.get("embed_model"), self.embed_model)
             self._embedder = embedder
             self.data.update_manifest(embed_model=self.embed_model, embed_fingerprint=embedder.fingerprint,
                                       embed_dim=embedder.dim, dictionary=self.segmenter.version,
@@ -252,3 +252,14 @@ class Embedding:
         if items:
             vecs = self.encode_passages([passage_text(c, d.title) for c, d in items])
             self.vectors.upsert([c.id for c, _ in items], vecs, [d.source for _, d in items])
+
+
+def _same_model(recorded: str | None, configured: str) -> bool:
+    """Does the configured model name the one the vectors were made with? A model directory named
+    by another path (a symlink, a relative path) is the same model: re-embedding a million clauses
+    for it would take half an hour. Names that are not paths (e5-small-int8) must match exactly:
+    e5 and its int8 form share their files but not their vectors."""
+    if recorded is None or recorded == configured:
+        return True
+    a, b = Path(recorded), Path(configured)
+    return a.is_dir() and b.is_dir() and a.resolve() == b.resolve()

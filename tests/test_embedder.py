@@ -68,3 +68,23 @@ def test_ingest_with_a_local_model_reembeds_everything(kb_copy, tmp_path, subset
     assert index.data.manifest()["embed_model"] == model
     assert index.check().ok
     assert index.search("公务用车", k=3).hits
+
+
+def test_the_same_model_named_by_another_path_re_embeds_nothing(tmp_path, monkeypatch):
+    from index.embedding import Embedding
+
+    model = _tiny_model(tmp_path / "tiny")
+    (tmp_path / "link").symlink_to(model, target_is_directory=True)
+    rule = tmp_path / "规定.md"
+    rule.write_text("# 公务用车规定\n\n第一条 公务用车应当节能。\n", encoding="utf-8")
+    Index(tmp_path / "kb", embed_model=str(model)).ingest([rule])
+
+    def reembed(self, **_):
+        raise AssertionError("every stored vector re-embedded for the same model")
+
+    monkeypatch.setattr(Embedding, "reembed_stored", reembed)
+    second = tmp_path / "会议.md"
+    second.write_text("# 会议服务规定\n\n第一条 会议服务应当节俭。\n", encoding="utf-8")
+    index = Index(tmp_path / "kb", embed_model=str(tmp_path / "link"))
+    index.ingest([second])
+    assert index.check().ok and not index.data.manifest().get("vectors_stale")
