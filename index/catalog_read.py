@@ -104,6 +104,10 @@ class CatalogReader:
         rows = self._query(f"SELECT c.* FROM clauses c {join} WHERE c.source=? ORDER BY c.position", (source,))
         return [clause_of(r) for r in rows]
 
+    def clause_ids(self, source: str) -> list[str]:
+        """The ids of one document's clauses, pending or complete (what its vectors are filed under)."""
+        return [r["id"] for r in self._query("SELECT id FROM clauses WHERE source=?", (source,))]
+
     def clauses_by_id(self, ids: Iterable[str]) -> dict[str, tuple[Clause, DocumentInfo]]:
         """id → (clause, its document row) for complete documents only."""
         ids = list(ids)

@@ -12,9 +12,10 @@ from .datadir import DataDir
 from .embedding import Embedding
 from .results import CheckReport
 from .store import Store
+from .vectors import VectorStore
 
 
-def stored_sources(vectors, clauses: dict[str, str]) -> dict[str, str]:
+def stored_sources(vectors: VectorStore, clauses: dict[str, str]) -> dict[str, str]:
     """Stored vector id → source, for the clauses' ids and, only when the store holds more vectors
     than that, for every vector: listing a million vectors pages by offset (quadratic), while
     asking for known ids is linear, and equal counts mean there is nothing else to find."""

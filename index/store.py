@@ -42,7 +42,7 @@ class Store:
     def write_text(self, doc: Document) -> None:
         """Replace (or add) one document's clauses and keyword rows; its old vectors are removed."""
         tokens = self.tokens(doc.clauses, doc.title)
-        old = self._clause_ids(doc.source)
+        old = self.catalog.clause_ids(doc.source)
         self.catalog.begin_document(doc)
         self.faults.reached("document-pending")
         if old:
@@ -63,12 +63,9 @@ class Store:
             return False
         self.catalog.begin_removal(source)
         self.faults.reached("removal-hidden")
-        self.vectors.delete_ids(self._clause_ids(source))
+        self.vectors.delete_ids(self.catalog.clause_ids(source))
         self.catalog.remove_document(source)
         return True
-
-    def _clause_ids(self, source: str) -> list[str]:
-        return [c.id for c in self.catalog.clauses_of(source, include_pending=True)]
 
     def retokenize(self, sources: list[str], progress) -> None:
         """The dictionary or synonym map changed: rebuild these documents' keyword rows."""

@@ -118,16 +118,10 @@ class ChromaVectorStore:
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def sources_of(self, ids: Sequence[str]) -> dict[str, str]:
-        """The stored ones among `ids`, with the document source each was written for; asked for by
-        id in pages (linear, where listing everything pages by offset)."""
+        """The stored ones among `ids`, with the document source each was written for."""
         out: dict[str, str] = {}
-        page = 5000
-        try:
-            for start in range(0, len(ids), page):
-                got = self._collection.get(ids=list(ids[start:start + page]), include=["metadatas"])
-                out.update((i, (m or {}).get("source", "")) for i, m in zip(got["ids"], got["metadatas"]))
-        except Exception as exc:
-            raise self._error("reading vectors failed", exc) from exc
+        for got in self._by_id(ids, "metadatas"):
+            out.update((i, (m or {}).get("source", "")) for i, m in zip(got["ids"], got["metadatas"]))
         return out
 
     def id_sources(self) -> dict[str, str]:
@@ -147,20 +141,23 @@ class ChromaVectorStore:
             raise self._error("listing vectors failed", exc) from exc
 
     def vectors_of(self, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
-        """The stored vectors of `ids` (those that have one), asked for by id in pages: paging by
-        offset would make reading a million vectors quadratic."""
+        """The stored vectors of `ids` (those that have one)."""
         found: list[str] = []
         blocks: list[np.ndarray] = []
-        page = 5000
+        for got in self._by_id(ids, "embeddings"):
+            found.extend(got["ids"])
+            if len(got["ids"]):
+                blocks.append(np.asarray(got["embeddings"], dtype=np.float32))
+        return found, (np.vstack(blocks) if blocks else np.zeros((0, 0), dtype=np.float32))
+
+    def _by_id(self, ids: Sequence[str], include: str, page: int = 5000):
+        """Chroma's answers for `ids`, asked for by id in pages: paging by offset would make
+        reading a million vectors quadratic."""
         try:
             for start in range(0, len(ids), page):
-                got = self._collection.get(ids=list(ids[start:start + page]), include=["embeddings"])
-                found.extend(got["ids"])
-                if len(got["ids"]):
-                    blocks.append(np.asarray(got["embeddings"], dtype=np.float32))
+                yield self._collection.get(ids=list(ids[start:start + page]), include=[include])
         except Exception as exc:
             raise self._error("reading vectors failed", exc) from exc
-        return found, (np.vstack(blocks) if blocks else np.zeros((0, 0), dtype=np.float32))
 
     def count(self) -> int:
         try:

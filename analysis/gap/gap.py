@@ -29,13 +29,13 @@ from index.results import Hit
 from ..cite import short_citation
 from .draft import Draft, read_draft, structure_problems
 from .drafting import DraftingFinding, drafting_findings
-from .similarity import similarity
 from .missing import MissingHit, missing_provisions
 from .modality import binds_other_bodies, kinds, opposed, statements
 from .quantities import looser, requirements
 from .references import ReferenceCheck, check_reference, newer_edition_in_draft
 from .regions import NON_NORMATIVE, applicable
 from .sanctions import sanctions
+from .similarity import similarity
 
 DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
 BASIS_COVERAGE = 0.2        # share (by rarity) of a sentence's words a supporting provision must hold
