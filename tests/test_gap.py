@@ -406,3 +406,21 @@ def test_another_regions_rule_is_never_a_basis_where_it_does_not_bind(kb):
     ningbo = label_clause(kb, "5.1", text, filters, ["宁波市", "浙江省"], {"public"})
     assert all(e.relation != "basis" for e in ningbo.evidence if e.title == "杭州市会展业促进条例")
     assert all("不具约束力" in e.note for e in ningbo.evidence if e.title == "杭州市会展业促进条例")
+
+
+def test_a_provision_that_requires_nothing_is_never_a_basis():
+    from analysis.gap.gap import _sets_duties
+
+    scope_rule = _candidate("对就餐人数在五十人以下的单位食堂的食品安全管理，适用有关小餐饮店的规定。")
+    duty = _candidate("学校、托幼机构等集中用餐单位的食堂应当执行原料控制、食品留样等制度。")
+    assert not _sets_duties(scope_rule) and _sets_duties(duty)
+
+
+def test_a_drafts_everyday_word_is_covered_by_the_term_the_rules_use(kb):
+    from analysis.gap.gap import content_words, coverage
+
+    draft = content_words("不采购不符合食品安全标准的食材", kb.segmenter)
+    rule = content_words("不得采购不符合食品安全标准的食品原料", kb.segmenter)
+    rarity = kb.rarity(sorted(draft | rule))
+    assert coverage(draft, rule, rarity) < 1.0
+    assert coverage(draft, rule, rarity, kb.segmenter.synonyms) == 1.0

@@ -99,9 +99,14 @@ def content_words(text: str, segmenter) -> set[str]:
     return {w for w in segmenter.words(text) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()}
 
 
-def coverage(words: set[str], other: set[str], rarity: dict[str, float]) -> float:
+def coverage(words: set[str], other: set[str], rarity: dict[str, float],
+             synonyms: dict[str, list[str]] | None = None) -> float:
+    """Share of `words` (weighted by rarity) that `other` holds, as written or, with `synonyms`,
+    in the term the rules use for it (a draft's 食材 is the law's 食品原料)."""
     total = sum(rarity.get(w, 0.0) for w in words)
-    return sum(rarity.get(w, 0.0) for w in words if w in other) / total if total else 0.0
+    synonyms = synonyms or {}
+    held = sum(rarity.get(w, 0.0) for w in words if w in other or any(t in other for t in synonyms.get(w, ())))
+    return held / total if total else 0.0
 
 
 def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple[list[Candidate], bool]:
@@ -124,7 +129,7 @@ def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple
                 if c is None:  # segment each provision once, however many of the clause's queries find it
                     c = found[hit.id] = Candidate(hit, content_words(
                         " ".join([hit.title, hit.clause_title, hit.text]), index.segmenter))
-                c.coverage = max(c.coverage, coverage(words, c.words, rarity))
+                c.coverage = max(c.coverage, coverage(words, c.words, rarity, index.segmenter.synonyms))
                 c.fused += 1 / (FUSION_K + rank)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     return ranked, confident
@@ -202,8 +207,9 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
     # A basis must bind the kind of body the draft is about: a rule for 生产经营单位 is shown as related.
     # A provision that fines the breach (法律责任) is not what a requirement rests on: shown as related.
     # Another region's rule binds nobody where the draft applies: it is shown as related, never as basis.
-    support = [c for c in in_force_here if c.coverage >= BASIS_COVERAGE and not _for_other_bodies(c, draft_kinds)
-               and not sanctions(c.hit)]
+    # A provision that requires nothing (适用有关小餐饮店的规定, a definition, a purpose) is context, not a basis.
+    support = [c for c in in_force_here if c.coverage >= BASIS_COVERAGE and _sets_duties(c)
+               and not _for_other_bodies(c, draft_kinds) and not sanctions(c.hit)]
     if confident and support:
         return ClauseFinding(number=number, text=text, label="basis", evidence=[
             _gap_hit(c, "basis", f"覆盖草案条款要点 {c.coverage:.0%}") for c in support[:EVIDENCE]])
@@ -249,6 +255,10 @@ def draft_jurisdiction(index: KnowledgeBase, draft: Draft) -> list[str]:
 
     head = "\n".join(draft.document.clauses[0].text.splitlines()[:12]) if draft.document else ""
     return with_parents(index.regions_in(f"{draft.title}\n{head}\n{draft.scope}"))
+
+
+def _sets_duties(c: Candidate) -> bool:
+    return bool(statements(c.hit.text))
 
 
 def _for_other_bodies(c: Candidate, draft_kinds: set[str]) -> bool:
