@@ -111,9 +111,9 @@ class Catalog(CatalogReader):
                  doc.content_hash, doc.reader, doc.ocr_confidence, ",".join(map(str, doc.ocr_low_pages)),
                  len(doc.clauses), doc.source),
             )
-            self._relink_versions(work_key(doc.title))
+            relinked = self._relink_versions(work_key(doc.title))
             self._conn.execute("INSERT OR IGNORE INTO owed(source) VALUES (?)", (doc.source,))
-            self._bump_generation(doc.source)
+            self._bump_generation(doc.source, *relinked)
 
     def replace_tokens(self, source: str, tokens: list[tuple[str, str]]) -> None:
         """Rewrite the keyword rows of one document's clauses (after the dictionary changed)."""
@@ -132,9 +132,8 @@ class Catalog(CatalogReader):
             self._delete_clauses(source)
             self._conn.execute("DELETE FROM documents WHERE source=?", (source,))
             self._conn.execute("DELETE FROM owed WHERE source=?", (source,))
-            if work:
-                self._relink_versions(work["work"])
-            self._bump_generation(source)
+            relinked = self._relink_versions(work["work"]) if work else []
+            self._bump_generation(source, *relinked)
 
     def begin_removal(self, source: str) -> None:
         """Hide a document before its vectors go, so a crash mid-delete leaves it pending, not half."""
@@ -155,18 +154,23 @@ class Catalog(CatalogReader):
         self._conn.execute("DELETE FROM clause_fts WHERE rowid IN (SELECT rowid FROM clauses WHERE source=?)", (source,))
         self._conn.execute("DELETE FROM clauses WHERE source=?", (source,))
 
-    def _relink_versions(self, work: str) -> None:
-        """Within one work, every version older than the newest is 已被修订 unless the manifest says otherwise."""
+    def _relink_versions(self, work: str) -> list[str]:
+        """Within one work, every version older than the newest is 已被修订 unless the manifest says
+        otherwise. Returns the other versions whose status this changed: they are changes too."""
         rows = self._conn.execute(
-            "SELECT source, publish_date, given_status, status_from_manifest FROM documents WHERE work=?"
+            "SELECT source, publish_date, status, given_status, status_from_manifest FROM documents WHERE work=?"
             " ORDER BY publish_date", (work,)).fetchall()
         dated = [r for r in rows if r["publish_date"]]
         newest = dated[-1]["publish_date"] if dated else None
+        changed = []
         for r in rows:
             status = r["given_status"]
             if not r["status_from_manifest"] and newest and r["publish_date"] and r["publish_date"] < newest:
                 status = "已被修订"
-            self._conn.execute("UPDATE documents SET status=? WHERE source=?", (status, r["source"]))
+            if status != r["status"]:
+                self._conn.execute("UPDATE documents SET status=? WHERE source=?", (status, r["source"]))
+                changed.append(r["source"])
+        return changed
 
     def touch(self) -> None:
         """Say that anything readers derive may have changed (a repair, every vector re-embedded):

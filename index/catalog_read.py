@@ -76,6 +76,15 @@ class CatalogReader:
         """Every complete document, by source."""
         return [document_of(r) for r in self._query("SELECT * FROM documents WHERE state='complete' ORDER BY source")]
 
+    def documents_of(self, sources: Iterable[str]) -> list[DocumentInfo]:
+        """The complete documents among `sources` (a changed one may be pending or gone)."""
+        sources, out = list(sources), []
+        for i in range(0, len(sources), 500):     # SQLite's limit on bound parameters
+            page = sources[i:i + 500]
+            out += [document_of(r) for r in self._query(
+                f"SELECT * FROM documents WHERE state='complete' AND source IN ({','.join('?' * len(page))})", page)]
+        return out
+
     def document(self, source: str) -> DocumentInfo | None:
         row = self._query_one("SELECT * FROM documents WHERE source=? AND state='complete'", (source,))
         return document_of(row) if row else None

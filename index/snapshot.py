@@ -10,6 +10,7 @@ from .dense import IN_MEMORY_LIMIT, DenseIndex
 from .errors import VectorStoreError
 from .keyword import KeywordIndex
 from .layers import Layered
+from .results import DocumentInfo
 from .titles import TitleIndex
 from .vectors import VectorStore
 from .view_cache import ViewCache
@@ -32,10 +33,9 @@ class Snapshot:
     def __init__(self, catalog: Catalog, vectors: VectorStore, generation: int, eager: bool = False,
                  views: ViewCache | None = None, previous: "Snapshot | None" = None):
         self.generation = generation
-        self.documents = catalog.documents()
-        self.by_source = {d.source: d for d in self.documents}
-        self.titles = TitleIndex(self.documents)
         self._catalog, self._vectors, self._views = catalog, vectors, views
+        self.documents, self.titles = self._carried_documents(previous) or self._all_documents()
+        self.by_source = {d.source: d for d in self.documents}
         self._lock = threading.Lock()
         # The previous snapshot's views, not the snapshot itself: a chain of snapshots must not live on.
         self._prior = {} if previous is None else {
@@ -76,6 +76,21 @@ class Snapshot:
         """How many clauses of this generation have vectors (0 while the store cannot be read)."""
         dense = self.dense
         return len(dense) if dense is not None else self._stored_only
+
+    def _all_documents(self) -> tuple[list[DocumentInfo], TitleIndex]:
+        documents = self._catalog.documents()
+        return documents, TitleIndex(documents)
+
+    def _carried_documents(self, previous: "Snapshot | None") -> tuple[list[DocumentInfo], TitleIndex] | None:
+        """The previous snapshot's document list and title index with the changed documents read
+        again (the change log names a new version's older ones, whose status it changes)."""
+        changed = None if previous is None else self._catalog.changes_since(previous.generation)
+        if changed is None:
+            return None
+        fresh = self._catalog.documents_of(changed)
+        by_source = {s: d for s, d in previous.by_source.items() if s not in changed}
+        by_source.update((d.source, d) for d in fresh)
+        return sorted(by_source.values(), key=lambda d: d.source), previous.titles.updated(fresh, changed)
 
     def _carried(self, kind: str, delta) -> Layered | None:
         """The `kind` view of an earlier generation brought up to date by document; None when there is

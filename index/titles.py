@@ -9,7 +9,9 @@ matches rank above such abbreviations, so "预算法" never means anything but �
 
 from __future__ import annotations
 
+import copy
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ingest.models import Level, Status, level_rank
@@ -57,6 +59,11 @@ class Work:
     level_rank: int
     versions: list[DocumentInfo] = field(default_factory=list)
 
+    @property
+    def first(self) -> tuple[str, str]:
+        """The oldest version's date and source: the order works are listed in."""
+        return self.versions[0].publish_date, self.versions[0].source
+
     def current(self) -> DocumentInfo:
         """The version in force: the newest 现行有效 one, else simply the newest."""
         return self.pick()
@@ -84,27 +91,64 @@ class TitleIndex:
     """Resolve names to works, find the works and regions a question mentions."""
 
     def __init__(self, documents: list[DocumentInfo]):
-        works: dict[str, Work] = {}
-        for d in sorted(documents, key=lambda d: (d.publish_date, d.source)):
-            key = clean_title(d.title)
-            region = region_of(d.title) if d.level not in (Level.LAW, Level.ADMINISTRATIVE_REGULATION) else ""
-            if key not in works:
-                works[key] = Work(key=key, base=key.removeprefix(region), region=region, kind=kind_of(key),
-                                  level_rank=level_rank(d.level))
-            works[key].versions.append(d)
-        self.works = list(works.values())
+        self._works: dict[str, Work] = {}
         # Every match (exact, regional, suffix, abbreviation) holds all of the name's characters, so a
         # name is compared only with the works that have its rarest character: a few dozen of
         # 15,000 works instead of all of them, whatever the size of the knowledge base.
-        self._with_char: dict[str, list[int]] = {}
-        for i, w in enumerate(self.works):
-            for ch in set(w.key):
-                self._with_char.setdefault(ch, []).append(i)
-        regions = {w.region for w in self.works if w.region}
-        # Each region is recognised by its full name and by its name without 省/市 (杭州, 浙江).
-        self._region_names = sorted(
-            {(name, r) for r in regions for name in (r, re.sub(r"(自治区|自治州|省|市|县|区)$", "", r))
-             if len(name) >= 2}, key=lambda x: -len(x[0]))
+        self._with_char: dict[str, list[str]] = {}
+        self._key_of: dict[str, str] = {}            # document source → its work's key
+        self._regions: Counter[str] = Counter()
+        by_key: dict[str, list[DocumentInfo]] = {}
+        for d in documents:
+            by_key.setdefault(clean_title(d.title), []).append(d)
+        for key, versions in by_key.items():
+            self._add(_work(key, versions))
+        self._region_names = _region_names(self._regions)
+
+    @property
+    def works(self) -> list[Work]:
+        return list(self._works.values())
+
+    def updated(self, documents: list[DocumentInfo], changed: set[str]) -> "TitleIndex":
+        """This index with the documents of `changed` replaced by `documents` (those of them still
+        there): the works they touch are rebuilt, every other one is shared. A server refreshing
+        after one document then does not regroup 15,000 titles."""
+        new = copy.copy(self)
+        new._works, new._with_char = dict(self._works), dict(self._with_char)
+        new._key_of, new._regions = dict(self._key_of), Counter(self._regions)
+        arriving: dict[str, list[DocumentInfo]] = {}
+        for d in documents:
+            arriving.setdefault(clean_title(d.title), []).append(d)
+        touched = {self._key_of[s] for s in changed if s in self._key_of} | set(arriving)
+        for key in touched:
+            old = new._remove(key)
+            kept = [v for v in (old.versions if old else []) if v.source not in changed]
+            if kept or arriving.get(key):
+                new._add(_work(key, kept + arriving.get(key, [])))
+        if set(new._regions) != set(self._regions):
+            new._region_names = _region_names(new._regions)
+        return new
+
+    def _add(self, work: Work) -> None:
+        self._works[work.key] = work
+        for ch in set(work.key):
+            self._with_char[ch] = self._with_char.get(ch, []) + [work.key]
+        self._key_of.update((v.source, work.key) for v in work.versions)
+        if work.region:
+            self._regions[work.region] += 1
+
+    def _remove(self, key: str) -> Work | None:
+        work = self._works.pop(key, None)
+        if work is not None:
+            for ch in set(key):
+                self._with_char[ch] = [k for k in self._with_char[ch] if k != key]
+            for v in work.versions:
+                self._key_of.pop(v.source, None)
+            if work.region:
+                self._regions[work.region] -= 1
+                if not self._regions[work.region]:
+                    del self._regions[work.region]
+        return work
 
     # -------------------------------------------------------------------------------- resolve
     def resolve(self, name: str, strict: bool = False) -> list[WorkMatch]:
@@ -116,7 +160,7 @@ class TitleIndex:
         kind = kind_of(q)
         # A name of one kind of instrument can only match works of that kind, or a title exactly.
         rarest = min((self._with_char.get(ch, ()) for ch in set(q)), key=len)
-        for w in (self.works[i] for i in rarest):
+        for w in (self._works[k] for k in rarest):
             if kind and w.kind != kind:
                 continue
             quality = _quality(q, w, kind)
@@ -124,8 +168,9 @@ class TitleIndex:
                 matches.append(WorkMatch(w, quality))
         if any(m.quality >= 4 for m in matches):
             matches = [m for m in matches if m.quality >= 4]
-        # National before local, then the shortest title.
-        return sorted(matches, key=lambda m: (-m.quality, m.work.level_rank, len(m.work.key)))
+        # National before local, then the shortest title, then the oldest work (whatever order the
+        # index was built or updated in).
+        return sorted(matches, key=lambda m: (-m.quality, m.work.level_rank, len(m.work.key), m.work.first))
 
     def resolve_in_text(self, text: str) -> list[WorkMatch]:
         """The works a citation's title part names. Leading words that are not part of the name
@@ -166,6 +211,20 @@ class TitleIndex:
                     hits.append(region)
                 text = text.replace(name, " ")
         return hits
+
+
+def _work(key: str, versions: list[DocumentInfo]) -> Work:
+    versions = sorted(versions, key=lambda d: (d.publish_date, d.source))
+    first = versions[0]
+    region = region_of(first.title) if first.level not in (Level.LAW, Level.ADMINISTRATIVE_REGULATION) else ""
+    return Work(key=key, base=key.removeprefix(region), region=region, kind=kind_of(key),
+                level_rank=level_rank(first.level), versions=versions)
+
+
+def _region_names(regions) -> list[tuple[str, str]]:
+    """Each region is recognised by its full name and by its name without 省/市 (杭州, 浙江)."""
+    return sorted({(name, r) for r in regions for name in (r, re.sub(r"(自治区|自治州|省|市|县|区)$", "", r))
+                   if len(name) >= 2}, key=lambda x: (-len(x[0]), x))
 
 
 def _quality(q: str, w: Work, kind: str) -> float:

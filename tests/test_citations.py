@@ -136,3 +136,25 @@ def test_resolving_by_the_rarest_character_finds_what_comparing_every_title_find
     for name in names:
         if len(clean_title(name)) >= 2:
             assert sorted((m.work.key, m.quality) for m in titles.resolve(name)) == scan(name), name
+
+
+def test_a_title_index_updated_by_document_answers_as_one_built_whole():
+    import csv
+
+    from .conftest import CORPUS
+
+    with (CORPUS / "manifest.csv").open(encoding="utf-8-sig") as f:
+        docs = [_doc(r["path"], r["title"], r["level"], r["publish_date"] or "2000-01-01") for r in csv.DictReader(f)]
+    # Every tenth document arrives later (new works, new versions of works, new regions); one goes.
+    later, gone = docs[::10], docs[1]
+    earlier = [d for d in docs if d not in later]
+    updated = TitleIndex(earlier).updated(later, {d.source for d in later} | {gone.source})
+    whole = TitleIndex([d for d in docs if d is not gone])
+
+    def answers(titles, name):
+        return [(m.work.key, m.quality, [v.source for v in m.work.versions]) for m in titles.resolve(name)]
+
+    for name in [d.title for d in docs] + [d.title[i:] for d in docs for i in (2, 4)] + ["节能法", "会展业条例"]:
+        assert answers(updated, name) == answers(whole, name), name
+    assert updated.regions("杭州和宁波的会展业") == whole.regions("杭州和宁波的会展业")
+    assert not updated.resolve(gone.title) or gone.source not in answers(updated, gone.title)[0][2]

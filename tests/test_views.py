@@ -48,6 +48,30 @@ def test_the_change_log_cannot_say_after_a_write_that_may_touch_anything(kb_copy
     assert ix.catalog.changes_since(before) is None
 
 
+def test_a_new_version_carries_the_document_list_and_marks_the_older_one_revised(kb_copy, tmp_path, monkeypatch):
+    from index.index import Index
+
+    ix = Index(kb_copy)
+    old = tmp_path / "会议室使用管理办法(2020-01-01).md"
+    old.write_text(RULE, encoding="utf-8")
+    ix.ingest([old])
+    ix.search(QUESTION, k=3)                        # the searcher now holds this generation
+    before = ix.catalog.generation()
+    new = tmp_path / "会议室使用管理办法(2024-01-01).md"
+    new.write_text(RULE.replace("办公室保管", "行政科保管"), encoding="utf-8")
+    ix.ingest([new])
+    assert {s.rsplit("/", 1)[-1] for s in ix.catalog.changes_since(before)} == {old.name, new.name}
+    whole_reads = []
+    monkeypatch.setattr(Catalog, "documents", lambda self: whole_reads.append(1) or [])
+    ix.search(QUESTION, k=3)
+    state = ix._searcher._state
+    assert whole_reads == [], "the document list was read whole again"
+    monkeypatch.undo()
+    assert state.documents == ix.catalog.documents()
+    versions = state.titles.resolve("会议室使用管理办法")[0].work.versions
+    assert [(v.publish_date, v.status) for v in versions] == [("2020-01-01", "已被修订"), ("2024-01-01", "状态不详")]
+
+
 def test_a_searcher_reads_only_the_changed_document_after_an_ingest(kb_copy, tmp_path, monkeypatch):
     from index.index import Index
 
