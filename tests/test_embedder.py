@@ -88,3 +88,37 @@ def test_the_same_model_named_by_another_path_re_embeds_nothing(tmp_path, monkey
     index = Index(tmp_path / "kb", embed_model=str(tmp_path / "link"))
     index.ingest([second])
     assert index.check().ok and not index.data.manifest().get("vectors_stale")
+
+
+# ------------------------------------------------------------------------------- vector cache
+def test_the_vector_cache_reads_back_what_it_stored_per_model(tmp_path):
+    import numpy as np
+
+    from index.vector_cache import VectorCache, text_key
+
+    cache = VectorCache(tmp_path / "cache.sqlite3")
+    key, vector = text_key("第一条 会议结束后应当关闭空调和照明。"), np.arange(4, dtype=np.float32)
+    cache.put("model-a", [(key, vector)])
+    assert np.array_equal(cache.get("model-a", [key], 4)[key], vector)
+    assert cache.get("model-b", [key], 4) == {} and cache.count("model-a") == 1
+
+
+def test_a_vector_cache_written_by_an_earlier_version_keeps_its_vectors(tmp_path):
+    import sqlite3
+
+    import numpy as np
+
+    from index.vector_cache import VectorCache, text_key
+
+    path, key = tmp_path / "cache.sqlite3", text_key("第二条")
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE vectors (model TEXT NOT NULL, key BLOB NOT NULL, vector BLOB NOT NULL,"
+                " PRIMARY KEY (model, key)) WITHOUT ROWID")
+    old.execute("INSERT INTO vectors VALUES (?, ?, ?)", ("m", key, np.ones(4, dtype=np.float32).tobytes()))
+    old.commit()
+    old.close()
+    assert VectorCache(path, read_only=True).count("m") == 1          # a reader before any writer
+    assert VectorCache(path).get("m", [key], 4)[key].tolist() == [1.0] * 4
+    assert VectorCache(path, read_only=True).count("m") == 1
+    tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"clause_vectors"}
