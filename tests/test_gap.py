@@ -424,3 +424,16 @@ def test_a_drafts_everyday_word_is_covered_by_the_term_the_rules_use(kb):
     rarity = kb.rarity(sorted(draft | rule))
     assert coverage(draft, rule, rarity) < 1.0
     assert coverage(draft, rule, rarity, kb.segmenter.synonyms) == 1.0
+
+
+def test_a_fragment_of_common_words_does_not_make_a_rule_about_anything_cover_the_clause(kb):
+    from analysis.gap.gap import clause_coverage, content_words
+
+    clause = "食堂应制定食品安全事故应急处置方案；发生疑似食物中毒时，应立即停止供餐，封存可疑食品和留样，并及时向所在地市场监督管理部门报告"
+    fragments = [clause, "并及时向所在地市场监督管理部门报告", "发生疑似食物中毒时，应立即停止供餐，封存可疑食品和留样"]
+    words_of = [content_words(f, kb.segmenter) for f in fragments]
+    lift = content_words("电梯使用单位应当及时向所在地市场监督管理部门报告电梯故障", kb.segmenter)
+    poisoning = content_words("发生疑似食物中毒的，应当立即停止供餐，封存可疑食品及其原料和留样", kb.segmenter)
+    rarity = kb.rarity(sorted(set().union(*words_of) | lift | poisoning))
+    assert clause_coverage(words_of, lift, rarity) < 0.5           # it holds one small fragment whole
+    assert clause_coverage(words_of, poisoning, rarity) > 0.8      # it holds a duty's share nearly whole

@@ -40,6 +40,7 @@ from .similarity import similarity
 DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
 BASIS_COVERAGE = 0.2        # share (by rarity) of a sentence's words a supporting provision must hold
 FUSION_K = 5                # reciprocal-rank fusion constant across the clause's queries
+DUTIES = 3                  # duties a clause bundles, at most about: a fragment with a third of it is one
 SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must match to compare them
 EVIDENCE = 3
 MAX_CONFLICTS = 6           # conflict rows per clause: one per pair of limits or statements
@@ -87,7 +88,7 @@ class GapReport(BaseModel):
 class Candidate:
     hit: Hit
     words: set[str]                # the provision's content words (title and text)
-    coverage: float = 0.0          # best share of one sentence's words this provision holds
+    coverage: float = 0.0          # best share of the clause's or one fragment's words this provision holds
     fused: float = 0.0             # reciprocal-rank fusion over the clause's queries: found often and high
 
     @property
@@ -107,6 +108,20 @@ def coverage(words: set[str], other: set[str], rarity: dict[str, float],
     synonyms = synonyms or {}
     held = sum(rarity.get(w, 0.0) for w in words if w in other or any(t in other for t in synonyms.get(w, ())))
     return held / total if total else 0.0
+
+
+def clause_coverage(words_of: list[set[str]], other: set[str], rarity: dict[str, float],
+                    synonyms: dict[str, list[str]] | None = None) -> float:
+    """How much of a clause `other` holds: the best of the whole clause (`words_of[0]`) and its
+    fragments. A fragment of a few common words (并及时向所在地市场监督管理部门报告) is held whole by
+    rules about anything (电梯): it counts in full only when it carries a duty's share of the clause
+    (1/DUTIES of its words, by rarity), less in proportion."""
+    whole = sum(rarity.get(w, 0.0) for w in words_of[0])
+    best = 0.0
+    for words in words_of:
+        weight = min(1.0, DUTIES * sum(rarity.get(w, 0.0) for w in words) / whole) if whole else 1.0
+        best = max(best, weight * coverage(words, other, rarity, synonyms))
+    return best
 
 
 def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple[list[Candidate], bool]:
@@ -129,8 +144,9 @@ def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple
                 if c is None:  # segment each provision once, however many of the clause's queries find it
                     c = found[hit.id] = Candidate(hit, content_words(
                         " ".join([hit.title, hit.clause_title, hit.text]), index.segmenter))
-                c.coverage = max(c.coverage, coverage(words, c.words, rarity, index.segmenter.synonyms))
                 c.fused += 1 / (FUSION_K + rank)
+    for c in found.values():   # of the text, whichever query found the provision
+        c.coverage = clause_coverage(words_of, c.words, rarity, index.segmenter.synonyms)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     return ranked, confident
 
