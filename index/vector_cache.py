@@ -44,18 +44,17 @@ class VectorCache:
             return
         self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30, isolation_level=None)
         self._lock = threading.Lock()
-        tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if read_only:
-            # A reader of a file no writer has opened since the upgrade reads the old table as it is.
-            if self._table not in tables:
-                self._table = OLD_TABLE if OLD_TABLE in tables else ""
+            self._table = self._readable_table()
             return
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("BEGIN IMMEDIATE")     # one process creates and moves, the others wait
         try:
             for statement in filter(str.strip, SCHEMA.split(";")):
                 self._conn.execute(statement)
-            if self._conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (OLD_TABLE,)).fetchone():
+            moved = bool(self._conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
+                                            (OLD_TABLE,)).fetchone())
+            if moved:
                 self._conn.execute(f"INSERT OR IGNORE INTO clause_vectors(model, key, vector)"
                                    f" SELECT model, key, vector FROM {OLD_TABLE}")
                 self._conn.execute(f"DROP TABLE {OLD_TABLE}")
@@ -63,6 +62,8 @@ class VectorCache:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+        if moved:   # give back the old table's pages (a million vectors: 75 s to move, 10 s for this)
+            self._conn.execute("VACUUM")
 
     def get(self, model: str, keys: list[bytes], dim: int) -> dict[bytes, np.ndarray]:
         if self._conn is None or not self._table or not keys:
@@ -71,13 +72,32 @@ class VectorCache:
         with self._lock:
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
-                rows = self._conn.execute(f"SELECT key, vector FROM {self._table} WHERE model=? AND key IN "
-                                          f"({','.join('?' * len(chunk))})", (model, *chunk)).fetchall()
+                rows = self._rows("SELECT key, vector FROM {table} WHERE model=? AND key IN "
+                                  f"({','.join('?' * len(chunk))})", (model, *chunk))
                 for key, blob in rows:
                     vec = np.frombuffer(blob, dtype=np.float32)
                     if vec.shape[0] == dim:
                         out[key] = vec
         return out
+
+    def _readable_table(self) -> str:
+        """A reader of a file no writer has opened since the upgrade reads the old table as it is."""
+        tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return next((t for t in ("clause_vectors", OLD_TABLE) if t in tables), "")
+
+    def _rows(self, sql: str, params: tuple) -> list:
+        """`sql` on the table of vectors ({table}); a reader whose old table a writer has just moved
+        looks again once, and a cache it cannot read is a miss, never an error."""
+        for _ in range(2):
+            if not self._table:
+                return []
+            try:
+                return self._conn.execute(sql.format(table=self._table), params).fetchall()
+            except sqlite3.OperationalError:
+                if not self.read_only:
+                    raise
+                self._table = self._readable_table()
+        return []
 
     def put(self, model: str, items: list[tuple[bytes, np.ndarray]]) -> None:
         if self._conn is None or self.read_only or not items:
@@ -92,7 +112,8 @@ class VectorCache:
         if self._conn is None or not self._table:
             return 0
         with self._lock:
-            return self._conn.execute(f"SELECT count(*) FROM {self._table} WHERE model=?", (model,)).fetchone()[0]
+            rows = self._rows("SELECT count(*) FROM {table} WHERE model=?", (model,))
+            return rows[0][0] if rows else 0
 
     def close(self) -> None:
         if self._conn is not None:

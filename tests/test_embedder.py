@@ -117,8 +117,11 @@ def test_a_vector_cache_written_by_an_earlier_version_keeps_its_vectors(tmp_path
     old.execute("INSERT INTO vectors VALUES (?, ?, ?)", ("m", key, np.ones(4, dtype=np.float32).tobytes()))
     old.commit()
     old.close()
-    assert VectorCache(path, read_only=True).count("m") == 1          # a reader before any writer
+    reader = VectorCache(path, read_only=True)                        # opened before any writer
+    assert reader.count("m") == 1
     assert VectorCache(path).get("m", [key], 4)[key].tolist() == [1.0] * 4
+    assert reader.get("m", [key], 4)[key].tolist() == [1.0] * 4      # the table moved under it
     assert VectorCache(path, read_only=True).count("m") == 1
     tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"clause_vectors"}
+    assert sqlite3.connect(path).execute("PRAGMA freelist_count").fetchone()[0] == 0   # its pages given back
