@@ -169,7 +169,7 @@ def cmd_clause(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score retrieval on questions with gold clauses, next to the naive-chunk BM25 and dense baselines."""
-    from evaluation.report import evaluate, render
+    from analysis.evaluate.report import evaluate, render
 
     settings = _settings(args)
     index = _open_index(settings)

@@ -18,7 +18,7 @@ from pathlib import Path
 from analysis.answer import ask
 from index.highlight import query_terms
 
-from .retrieval import HitResult, load_questions
+from analysis.evaluate.retrieval import HitResult, load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.5, 1.0)

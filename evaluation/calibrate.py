@@ -25,7 +25,7 @@ import numpy as np
 
 from index.confidence import MODELS_FILE, BY_NAME, ConfidenceModel, Signals
 
-from .retrieval import load_questions
+from analysis.evaluate.retrieval import load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ("nearest", "coverage")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from index.search import FUSION_FILE, Weights, weights_for
 
-from .retrieval import HitResult, Outcome, load_questions, metrics, run
+from analysis.evaluate.retrieval import HitResult, Outcome, load_questions, metrics, run
 
 ROOT = Path(__file__).resolve().parent.parent
 GRID = {

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 import api.app  # noqa: F401  (with the next two: every module that defines an error)
 import api.cli
-import evaluation.retrieval  # noqa: F401
+import analysis.evaluate.retrieval  # noqa: F401
 from api.errors import ERROR_TABLE, UNEXPECTED, classify
 from api.settings import Settings
 from ingest.errors import StdkbError
