@@ -27,9 +27,10 @@ def text_key(text: str) -> bytes:
 # order, with a small index on (model, key): a WITHOUT ROWID table clustered on the random text hash
 # put every vector on its own overflow page (4.5 KB a row) and made each insert rewrite a random
 # page (evaluation/bench_vector_cache.py: 1M vectors took 166 s and 4.5 GB; now 48 s and 1.4 GB).
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS clause_vectors (model TEXT NOT NULL, key BLOB NOT NULL, vector BLOB NOT NULL);
-CREATE UNIQUE INDEX IF NOT EXISTS clause_vectors_key ON clause_vectors(model, key);
+TABLE = "clause_vectors"
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (model TEXT NOT NULL, key BLOB NOT NULL, vector BLOB NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_key ON {TABLE}(model, key);
 """
 OLD_TABLE = "vectors"   # the WITHOUT ROWID table of earlier versions, moved over once
 
@@ -39,7 +40,7 @@ class VectorCache:
         uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
         self.read_only = read_only
         self._conn = None
-        self._table = "clause_vectors"
+        self._table = TABLE
         if read_only and not path.exists():
             return
         self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30, isolation_level=None)
@@ -55,7 +56,7 @@ class VectorCache:
             moved = bool(self._conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
                                             (OLD_TABLE,)).fetchone())
             if moved:
-                self._conn.execute(f"INSERT OR IGNORE INTO clause_vectors(model, key, vector)"
+                self._conn.execute(f"INSERT OR IGNORE INTO {TABLE}(model, key, vector)"
                                    f" SELECT model, key, vector FROM {OLD_TABLE}")
                 self._conn.execute(f"DROP TABLE {OLD_TABLE}")
         except BaseException:
@@ -66,7 +67,7 @@ class VectorCache:
             self._conn.execute("VACUUM")
 
     def get(self, model: str, keys: list[bytes], dim: int) -> dict[bytes, np.ndarray]:
-        if self._conn is None or not self._table or not keys:
+        if self._conn is None or not keys:
             return {}
         out: dict[bytes, np.ndarray] = {}
         with self._lock:
@@ -83,7 +84,7 @@ class VectorCache:
     def _readable_table(self) -> str:
         """A reader of a file no writer has opened since the upgrade reads the old table as it is."""
         tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        return next((t for t in ("clause_vectors", OLD_TABLE) if t in tables), "")
+        return next((t for t in (TABLE, OLD_TABLE) if t in tables), "")
 
     def _rows(self, sql: str, params: tuple) -> list:
         """`sql` on the table of vectors ({table}); a reader whose old table a writer has just moved
@@ -104,12 +105,12 @@ class VectorCache:
             return
         with self._lock:
             self._conn.execute("BEGIN")
-            self._conn.executemany("INSERT OR REPLACE INTO clause_vectors(model, key, vector) VALUES (?,?,?)",
+            self._conn.executemany(f"INSERT OR REPLACE INTO {TABLE}(model, key, vector) VALUES (?,?,?)",
                                    [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items])
             self._conn.execute("COMMIT")
 
     def count(self, model: str) -> int:
-        if self._conn is None or not self._table:
+        if self._conn is None:
             return 0
         with self._lock:
             rows = self._rows("SELECT count(*) FROM {table} WHERE model=?", (model,))

@@ -38,7 +38,7 @@ from .sanctions import sanctions
 from .similarity import similarity
 
 DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
-BASIS_COVERAGE = 0.2        # share (by rarity) of a sentence's words a supporting provision must hold
+BASIS_COVERAGE = 0.2        # share (by rarity) of the clause's words a supporting provision must hold (clause_coverage)
 FUSION_K = 5                # reciprocal-rank fusion constant across the clause's queries
 DUTIES = 3                  # duties a clause bundles, at most about: a fragment with a third of it is one
 SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must match to compare them
