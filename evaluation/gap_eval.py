@@ -3,7 +3,9 @@
 A labelled clause is right when its label matches and, unless it is no_basis, one of its evidence
 provisions is a gold (or also-acceptable) one — same document path and article. Missing
 provisions and references are matched the same way. Flags (conflict, duplicate, missing) outside
-the gold are counted as possible false flags: a person has to judge them.
+the gold are counted as possible false flags: a person has to judge them. Our own golds
+(evaluation/drafts/) may add `must_not` (a clause that must not get a label: a rule for another
+kind of body is no conflict) and `more_references` (statuses the shared verifier does not know).
 Usage: .venv/bin/python evaluation/gap_eval.py DRAFT GOLD --data-dir DIR
 """
 
@@ -22,6 +24,14 @@ def _provisions(entry: dict) -> set[tuple[str, str]]:
         ({(entry["path"], entry["article"])} if "path" in entry else set())
 
 
+def _reference_right(found: dict | None, gold: dict) -> bool:
+    """Right status; a repealed reference must also name the successor the gold gives."""
+    if not found or found["status"] != gold["expect"]:
+        return False
+    successor = (gold.get("current") or {}).get("path")
+    return gold["expect"] != "repealed" or not successor or (found.get("current") or {}).get("source") == successor
+
+
 def score(report: dict, gold: dict) -> dict:
     by_number = {c["number"]: c for c in report["clauses"]}
     clauses = {}
@@ -34,8 +44,11 @@ def score(report: dict, gold: dict) -> dict:
                            "ok": right_label and right_evidence, "planted": bool(g.get("planted"))}
     reported_missing = {(m["source"], m["article"]) for m in report["missing"]}
     missing = {f"{m['title']} {m['article']}": bool(_provisions(m) & reported_missing) for m in gold["missing"]}
-    refs = {r["cited"]: r["status"] for r in report["references"]}
-    references = {g["cited"]: refs.get(g["cited"]) == g["expect"] for g in gold["references"]}
+    refs = {r["cited"]: r for r in report["references"]}
+    references = {g["cited"]: _reference_right(refs.get(g["cited"]), g)
+                  for g in gold["references"] + gold.get("more_references", [])}
+    must_not = {f'{m["clause"]} not {m["label"]}': by_number.get(m["clause"], {}).get("label") != m["label"]
+                for m in gold.get("must_not", [])}
     structure_ok = report["structure"]["ok"] == gold["structure"]["expect_ok"] and \
         set(gold["structure"]["problems"]) <= set(report["structure"]["problems"])
     gold_flagged = {n for n, g in gold["clauses"].items() if g["expect"] in ("conflict", "duplicate")}
@@ -46,11 +59,12 @@ def score(report: dict, gold: dict) -> dict:
                      if (m["source"], m["article"]) not in gold_missing]
     flags = len(clause_flags) + len(report["missing"])
     planted = [ok for c in clauses.values() if c["planted"] for ok in [c["ok"]]] + list(missing.values()) + \
-        [references[g["cited"]] for g in gold["references"] if g.get("planted")]
+        [references[g["cited"]] for g in gold["references"] + gold.get("more_references", []) if g.get("planted")] + \
+        list(must_not.values())
     return {
         "clauses_right": sum(c["ok"] for c in clauses.values()), "clauses": len(clauses),
         "planted_found": sum(planted), "planted": len(planted),
-        "missing": missing, "references": references, "structure_ok": structure_ok,
+        "missing": missing, "references": references, "must_not": must_not, "structure_ok": structure_ok,
         "flags": flags, "flags_outside_gold": extra_clause_flags + extra_missing,
         "share_outside_gold": round(len(extra_clause_flags + extra_missing) / flags, 3) if flags else 0.0,
         "wrong": {n: c for n, c in clauses.items() if not c["ok"]},

@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 
 from ingest.models import SUPERSEDED, Clause, ClauseId, level_rank
-from ingest.segment import Segmenter
+from ingest.segment import STOPWORDS, Segmenter
 
 from .catalog import Catalog
 from .citations import parse_citation, standard_key
@@ -161,9 +161,12 @@ class Searcher:
         return self._current().documents
 
     def rarity(self, words: list[str]) -> dict[str, float]:
-        """Inverse clause frequency of each word (see KeywordIndex.idf), high for rare words."""
+        """Inverse clause frequency of each word (see KeywordIndex.idf), high for rare words.
+
+        A function word the index drops (根据, 必须, 情况) is never counted there, which would make
+        it look rarer than any term: it carries no rarity instead."""
         keyword = self._current().keyword
-        return {w: keyword.idf(w) for w in words}
+        return {w: 0.0 if w in STOPWORDS else keyword.idf(w) for w in words}
 
     def similarity(self, query: str, passages: list[str]) -> list[float]:
         """Cosine of each passage to the query, by the embedder the vectors were built with."""

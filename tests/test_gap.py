@@ -437,3 +437,29 @@ def test_a_fragment_of_common_words_does_not_make_a_rule_about_anything_cover_th
     rarity = kb.rarity(sorted(set().union(*words_of) | lift | poisoning))
     assert clause_coverage(words_of, lift, rarity) < 0.5           # it holds one small fragment whole
     assert clause_coverage(words_of, poisoning, rarity) > 0.8      # it holds a duty's share nearly whole
+
+
+def test_a_function_word_the_index_drops_carries_no_rarity(kb):
+    rarity = kb.rarity(["根据", "必须", "食品安全"])
+    assert rarity["根据"] == rarity["必须"] == 0.0 < rarity["食品安全"]
+
+
+def test_a_lavish_permission_finds_the_rule_written_in_frugal_words(kb):
+    from analysis.gap.gap import candidates
+    from index.filters import SearchFilters
+    from ingest.models import Status
+
+    found, _ = candidates(kb, "重要会议可根据需要安排高档菜肴和酒水。", SearchFilters(status=[Status.CURRENT]))
+    rule = next(c for c in found if c.hit.title.endswith("反食品浪费法") and c.hit.article == "第六条")
+    assert rule.relevance > rule.coverage    # its 节俭 speaks of the draft's 高档, the other way
+
+
+def test_a_lavish_permission_conflicts_with_the_rule_that_requires_frugality(kb):
+    from analysis.gap.gap import label_clause
+    from index.filters import SearchFilters
+    from ingest.models import Status
+
+    finding = label_clause(kb, "6.1.3", "重要会议可根据需要安排高档菜肴和酒水。", SearchFilters(status=[Status.CURRENT]),
+                           ["杭州市", "浙江省"], {"public"})
+    assert finding.label == "conflict"
+    assert [e.article for e in finding.evidence if e.title.endswith("反食品浪费法")] == ["第六条"]

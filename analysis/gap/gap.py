@@ -30,7 +30,7 @@ from ..cite import short_citation
 from .draft import Draft, read_draft, structure_problems
 from .drafting import DraftingFinding, drafting_findings
 from .missing import MissingHit, missing_provisions
-from .modality import binds_other_bodies, kinds, opposed, statements
+from .modality import antonyms, binds_other_bodies, kinds, opposed, statements
 from .quantities import looser, requirements
 from .references import ReferenceCheck, check_reference, newer_edition_in_draft
 from .regions import NON_NORMATIVE, applicable
@@ -89,6 +89,7 @@ class Candidate:
     hit: Hit
     words: set[str]                # the provision's content words (title and text)
     coverage: float = 0.0          # best share of the clause's or one fragment's words this provision holds
+    relevance: float = 0.0         # the same, a word also held by its opposite (高档 by 节俭): same topic, either way
     fused: float = 0.0             # reciprocal-rank fusion over the clause's queries: found often and high
 
     @property
@@ -126,13 +127,14 @@ def clause_coverage(words_of: list[set[str]], other: set[str], rarity: dict[str,
 
 def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple[list[Candidate], bool]:
     """Provisions found for the whole clause or any of its sentences; True when search was confident."""
-    queries = [text] + [s for s in (p.rstrip("；;。，,") for p in sentences(text, at_commas=True, min_chars=6))
-                        if s != text and len(s) >= 6]
+    parts = [text] + [s for s in (p.rstrip("；;。，,") for p in sentences(text, at_commas=True, min_chars=6))
+                      if s != text and len(s) >= 6]
+    # A rule against what the draft allows is written in the opposite words (高档 → 节俭): ask for it
+    # too. It only finds provisions; coverage is of what the draft itself says.
+    queries = parts + [text.replace(w, others[0]) for w, others in antonyms().items() if w in text][:2]
     found: dict[str, Candidate] = {}
     confident = False
-    words_of = [content_words(q, index.segmenter) for q in queries]
-    rarity = index.rarity(sorted(set().union(*words_of)))
-    for qi, (query, words) in enumerate(zip(queries, words_of)):
+    for qi, query in enumerate(queries):
         result = index.search(query, k=PER_QUERY, filters=filters)
         if qi == 0:  # whole-clause confidence: a short fragment finds something for almost anything
             confident = not result.low_confidence
@@ -145,8 +147,13 @@ def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple
                     c = found[hit.id] = Candidate(hit, content_words(
                         " ".join([hit.title, hit.clause_title, hit.text]), index.segmenter))
                 c.fused += 1 / (FUSION_K + rank)
+    words_of = [content_words(p, index.segmenter) for p in parts]
+    rarity = index.rarity(sorted(set().union(*words_of)))
+    either_way = {w: index.segmenter.synonyms.get(w, []) + antonyms().get(w, [])
+                  for w in set(index.segmenter.synonyms) | set(antonyms())}
     for c in found.values():   # of the text, whichever query found the provision
         c.coverage = clause_coverage(words_of, c.words, rarity, index.segmenter.synonyms)
+        c.relevance = clause_coverage(words_of, c.words, rarity, either_way)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     return ranked, confident
 
@@ -208,7 +215,7 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
     cands, confident = candidates(index, text, filters)
     normative = [c for c in cands if c.hit.level not in NON_NORMATIVE]
     in_force_here = [c for c in normative if applicable(c.hit, regions)]
-    relevant = [c for c in in_force_here if c.coverage >= CONFLICT_COVERAGE]
+    relevant = [c for c in in_force_here if c.relevance >= CONFLICT_COVERAGE]
     rarity = index.rarity(sorted(content_words(text, index.segmenter) | {w for c in relevant for w in c.words}))
     found = conflicts(text, relevant, index.segmenter, draft_kinds) + \
         opposite_statements(text, relevant, index.segmenter, rarity, draft_kinds)

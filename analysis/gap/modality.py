@@ -69,6 +69,18 @@ def opposite_manners() -> list[tuple[set[str], set[str]]]:
     return [(set(a.split()), set(b.split())) for a, b in _rows("opposites.tsv")]
 
 
+@lru_cache(maxsize=1)
+def antonyms() -> dict[str, list[str]]:
+    """Each manner word and the words of its opposite manner (高档 → 节俭 节约 …, and back): a rule
+    that requires 节俭 speaks of the very thing a draft's 高档 is about."""
+    out: dict[str, list[str]] = {}
+    for lavish, frugal in opposite_manners():
+        for words, others in ((lavish, frugal), (frugal, lavish)):
+            for w in words:
+                out.setdefault(w, []).extend(sorted(others))
+    return out
+
+
 def _rows(name: str) -> list[list[str]]:
     lines = [line.split("\t") for line in (DATA / name).read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
