@@ -463,3 +463,15 @@ def test_a_lavish_permission_conflicts_with_the_rule_that_requires_frugality(kb)
                            ["杭州市", "浙江省"], {"public"})
     assert finding.label == "conflict"
     assert [e.article for e in finding.evidence if e.title.endswith("反食品浪费法")] == ["第六条"]
+
+
+def test_a_provision_sharing_one_word_of_a_short_duty_does_not_back_it(kb):
+    from analysis.gap.gap import clause_coverage, content_words
+
+    clause = "桌签应采用宋体字，字号根据桌面大小确定，摆放端正、整齐划一"
+    fragments = [clause, "桌签应采用宋体字", "字号根据桌面大小确定", "摆放端正、整齐划一"]
+    words_of = [content_words(f, kb.segmenter) for f in fragments]
+    liability = content_words("连带责任人的责任份额根据各自责任大小确定；难以确定责任大小的，平均承担责任", kb.segmenter)
+    rarity = kb.rarity(sorted(set().union(*words_of) | liability))
+    assert clause_coverage(words_of, liability, rarity) < 0.2      # 大小 and 确定 are not what the clause asks
+    assert clause_coverage(words_of, content_words("桌签应采用宋体字", kb.segmenter), rarity) > 0.3

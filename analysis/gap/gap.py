@@ -41,6 +41,7 @@ DUPLICATE = 0.85            # character similarity of a near word-for-word resta
 BASIS_COVERAGE = 0.2        # share (by rarity) of the clause's words a supporting provision must hold (clause_coverage)
 FUSION_K = 5                # reciprocal-rank fusion constant across the clause's queries
 DUTIES = 3                  # duties a clause bundles, at most about: a fragment with a third of it is one
+DUTY_HELD = 0.5             # a provision backs a duty (fragment) when it holds most of its words, by rarity
 SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must match to compare them
 EVIDENCE = 3
 MAX_CONFLICTS = 6           # conflict rows per clause: one per pair of limits or statements
@@ -113,15 +114,19 @@ def coverage(words: set[str], other: set[str], rarity: dict[str, float],
 
 def clause_coverage(words_of: list[set[str]], other: set[str], rarity: dict[str, float],
                     synonyms: dict[str, list[str]] | None = None) -> float:
-    """How much of a clause `other` holds: the best of the whole clause (`words_of[0]`) and its
-    fragments. A fragment of a few common words (并及时向所在地市场监督管理部门报告) is held whole by
-    rules about anything (电梯): it counts in full only when it carries a duty's share of the clause
-    (1/DUTIES of its words, by rarity), less in proportion."""
+    """How much of a clause `other` holds: the best of the whole clause (`words_of[0]`) and the
+    duties (fragments) it backs. A provision backs a duty when it holds most of it (DUTY_HELD).
+    A fragment of a few common words (并及时向所在地市场监督管理部门报告) is held whole by rules about
+    anything (电梯): it counts in full only when it carries a duty's share of the clause (1/DUTIES
+    of its words, by rarity), less in proportion."""
     whole = sum(rarity.get(w, 0.0) for w in words_of[0])
-    best = 0.0
-    for words in words_of:
+    best = coverage(words_of[0], other, rarity, synonyms)
+    for words in words_of[1:]:
+        share = coverage(words, other, rarity, synonyms)
+        if share < DUTY_HELD:   # one shared word of a three-word fragment (摆放) backs no duty
+            continue
         weight = min(1.0, DUTIES * sum(rarity.get(w, 0.0) for w in words) / whole) if whole else 1.0
-        best = max(best, weight * coverage(words, other, rarity, synonyms))
+        best = max(best, weight * share)
     return best
 
 
