@@ -97,6 +97,26 @@ def test_dev_draft_flags_outside_the_gold_stay_under_ten_percent(dev_score):
     assert dev_score["share_outside_gold"] <= 0.10, dev_score["flags_outside_gold"]
 
 
+# ------------------------------------------------- our own second draft (会议服务), a fold beside the dev draft
+MEETING = Path(__file__).resolve().parent.parent / "evaluation" / "drafts"
+
+
+@pytest.fixture(scope="module")
+def meeting_score(full_kb_dir):
+    report = analyse_draft(Index(full_kb_dir), MEETING / "meeting_draft.md")
+    return score(json.loads(report.model_dump_json()), json.loads((MEETING / "meeting_gold.json").read_text(encoding="utf-8")))
+
+
+@pytest.mark.slow
+def test_meeting_draft_every_planted_item_is_found(meeting_score):
+    assert meeting_score["planted_found"] == meeting_score["planted"], meeting_score
+
+
+@pytest.mark.slow
+def test_meeting_draft_every_labelled_clause_has_the_right_label_and_evidence(meeting_score):
+    assert meeting_score["wrong"] == {}
+
+
 # ------------------------------------------------------------------------------------------- labels
 def test_a_looser_numeric_requirement_is_a_conflict_with_a_note(small_report):
     finding = next(f for f in small_report.clauses if f.number == "4.1")
@@ -475,3 +495,58 @@ def test_a_provision_sharing_one_word_of_a_short_duty_does_not_back_it(kb):
     rarity = kb.rarity(sorted(set().union(*words_of) | liability))
     assert clause_coverage(words_of, liability, rarity) < 0.2      # 大小 and 确定 are not what the clause asks
     assert clause_coverage(words_of, content_words("桌签应采用宋体字", kb.segmenter), rarity) > 0.3
+
+
+MEETING_SMALL = """# 机关事务管理 会议服务规范（草案）
+
+杭州市地方标准
+
+前言
+
+本文件按照GB/T 1.1—2020的规定起草。
+
+1 范围
+
+本文件规定了机关会议服务的要求。本文件适用于杭州市各级机关。
+
+2 规范性引用文件
+
+本文件没有规范性引用文件。
+
+3 术语和定义
+
+本文件没有需要界定的术语和定义。
+
+4 管理要求
+
+4.1 会议主办单位应精简会议，压缩会议数量、规模和会期，能以电视电话或网络视频方式召开的不集中开会。
+
+4.2 会议结束后应及时关闭空调、投影仪等用电设备，减少待机能耗。
+"""
+
+
+@pytest.fixture(scope="module")
+def meeting_small(kb, tmp_path_factory):
+    path = tmp_path_factory.mktemp("meeting") / "会议服务规范.md"
+    path.write_text(MEETING_SMALL, encoding="utf-8")
+    return read_draft(path)
+
+
+def test_a_draft_that_never_says_保密_is_told_what_the_law_asks_of_meetings(kb, meeting_small):
+    report = analyse_draft(kb, meeting_small.document)
+    secrecy = [m for m in report.missing if m.title.endswith("保守国家秘密法")]
+    assert [m.article for m in secrecy] == ["第三十八条"] and secrecy[0].publish_date == "2024-02-27"
+    # and no clause claims to rest on what the draft never says
+    assert not any(e.id == secrecy[0].id for f in report.clauses for e in f.evidence if e.relation == "basis")
+
+
+def test_an_area_a_clause_rests_on_is_not_missing(kb, meeting_small):
+    from analysis.gap.missing import missing_provisions
+    from index.filters import SearchFilters
+    from ingest.models import Status
+
+    filters = SearchFilters(status=[Status.CURRENT])
+    said = "举办会议或者其他活动涉及国家秘密的，主办单位应当采取保密措施"
+    assert any(m.title.endswith("保守国家秘密法") for m in missing_provisions(kb, meeting_small, ["杭州市"], filters, set()))
+    assert not any(m.title.endswith("保守国家秘密法")
+                   for m in missing_provisions(kb, meeting_small, ["杭州市"], filters, set(), also_said=said))

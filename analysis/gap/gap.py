@@ -57,6 +57,7 @@ STOPWORDS = {"应当", "不得", "本文件", "有关", "规定", "进行", "及
 
 class GapHit(Hit):
     relation: str = Field(description="basis, duplicate, conflict or related")
+    coverage: float = Field(0.0, description="Share of the clause's words (by rarity) the provision holds.")
     note: str = ""
     citation: str = ""
 
@@ -263,9 +264,17 @@ def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: l
     for n, c in enumerate(draft.clauses, 1):
         findings.append(label_clause(index, c.number, c.text, filters, draft_regions, draft_kinds))
         progress("clauses", n, len(draft.clauses))
-    cited = {e.id for f in findings for e in f.evidence if e.relation != "related"}
+    # A provision the draft contradicts or copies is one it speaks of. One it merely rests on can
+    # still be missing: its area's words (保密) appear nowhere in the draft, so no clause states its duty.
+    spoken_of = {e.id for f in findings for e in f.evidence if e.relation in ("conflict", "duplicate")}
     progress("applicable provisions the draft leaves out", 0, 1)
-    missing = missing_provisions(index, draft, draft_regions, filters, exclude=cited, draft_kinds=draft_kinds)
+    # A clause a provision backs by most of its words speaks of that provision's area (疏散通道 rests
+    # on the 消防法 though the draft never writes 消防).
+    rests_on = "\n".join(_sentence_behind(index, f.text, e.text) for f in findings for e in f.evidence
+                         if e.relation == "basis" and e.coverage >= DUTY_HELD)
+    missing = missing_provisions(index, draft, draft_regions, filters, exclude=spoken_of, draft_kinds=draft_kinds,
+                                 also_said=rests_on)
+    findings = [_without_bases(f, {m.id for m in missing}) for f in findings]
     progress("applicable provisions the draft leaves out", 1, 1)
     references = [newer_edition_in_draft(check_reference(index, line), draft.text) for line in draft.references]
     problems = structure_problems(draft)
@@ -285,6 +294,24 @@ def draft_jurisdiction(index: KnowledgeBase, draft: Draft) -> list[str]:
     return with_parents(index.regions_in(f"{draft.title}\n{head}\n{draft.scope}"))
 
 
+def _sentence_behind(index: KnowledgeBase, clause: str, provision: str) -> str:
+    """The sentence of a provision that says most of the clause: what the clause rests on, not the
+    rest of a long article (反食品浪费法第七条 speaks of 餐厨垃圾 too)."""
+    words = content_words(clause, index.segmenter)
+    rarity = index.rarity(sorted(words))
+    return max(sentences(provision) or [provision],
+               key=lambda s: coverage(words, content_words(s, index.segmenter), rarity))
+
+
+def _without_bases(finding: ClauseFinding, missing: set[str]) -> ClauseFinding:
+    """The clause without the bases the draft is found to leave out: a rule whose duty the draft
+    never states is not what the clause rests on."""
+    if finding.label != "basis" or not any(e.id in missing for e in finding.evidence):
+        return finding
+    kept = [e for e in finding.evidence if e.id not in missing]
+    return finding.model_copy(update={"evidence": kept, "label": "basis" if kept else "no_basis"})
+
+
 def _sets_duties(c: Candidate) -> bool:
     return bool(statements(c.hit.text))
 
@@ -301,4 +328,5 @@ def _related_note(c: Candidate, regions: list[str]) -> str:
 
 
 def _gap_hit(c: Candidate, relation: str, note: str) -> GapHit:
-    return GapHit(**c.hit.model_dump(), relation=relation, note=note, citation=short_citation(c.hit.title, c.hit.article))
+    return GapHit(**c.hit.model_dump(), relation=relation, coverage=round(c.coverage, 3), note=note,
+                  citation=short_citation(c.hit.title, c.hit.article))

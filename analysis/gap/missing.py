@@ -77,16 +77,17 @@ def duty_sentence(text: str, duty: Duty, subject: str = "") -> tuple[str, int]:
 
 
 def missing_provisions(index: KnowledgeBase, draft: Draft, regions: list[str], filters: SearchFilters, exclude: set[str],
-                       draft_kinds: set[str] = frozenset()):
+                       draft_kinds: set[str] = frozenset(), also_said: str = ""):
     """Up to MAX_MISSING provisions the draft should reflect, each with the reason it applies; never
-    one whose duty sentence binds another kind of body than the draft's (`draft_kinds`)."""
+    one whose duty sentence binds another kind of body than the draft's (`draft_kinds`). An area
+    is spoken of when its words are in the draft or in `also_said` (the provisions its clauses rest on)."""
     from .modality import binds_other_bodies, statements
 
     subject = subject_of(draft)
     out: list[tuple[int, MissingHit]] = []
     for duty in duties():
         triggered = [t for t in duty.triggers if t in draft.text]
-        if not triggered or any(k in draft.text for k in duty.keys):
+        if not triggered or any(k in draft.text or k in also_said for k in duty.keys):
             continue  # not concerned, or the draft already speaks of it
         found_in = [c.number for c in draft.clauses if any(t in c.text for t in triggered)]
         result = index.search(f"{subject} {duty.query}", k=PER_QUERY,
