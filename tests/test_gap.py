@@ -550,3 +550,20 @@ def test_an_area_a_clause_rests_on_is_not_missing(kb, meeting_small):
     assert any(m.title.endswith("保守国家秘密法") for m in missing_provisions(kb, meeting_small, ["杭州市"], filters, set()))
     assert not any(m.title.endswith("保守国家秘密法")
                    for m in missing_provisions(kb, meeting_small, ["杭州市"], filters, set(), also_said=said))
+
+
+def test_a_scope_article_binds_the_collective_term_it_defines():
+    from analysis.gap.scope import bound_by
+
+    article = "在本市行政区域内从事生产经营活动的企业事业单位和个体经济组织（以下统称生产经营单位）的安全生产，适用本条例。"
+    assert bound_by(article) == "生产经营单位"       # not the 事业单位 of its member list
+    plain = "本条例所称公共机构，是指全部或者部分使用财政性资金的国家机关、事业单位和团体组织。"
+    assert bound_by(plain) == plain
+
+
+def test_a_sentence_that_names_nobody_binds_whom_its_document_binds():
+    from analysis.gap.modality import binds_other_bodies, statements
+
+    nobody = statements("从业人员在一百人以下的，应当配备专职或者兼职的安全生产管理人员。")[0]
+    assert not binds_other_bodies(nobody, "中华人民共和国安全生产法", {"public"})
+    assert binds_other_bodies(nobody, "中华人民共和国安全生产法\n生产经营单位", {"public"})

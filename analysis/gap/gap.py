@@ -34,6 +34,7 @@ from .modality import antonyms, binds_other_bodies, kinds, opposed, statements
 from .quantities import looser, requirements
 from .references import ReferenceCheck, check_reference, newer_edition_in_draft
 from .regions import NON_NORMATIVE, applicable
+from .scope import scope_article
 from .sanctions import sanctions
 from .similarity import similarity
 
@@ -93,10 +94,15 @@ class Candidate:
     coverage: float = 0.0          # best share of the clause's or one fragment's words this provision holds
     relevance: float = 0.0         # the same, a word also held by its opposite (高档 by 节俭): same topic, either way
     fused: float = 0.0             # reciprocal-rank fusion over the clause's queries: found often and high
+    scope: str = ""                # its document's 适用范围 article: whom a sentence binds that names nobody
 
     @property
     def score(self) -> float:
         return self.fused * (0.3 + self.coverage)
+
+    @property
+    def who(self) -> str:
+        return f"{self.hit.title}\n{self.scope}"
 
 
 def content_words(text: str, segmenter) -> set[str]:
@@ -151,7 +157,7 @@ def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple
                 c = found.get(hit.id)
                 if c is None:  # segment each provision once, however many of the clause's queries find it
                     c = found[hit.id] = Candidate(hit, content_words(
-                        " ".join([hit.title, hit.clause_title, hit.text]), index.segmenter))
+                        " ".join([hit.title, hit.clause_title, hit.text]), index.segmenter), scope=scope_article(index, hit.title))
                 c.fused += 1 / (FUSION_K + rank)
     words_of = [content_words(p, index.segmenter) for p in parts]
     rarity = index.rarity(sorted(set().union(*words_of)))
@@ -176,7 +182,7 @@ def conflicts(text: str, cands: list[Candidate], segmenter, draft_kinds: set[str
         for d in draft_reqs:
             d_words = content_words(d.segment.replace(d.phrase, ""), segmenter)
             for p, st in provision_reqs:
-                if st is not None and binds_other_bodies(st, c.hit.title, draft_kinds):
+                if st is not None and binds_other_bodies(st, c.who, draft_kinds):
                     continue
                 p_words = content_words(p.segment.replace(p.phrase, ""), segmenter)
                 shared = len(d_words & p_words) / max(min(len(d_words), len(p_words)), 1)
@@ -198,7 +204,7 @@ def opposite_statements(text: str, cands: list[Candidate], segmenter, rarity: di
             continue
         for c in cands:
             for p in statements(c.hit.text):
-                if binds_other_bodies(p, c.hit.title, draft_kinds):
+                if binds_other_bodies(p, c.who, draft_kinds):
                     continue
                 kind = opposed(d, p)
                 if not kind:
@@ -318,7 +324,7 @@ def _sets_duties(c: Candidate) -> bool:
 
 def _for_other_bodies(c: Candidate, draft_kinds: set[str]) -> bool:
     found = statements(c.hit.text)
-    return bool(found) and all(binds_other_bodies(st, c.hit.title, draft_kinds) for st in found)
+    return bool(found) and all(binds_other_bodies(st, c.who, draft_kinds) for st in found)
 
 
 def _related_note(c: Candidate, regions: list[str]) -> str:

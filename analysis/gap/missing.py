@@ -26,6 +26,7 @@ from index.results import Hit
 from ..cite import short_citation
 from .draft import Draft
 from .regions import NATIONAL_LEVELS, NON_NORMATIVE, applicable, region_of_hit
+from .scope import scope_article
 
 DUTIES_FILE = Path(__file__).resolve().parent / "data" / "duties.tsv"
 OBLIGATION = re.compile(r"应当|必须|不得|禁止|严禁")
@@ -97,7 +98,7 @@ def missing_provisions(index: KnowledgeBase, draft: Draft, regions: list[str], f
             if hit.id in exclude or hit.level in NON_NORMATIVE or not applicable(hit, regions):
                 continue
             sentence, score = duty_sentence(hit.text, duty, subject)
-            if sentence and any(binds_other_bodies(st, hit.title, set(draft_kinds)) for st in statements(sentence)[:1]):
+            if sentence and any(binds_other_bodies(st, f"{hit.title}\n{scope_article(index, hit.title)}", set(draft_kinds)) for st in statements(sentence)[:1]):
                 continue
             # The draft's own jurisdictions before places inside them (浙江省 rules for a 浙江省 draft).
             own = hit.level in NATIONAL_LEVELS or region_of_hit(hit) in regions or not regions

@@ -97,12 +97,13 @@ def kinds(text: str) -> set[str]:
     return found
 
 
-def binds_other_bodies(statement: Statement, document_title: str, draft_kinds: set[str]) -> bool:
-    """True when the provision's subject (or, without one, its document) names only kinds of body
-    the draft is not about: a rule for 生产经营单位 says nothing of a canteen run by a 机关."""
+def binds_other_bodies(statement: Statement, document: str, draft_kinds: set[str]) -> bool:
+    """True when the provision's subject (or, without one, its document: title and 适用范围, see
+    scope.who) names only kinds of body the draft is not about: a rule for 生产经营单位 says
+    nothing of a canteen run by a 机关."""
     if not draft_kinds:
         return False
-    named = kinds(statement.subject) or kinds(document_title)
+    named = kinds(statement.subject) or kinds(document)
     return bool(named) and not (named & draft_kinds)
 
 
