@@ -567,3 +567,21 @@ def test_a_sentence_that_names_nobody_binds_whom_its_document_binds():
     nobody = statements("从业人员在一百人以下的，应当配备专职或者兼职的安全生产管理人员。")[0]
     assert not binds_other_bodies(nobody, "中华人民共和国安全生产法", {"public"})
     assert binds_other_bodies(nobody, "中华人民共和国安全生产法\n生产经营单位", {"public"})
+
+
+def test_a_draft_that_avoids_the_lavish_manner_does_not_conflict_with_frugality():
+    from analysis.gap.modality import opposed, statements
+
+    rule = statements("公务活动需要安排用餐的，应当根据实际情况，节俭安排用餐数量、形式，不得超过规定的标准。")[0]
+    frugal = statements("会议用餐应当节俭，以自助餐为主，不上高档菜肴，不提供高档酒水。")[0]
+    lavish = statements("重要会议可根据需要安排高档菜肴和酒水。")[0]
+    assert opposed(frugal, rule) == "" and opposed(lavish, rule) == "manner"
+
+
+def test_the_items_under_a_lead_in_bind_the_subject_it_names():
+    from analysis.gap.modality import binds_other_bodies, statements
+
+    article = ("餐饮服务经营者应当采取下列措施，防止食品浪费：\n（一）建立健全食品采购管理制度；\n"
+               "（四）提供团体用餐服务的，应当按照用餐人数合理配置菜品、主食。")
+    found = statements(article)
+    assert len(found) == 2 and all(binds_other_bodies(st, "中华人民共和国反食品浪费法", {"public"}) for st in found)

@@ -28,6 +28,7 @@ MODALS = [
 ]
 _MODAL = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MODALS))
 _PARTS = re.compile(r"[。；;！？\n]")
+_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 OPPOSITE = {"permit": {"forbid"}, "require": {"forbid"}, "forbid": {"require"}, "waive": {"require"}}
 # 不得低于二十六摄氏度 bounds a number (analysis/gap/quantities.py compares those), it forbids no act.
 _COMPARATIVE = re.compile(r"^(少于|低于|高于|超过|多于|小于|大于|短于|长于)[^，,、]*\d|^(少于|低于|高于|多于|小于|大于)")
@@ -43,14 +44,21 @@ class Statement:
 
 def statements(text: str) -> list[Statement]:
     """Every modal verb of every part: "应当节俭安排用餐，不得超过规定的标准" is a requirement and a
-    prohibition. The subject is what comes before the part's first modal verb."""
+    prohibition. The subject is what comes before the part's first modal verb. A part that names
+    none, or only a condition ("（四）提供团体用餐服务的，应当…"), speaks of the subject named last
+    before it: the items under "餐饮服务经营者应当采取下列措施：" bind the 餐饮服务经营者."""
     out = []
+    carried = ""
     for part in _PARTS.split(text):
         part = part.strip()
         found = list(_MODAL.finditer(part))
         if not found:
             continue
         subject = part[:found[0].start()].strip("，,、 ")
+        if len(subject) < 2 or subject.endswith("的") or _ITEM.match(subject):
+            subject = f"{carried} {subject}".strip()
+        else:
+            carried = subject
         for m, following in zip(found, found[1:] + [None]):
             act = part[m.end():following.start() if following else len(part)].strip("，,、 ")
             if len(act) >= 2:
@@ -117,6 +125,14 @@ def _violation(act: str) -> bool:
     return any(w in act for w in violation_words())
 
 
+# "应当节俭，不上高档菜肴": a part of the act that opens with a negation says the manner is avoided.
+_NEGATED = re.compile(r"^(不|没有|无|未|杜绝|禁止|严禁|避免|反对|防止|拒绝|谢绝)")
+
+
+def _affirmed_parts(act: str) -> list[str]:
+    return [part for part in re.split(r"[，,、；;]", act) if part and not _NEGATED.match(part.strip())]
+
+
 def opposed(draft: Statement, provision: Statement) -> str:
     """"modality" or "manner" when the two say opposite things of an act, "" otherwise
     (whether it is the same act is the caller's question)."""
@@ -131,7 +147,7 @@ def opposed(draft: Statement, provision: Statement) -> str:
         return "modality"
     if draft.modality in ("permit", "require"):
         for lavish, frugal in opposite_manners():
-            draft_lavish = any(w in draft.act for w in lavish)
+            draft_lavish = any(w in part for part in _affirmed_parts(draft.act) for w in lavish)
             if draft_lavish and ((provision.modality == "require" and any(w in provision.act for w in frugal))
                                  or (provision.modality == "forbid" and any(w in provision.act for w in lavish))):
                 return "manner"
