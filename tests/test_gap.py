@@ -585,3 +585,18 @@ def test_the_items_under_a_lead_in_bind_the_subject_it_names():
                "（四）提供团体用餐服务的，应当按照用餐人数合理配置菜品、主食。")
     found = statements(article)
     assert len(found) == 2 and all(binds_other_bodies(st, "中华人民共和国反食品浪费法", {"public"}) for st in found)
+
+
+def test_the_head_of_a_subject_says_what_kind_of_body_it_is():
+    from analysis.gap.modality import kinds
+
+    assert kinds("县级以上人民政府食品安全监督管理部门") == {"regulator"}   # a department, not the 政府 before it
+    assert kinds("国务院机关事务主管部门") == {"public"}
+    assert kinds("机关、事业单位和大型企业") == {"public"}
+
+
+def test_a_duty_of_the_supervising_authority_is_no_basis_for_those_it_supervises(kb):
+    from analysis.gap.gap import _for_other_bodies
+
+    record = _candidate("县级以上人民政府食品安全监督管理部门应当建立食品生产经营者食品安全信用档案，记录日常监督检查结果。")
+    assert _for_other_bodies(record, {"public"})

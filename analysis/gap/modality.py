@@ -95,13 +95,26 @@ def _rows(name: str) -> list[list[str]]:
     return [row for row in lines[1:] if len(row) >= 2]
 
 
+# Conjuncts of a subject: "机关、事业单位和大型企业", "县级以上人民政府及其有关部门".
+_CONJUNCTION = re.compile(r"[、，,；;]|以及|或者|及其|和|与|及|或")
+
+
 def kinds(text: str) -> set[str]:
-    """The kinds of body `text` names (longest words first, so 单位食堂 is not read as 单位)."""
-    found, rest = set(), text
-    for word, kind in subject_words().items():
-        if word in rest:
-            found.add(kind)
-            rest = rest.replace(word, "")
+    """The kinds of body `text` names, one per conjunct: its head, the kind word that ends last
+    ("县级以上人民政府食品安全监督管理部门" is a 监督管理部门, not a 政府). Longest words first, so
+    单位食堂 is not read as 单位."""
+    found = set()
+    for conjunct in _CONJUNCTION.split(text):
+        heads = []   # (end, kind) of each kind word in the conjunct
+        rest = conjunct
+        for word, kind in subject_words().items():
+            at = rest.find(word)
+            while at >= 0:
+                heads.append((at + len(word), kind))
+                rest = rest[:at] + "\0" * len(word) + rest[at + len(word):]
+                at = rest.find(word)
+        if heads:
+            found.add(max(heads)[1])
     return found
 
 
