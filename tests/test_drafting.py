@@ -57,6 +57,16 @@ def test_lead_in_accepts_a_terms_chapter_that_says_there_are_none(tmp_path):
     assert rules(drafting_findings(draft(tmp_path, clean_text())), "lead_in") == []
 
 
+def test_self_reference_reads_the_foreword_too(tmp_path):
+    text = clean_text().replace("本文件按照GB/T 1.1—2020的规定起草", "本标准按照GB/T 1.1—2020的规定起草")
+    assert rules(drafting_findings(draft(tmp_path, text)), "self_reference") == [("前言", "self_reference")]
+
+
+def test_a_jumped_number_is_reported_once_and_leaves_no_lone_sub_clause_behind(tmp_path):
+    text = clean_text().replace("4.2 会议结束后", "4.1.1 会议结束后").replace("4.3 会议服务人员", "4.1.3 会议服务人员")
+    assert rules(drafting_findings(draft(tmp_path, text)), "numbering") == [("4.1.3", "numbering")]
+
+
 def test_self_reference_reports_ben_biaozhun_but_not_a_title_that_holds_it(tmp_path):
     text = clean_text().replace("4.2 会议结束后", "4.2 本规范规定，会议结束后").replace(
         "4.3 会议服务人员不应泄露会议内容。", "4.3 会议服务人员应遵守《本标准化工作规程》。")
@@ -118,22 +128,32 @@ def test_a_term_the_knowledge_base_does_not_define_is_not_flagged(tmp_path, kb):
     assert [f for f in found if f.rule.startswith("term_")] == []
 
 
-# -------------------------------------------------- the shared dev draft with planted defects
-SPEC = json.loads((HERE.parent / "evaluation" / "drafting_defects.json").read_text(encoding="utf-8"))
+# ---------------------------- drafts with planted defects: the shared dev draft and our meeting draft
+SPECS = {"dev": (HERE.parent / "evaluation" / "drafting_defects.json", SHARED / "drafts"),
+         "meeting": (HERE.parent / "evaluation" / "drafts" / "meeting_drafting_defects.json", HERE.parent / "evaluation" / "drafts")}
 
 
-def test_the_dev_draft_as_given_has_only_its_planted_missing_chapter():
-    found = drafting_findings(read_draft(SHARED / "drafts" / SPEC["draft"]))
-    assert [(f.clause, f.rule) for f in found] == [(b["clause"], b["rule"]) for b in SPEC["baseline"]]
+def _spec(name):
+    path, folder = SPECS[name]
+    return json.loads(path.read_text(encoding="utf-8")), folder
 
 
-def test_every_planted_defect_is_reported_at_its_clause_with_its_rule(tmp_path):
-    text = (SHARED / "drafts" / SPEC["draft"]).read_text(encoding="utf-8")
-    for d in SPEC["defects"]:
+@pytest.mark.parametrize("name", SPECS)
+def test_a_draft_as_given_has_only_its_known_findings(name, kb):
+    spec, folder = _spec(name)
+    found = drafting_findings(read_draft(folder / spec["draft"]), kb)
+    assert [(f.clause, f.rule) for f in found] == [(b["clause"], b["rule"]) for b in spec["baseline"]]
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_every_planted_defect_is_reported_at_its_clause_with_its_rule(name, tmp_path, kb):
+    spec, folder = _spec(name)
+    text = (folder / spec["draft"]).read_text(encoding="utf-8")
+    for d in spec["defects"]:
         assert d["find"] in text, d["id"]
         text = text.replace(d["find"], d["replace"], 1)
-    found = [(f.clause, f.rule) for f in drafting_findings(draft(tmp_path, text, "defects.md"))]
-    for d in SPEC["defects"]:
+    found = [(f.clause, f.rule) for f in drafting_findings(draft(tmp_path, text, "defects.md"), kb)]
+    for d in spec["defects"]:
         assert (d["clause"], d["rule"]) in found, d["id"]
-    expected = [(d["clause"], d["rule"]) for d in SPEC["defects"] + SPEC["baseline"]]
-    assert len([f for f in found if f not in expected]) == 0
+    expected = [(d["clause"], d["rule"]) for d in spec["defects"] + spec["baseline"]]
+    assert [f for f in found if f not in expected] == []

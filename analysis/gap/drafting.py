@@ -110,7 +110,9 @@ def lead_in(draft: Draft) -> list[DraftingFinding]:
 
 def self_reference(draft: Draft) -> list[DraftingFinding]:
     out = []
-    for number, text in _body(draft):
+    foreword = [("前言", _TITLES.sub("《》", c.text)) for c in (draft.document.clauses if draft.document else [])
+                if c.kind == "preamble" and (c.title or c.label).strip() == "前言"]
+    for number, text in foreword + list(_body(draft)):
         words = sorted(set(m.group() for m in _SELF.finditer(text)))
         if words:
             out.append(DraftingFinding(clause=number, rule="self_reference", message=f"自称“{'、'.join(words)}”",
@@ -138,14 +140,17 @@ def numbering(draft: Draft) -> list[DraftingFinding]:
                                        suggestion="条的编号在同一层次内连续，不跳号、不重号"))
     # A number that does not follow on is read as text of the clause before it (ingest's parser only
     # opens a clause at the next number), so a jump shows as a numbered line inside a clause.
+    jumped = []
     for c in draft.document.clauses if draft.document else []:
         for line in c.text.splitlines()[1:]:
             m = re.match(r"(\d+(?:\.\d+)+)\s+[\u4e00-\u9fff]", line.strip())
             if m:
+                jumped.append(m.group(1))
                 out.append(DraftingFinding(clause=m.group(1), rule="numbering",
                                            message=f"编号 {m.group(1)} 接在 {c.label} 之后，跳号或重号",
                                            suggestion="条的编号在同一层次内连续，不跳号、不重号"))
-    numbered = [n for n in draft.numbers if re.fullmatch(r"\d+(?:\.\d+)*", n)]
+    # A jumped number is a sub-clause all the same: 6.2.1 followed by 6.2.3 is not a lone 6.2.1.
+    numbered = [n for n in draft.numbers + jumped if re.fullmatch(r"\d+(?:\.\d+)*", n)]
     for parent in dict.fromkeys(n.rsplit(".", 1)[0] for n in numbered if "." in n):
         children = [n for n in numbered if n.rsplit(".", 1)[0] == parent and n.count(".") == parent.count(".") + 1]
         if len(children) == 1:
