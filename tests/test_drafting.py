@@ -64,6 +64,7 @@ def test_self_reference_reads_the_foreword_too(tmp_path):
 
 def test_a_jumped_number_is_reported_once_and_leaves_no_lone_sub_clause_behind(tmp_path):
     text = clean_text().replace("4.2 会议结束后", "4.1.1 会议结束后").replace("4.3 会议服务人员", "4.1.3 会议服务人员")
+    text += "4.2 会后应清点会议用品。\n\n"
     assert rules(drafting_findings(draft(tmp_path, text)), "numbering") == [("4.1.3", "numbering")]
 
 
