@@ -97,24 +97,24 @@ def test_dev_draft_flags_outside_the_gold_stay_under_ten_percent(dev_score):
     assert dev_score["share_outside_gold"] <= 0.10, dev_score["flags_outside_gold"]
 
 
-# ------------------------------------------------- our own second draft (会议服务), a fold beside the dev draft
-MEETING = Path(__file__).resolve().parent.parent / "evaluation" / "drafts"
+# ------------------------------------------- our own drafts (会议服务, 公共机构节能): folds beside the dev draft
+OWN = Path(__file__).resolve().parent.parent / "evaluation" / "drafts"
 
 
-@pytest.fixture(scope="module")
-def meeting_score(full_kb_dir):
-    report = analyse_draft(Index(full_kb_dir), MEETING / "meeting_draft.md")
-    return score(json.loads(report.model_dump_json()), json.loads((MEETING / "meeting_gold.json").read_text(encoding="utf-8")))
-
-
-@pytest.mark.slow
-def test_meeting_draft_every_planted_item_is_found(meeting_score):
-    assert meeting_score["planted_found"] == meeting_score["planted"], meeting_score
+@pytest.fixture(scope="module", params=["meeting", "energy"])
+def own_score(request, full_kb_dir):
+    report = analyse_draft(Index(full_kb_dir), OWN / f"{request.param}_draft.md")
+    return score(json.loads(report.model_dump_json()), json.loads((OWN / f"{request.param}_gold.json").read_text(encoding="utf-8")))
 
 
 @pytest.mark.slow
-def test_meeting_draft_every_labelled_clause_has_the_right_label_and_evidence(meeting_score):
-    assert meeting_score["wrong"] == {}
+def test_our_drafts_every_planted_item_is_found(own_score):
+    assert own_score["planted_found"] == own_score["planted"], own_score
+
+
+@pytest.mark.slow
+def test_our_drafts_every_labelled_clause_has_the_right_label_and_evidence(own_score):
+    assert own_score["wrong"] == {}
 
 
 # ------------------------------------------------------------------------------------------- labels
