@@ -600,3 +600,30 @@ def test_a_duty_of_the_supervising_authority_is_no_basis_for_those_it_supervises
 
     record = _candidate("县级以上人民政府食品安全监督管理部门应当建立食品生产经营者食品安全信用档案，记录日常监督检查结果。")
     assert _for_other_bodies(record, {"public"})
+
+
+def test_the_explanation_gives_the_status_of_each_law_the_draft_cites(small_report, small_draft):
+    from analysis.gap.explain import Table, explain
+
+    doc = explain(small_report, read_draft(small_draft))
+    laws = next(s for s in doc.sections if s.number == "4.1")
+    table = next(b for b in laws.blocks if isinstance(b, Table) and b.header[0] == "引用的文件")
+    rows = {row[0]: row for row in table.rows}
+    secrecy = rows["《中华人民共和国保守国家秘密法》（2010年4月29日修订）"]
+    assert secrecy[1] == "已被代替" and "2024-02-27" in secrecy[2]
+    assert rows["《公共机构节能条例》"][1] == "现行有效"
+
+
+def test_the_explanation_names_each_clauses_strongest_provision_only(small_report, small_draft):
+    from analysis.gap.explain import explain
+    from analysis.gap.gap import ClauseFinding, GapHit
+
+    def basis(title, article):
+        return GapHit(**_candidate("公共机构应当……", title=title, article=article).hit.model_dump(), relation="basis")
+
+    clause = ClauseFinding(number="4.4", text="公共机构应……", label="basis",
+                           evidence=[basis("公共机构节能条例", "第十四条"), basis("浙江省中医药条例", "第四十三条")])
+    report = small_report.model_copy(update={"clauses": small_report.clauses + [clause]})
+    laws = " ".join(b for b in next(s for s in explain(report, read_draft(small_draft)).sections if s.number == "4.1").blocks
+                    if isinstance(b, str))
+    assert "公共机构节能条例" in laws and "中医药" not in laws

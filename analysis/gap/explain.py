@@ -126,8 +126,11 @@ def _laws(report: GapReport, cite) -> Section:
     by_level: OrderedDict[str, OrderedDict] = OrderedDict((lv, OrderedDict()) for lv in (*LAW_LEVELS, "规范性文件"))
     conflicts = []
     for f in report.clauses:
-        for e in f.evidence:
-            if e.relation == "related" or e.level in STANDARD_LEVELS:
+        # Every conflict, but of the bases only each clause's strongest, as in 3.2: a 编制说明 names
+        # what the draft rests on, not every provision near it.
+        strongest = [e for e in f.evidence if e.relation in ("basis", "duplicate")][:1]
+        for e in [e for e in f.evidence if e.relation == "conflict"] + strongest:
+            if e.level in STANDARD_LEVELS:
                 continue
             level = e.level if e.level in LAW_LEVELS else "规范性文件"
             cite(e)
@@ -147,11 +150,20 @@ def _laws(report: GapReport, cite) -> Section:
         blocks.append(Table(header=["草案条款", "条文", "不一致之处", "处理情况"], rows=conflicts))
     else:
         blocks.append("未发现与上位规定不一致之处。")
+    laws = [r for r in report.references if r.cited.lstrip().startswith("《")]
+    if laws:
+        blocks.append("本文件引用的法律法规和政策文件及其状态如下表。")
+        blocks.append(Table(header=["引用的文件", "状态", "说明"],
+                            rows=[[r.cited, REFERENCE_STATUS[r.status], r.note or _in_force(r)] for r in laws]))
     if report.missing:
         blocks.append("下列适用的规定草案尚未体现，宜补充或说明理由：")
         blocks.append(Table(header=["条文", "为什么适用", "处理情况"],
                             rows=[[cite(m), m.reason, f"{PLACEHOLDER}已在……条补充／不补充的理由"] for m in report.missing]))
     return Section(number="4.1", heading="与法律法规、政策文件的协调性", blocks=blocks)
+
+
+def _in_force(reference) -> str:
+    return f"现行版本：{reference.current.publish_date}" if reference.current else ""
 
 
 def _standards(report: GapReport, cite) -> Section:
