@@ -627,3 +627,20 @@ def test_the_explanation_names_each_clauses_strongest_provision_only(small_repor
     laws = " ".join(b for b in next(s for s in explain(report, read_draft(small_draft)).sections if s.number == "4.1").blocks
                     if isinstance(b, str))
     assert "公共机构节能条例" in laws and "中医药" not in laws
+
+
+def test_a_draft_given_as_docx_is_analysed_as_the_same_draft_in_markdown(kb, small_report, tmp_path):
+    from analysis.gap.missing import subject_of
+
+    docx = DocxDocument()
+    for line in SMALL_DRAFT.splitlines():
+        if line.strip():
+            docx.add_paragraph(line.lstrip("# "))
+    path = tmp_path / "能源管理规范.docx"
+    docx.save(path)
+    report = analyse_draft(kb, path)
+    assert subject_of(read_draft(path)) == "公共机构能源管理规范"      # though the file's title lost its space
+    assert [(c.number, c.label) for c in report.clauses] == [(c.number, c.label) for c in small_report.clauses]
+    assert [(r.cited, r.status) for r in report.references] == [(r.cited, r.status) for r in small_report.references]
+    assert [m.id for m in report.missing] == [m.id for m in small_report.missing]
+    assert [(f.clause, f.rule) for f in report.drafting] == [(f.clause, f.rule) for f in small_report.drafting]

@@ -57,9 +57,21 @@ def duties() -> tuple[Duty, ...]:
     return tuple(out)
 
 
+_STAGE = re.compile(r"[（(]?(征求意见稿|草案|送审稿|报批稿)[)）]?")
+
+
 def subject_of(draft: Draft) -> str:
-    """What the draft is about, in its own words: the title without the series prefix and 草案."""
-    title = re.sub(r"[（(]?(征求意见稿|草案|送审稿|报批稿)[)）]?", "", draft.title)
+    """What the draft is about, in its own words: the title without the series prefix (引导要素)
+    and 草案. A title read without its spaces (机关事务管理会议服务规范, as some files give it) is
+    split where the cover writes it spaced (机关事务管理　会议服务规范)."""
+    title = _STAGE.sub("", draft.title).strip()
+    if len(title.split()) == 1:
+        flat = title
+        for line in draft.text.splitlines():
+            line = _STAGE.sub("", line).strip()
+            if len(line.split()) > 1 and "".join(line.split()) == flat:
+                title = line
+                break
     return title.split()[-1] if title.split() else title
 
 
