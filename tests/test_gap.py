@@ -644,3 +644,12 @@ def test_a_draft_given_as_docx_is_analysed_as_the_same_draft_in_markdown(kb, sma
     assert [(r.cited, r.status) for r in report.references] == [(r.cited, r.status) for r in small_report.references]
     assert [m.id for m in report.missing] == [m.id for m in small_report.missing]
     assert [(f.clause, f.rule) for f in report.drafting] == [(f.clause, f.rule) for f in small_report.drafting]
+
+
+def test_a_permission_to_go_above_the_standard_conflicts_with_a_rule_not_to_exceed_it(kb):
+    from analysis.gap.gap import content_words, opposite_statements
+
+    rule = _candidate("公务活动需要安排用餐的，应当根据实际情况，节俭安排用餐数量、形式，不得超过规定的标准。")
+    draft = "会议用餐标准可适当高于规定标准。"
+    rarity = kb.rarity(sorted(content_words(draft, kb.segmenter) | content_words(rule.hit.text, kb.segmenter)))
+    assert len(opposite_statements(draft, [rule], kb.segmenter, rarity, {"public"})) == 1

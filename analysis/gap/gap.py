@@ -52,8 +52,8 @@ SAME_ACT = 0.6              # share (by rarity) of the draft act's words an oppo
 PER_QUERY = 8
 PER_KEYWORD = 4             # provisions added per query by shared words alone
 # Words of obligation and drafting that say nothing about the subject.
-STOPWORDS = {"应当", "不得", "本文件", "有关", "规定", "进行", "及时", "相关", "按照", "依法", "符合", "要求", "或者",
-             "以及"}
+STOPWORDS = {"应当", "不得", "本文件", "有关", "规定", "进行", "及时", "适当", "相关", "按照", "依法", "符合", "要求",
+             "或者", "以及"}
 
 
 class GapHit(Hit):
@@ -210,7 +210,7 @@ def opposite_statements(text: str, cands: list[Candidate], segmenter, rarity: di
                 if not kind:
                     continue
                 p_words = content_words(p.act, segmenter)
-                overlap = coverage(d_words, p_words, rarity)
+                overlap = coverage(d_words, p_words, rarity, segmenter.synonyms)   # 高于规定标准 is 超过规定的标准
                 # A permission or waiver contradicts any prohibition or duty of its act. A requirement
                 # against a prohibition only when both speak of the very same act: "不得约定以第三方付款
                 # 为支付条件" forbids a manner of paying, not the payment the draft requires.
