@@ -54,6 +54,8 @@ def score(report: dict, gold: dict) -> dict:
     gold_flagged = {n for n, g in gold["clauses"].items() if g["expect"] in ("conflict", "duplicate")}
     clause_flags = [c["number"] for c in report["clauses"] if c["label"] in ("conflict", "duplicate")]
     extra_clause_flags = [n for n in clause_flags if n not in gold_flagged]
+    unlabelled = [c["number"] for c in report["clauses"]
+                  if c["number"] not in gold["clauses"] and c["number"] not in {m["clause"] for m in gold.get("must_not", [])}]
     gold_missing = set().union(*(_provisions(m) for m in gold["missing"])) if gold["missing"] else set()
     extra_missing = [f"{m['title']} {m['article']}" for m in report["missing"]
                      if (m["source"], m["article"]) not in gold_missing]
@@ -67,6 +69,7 @@ def score(report: dict, gold: dict) -> dict:
         "missing": missing, "references": references, "must_not": must_not, "structure_ok": structure_ok,
         "flags": flags, "flags_outside_gold": extra_clause_flags + extra_missing,
         "share_outside_gold": round(len(extra_clause_flags + extra_missing) / flags, 3) if flags else 0.0,
+        "unlabelled_flagged": round(len(extra_clause_flags) / len(unlabelled), 3) if unlabelled else 0.0,
         "wrong": {n: c for n, c in clauses.items() if not c["ok"]},
     }
 
