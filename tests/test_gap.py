@@ -600,19 +600,23 @@ def test_the_explanation_gives_the_status_of_each_law_the_draft_cites(small_repo
     assert rows["《公共机构节能条例》"][1] == "现行有效"
 
 
-def test_the_explanation_names_each_clauses_strongest_provision_only(small_report, small_draft):
+def test_the_explanation_names_what_each_clause_rests_on_and_no_stray_document(small_report, small_draft):
     from analysis.gap.explain import explain
     from analysis.gap.gap import ClauseFinding, GapHit
 
-    def basis(title, article):
-        return GapHit(**_candidate("公共机构应当……", title=title, article=article).hit.model_dump(), relation="basis")
+    def basis(title, article, coverage):
+        hit = _candidate("公共机构应当……", title=title, article=article).hit
+        return GapHit(**hit.model_dump(), relation="basis", coverage=coverage)
 
-    clause = ClauseFinding(number="4.4", text="公共机构应……", label="basis",
-                           evidence=[basis("公共机构节能条例", "第十四条"), basis("浙江省中医药条例", "第四十三条")])
-    report = small_report.model_copy(update={"clauses": small_report.clauses + [clause]})
-    laws = " ".join(b for b in next(s for s in explain(report, read_draft(small_draft)).sections if s.number == "4.1").blocks
-                    if isinstance(b, str))
-    assert "公共机构节能条例" in laws and "中医药" not in laws
+    strong = ClauseFinding(number="4.4", text="公共机构应……", label="basis",
+                           evidence=[basis("公共机构节能条例", "第十四条", 0.8), basis("浙江省物业管理条例", "第十条", 0.4)])
+    weak = ClauseFinding(number="4.5", text="公共机构应……", label="basis",
+                         evidence=[basis("浙江省中医药条例", "第四十三条", 0.3), basis("公共机构节能条例", "第十五条", 0.3)])
+    report = small_report.model_copy(update={"clauses": small_report.clauses + [strong, weak]})
+    sections = {s.number: " ".join(b for b in s.blocks if isinstance(b, str)) for s in explain(report, read_draft(small_draft)).sections}
+    assert "《公共机构节能条例》第十四条" in sections["3.2"] and "《公共机构节能条例》第十五条" in sections["3.2"]
+    for number in ("3.2", "4.1"):
+        assert "中医药" not in sections[number] and "物业管理" not in sections[number]
 
 
 def test_a_draft_given_as_docx_is_analysed_as_the_same_draft_in_markdown(kb, small_report, tmp_path):

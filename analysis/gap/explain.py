@@ -20,7 +20,7 @@ from ingest.models import STANDARD_LEVELS, Level
 
 from ..cite import hit_reference, short_citation
 from .draft import Draft
-from .gap import GapReport
+from .gap import DUTY_HELD, ClauseFinding, GapReport, GapHit
 from .render import DRAFTING_RULES, REFERENCE_STATUS
 
 PLACEHOLDER = "【待起草组填写】"
@@ -61,11 +61,21 @@ def explain(report: GapReport, draft: Draft) -> Explanation:
         cited.setdefault(hit.source, hit_reference(hit))
         return short_citation(hit.title, hit.article)
 
+    strong = {e.source for f in report.clauses for e in f.evidence
+              if e.relation in ("basis", "duplicate") and e.coverage >= DUTY_HELD}
+
+    def rests_on(finding: ClauseFinding) -> list[GapHit]:
+        """The provision a clause rests on, as a 编制说明 names it: the strongest basis that holds most
+        of the clause, or comes from a document the draft rests on elsewhere. A provision of some
+        other document sharing a few words (评价服务质量 with a 中医药 rule) is no 依据 to sign."""
+        return [e for e in finding.evidence if e.relation in ("basis", "duplicate")
+                and (e.coverage >= DUTY_HELD or e.source in strong)][:1]
+
     sections = [_placeholder("1"), _placeholder("2"),
                 Section(number="3", heading="编制原则和确定主要技术要求的依据"),
-                _principles(report), _chapters(report, draft, cite),
+                _principles(report), _chapters(report, draft, cite, rests_on),
                 Section(number="4", heading="国内外现行相关法律、法规和标准情况"),
-                _laws(report, cite), _standards(report, cite),
+                _laws(report, cite, rests_on), _standards(report, cite),
                 _placeholder("5"), _placeholder("6"), _placeholder("7")]
     name = report.title.replace("（草案）", "").strip()
     return Explanation(title=f"《{name}》编制说明" if not name.startswith("《") else f"{name}编制说明",
@@ -92,7 +102,7 @@ def _principles(report: GapReport) -> Section:
     return Section(number="3.1", heading="标准编制原则", blocks=paragraphs)
 
 
-def _chapters(report: GapReport, draft: Draft, cite) -> Section:
+def _chapters(report: GapReport, draft: Draft, cite, rests_on) -> Section:
     titles = dict(draft.chapters)
     by_chapter: OrderedDict[str, list] = OrderedDict((n, []) for n, _ in draft.chapters)
     for f in report.clauses:
@@ -108,28 +118,32 @@ def _chapters(report: GapReport, draft: Draft, cite) -> Section:
             paragraphs.append(f"{number}　规范性引用文件：列出了 {listed}。")
             continue
         basis = OrderedDict()
+        weak = 0
         for f in findings:
             # a clause's strongest provision only: 3.2 says what each chapter rests on, not all that is near it
-            for e in [e for e in f.evidence if e.relation in ("basis", "duplicate", "conflict")][:1]:
+            named = [e for e in f.evidence if e.relation == "conflict"][:1] or rests_on(f)
+            for e in named:
                 basis.setdefault(cite(e), None)
+            weak += f.label == "basis" and not named
         own = sum(1 for f in findings if f.label == "no_basis")
         text = f"{number}　{title}：共 {len(findings)} 条。"
         if basis:
             text += f"主要依据{'、'.join(list(basis)[:8])}{'等' if len(basis) > 8 else ''}。"
         if own:
             text += f"其中 {own} 条为结合本地实际提出的操作性要求，知识库中没有对应的上位规定。"
+        if weak:
+            text += f"{weak} 条在知识库中只找到部分相关的条文，未列为依据。{PLACEHOLDER}核实或补充依据。"
         paragraphs.append(text)
     return Section(number="3.2", heading="主要技术要求的依据", blocks=paragraphs)
 
 
-def _laws(report: GapReport, cite) -> Section:
+def _laws(report: GapReport, cite, rests_on) -> Section:
     by_level: OrderedDict[str, OrderedDict] = OrderedDict((lv, OrderedDict()) for lv in (*LAW_LEVELS, "规范性文件"))
     conflicts = []
     for f in report.clauses:
-        # Every conflict, but of the bases only each clause's strongest, as in 3.2: a 编制说明 names
+        # Every conflict, but of the bases only what each clause rests on, as in 3.2: a 编制说明 names
         # what the draft rests on, not every provision near it.
-        strongest = [e for e in f.evidence if e.relation in ("basis", "duplicate")][:1]
-        for e in [e for e in f.evidence if e.relation == "conflict"] + strongest:
+        for e in [e for e in f.evidence if e.relation == "conflict"] + rests_on(f):
             if e.level in STANDARD_LEVELS:
                 continue
             level = e.level if e.level in LAW_LEVELS else "规范性文件"
