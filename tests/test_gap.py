@@ -423,7 +423,7 @@ def test_a_provision_that_requires_nothing_is_never_a_basis():
 
 
 def test_a_drafts_everyday_word_is_covered_by_the_term_the_rules_use(kb):
-    from analysis.gap.gap import content_words, coverage
+    from analysis.gap.coverage import content_words, coverage
 
     draft = content_words("不采购不符合食品安全标准的食材", kb.segmenter)
     rule = content_words("不得采购不符合食品安全标准的食品原料", kb.segmenter)
@@ -433,7 +433,7 @@ def test_a_drafts_everyday_word_is_covered_by_the_term_the_rules_use(kb):
 
 
 def test_a_fragment_of_common_words_does_not_make_a_rule_about_anything_cover_the_clause(kb):
-    from analysis.gap.gap import clause_coverage, content_words
+    from analysis.gap.coverage import clause_coverage, content_words
 
     clause = "食堂应制定食品安全事故应急处置方案；发生疑似食物中毒时，应立即停止供餐，封存可疑食品和留样，并及时向所在地市场监督管理部门报告"
     fragments = [clause, "并及时向所在地市场监督管理部门报告", "发生疑似食物中毒时，应立即停止供餐，封存可疑食品和留样"]
@@ -472,7 +472,7 @@ def test_a_lavish_permission_conflicts_with_the_rule_that_requires_frugality(kb)
 
 
 def test_a_provision_sharing_one_word_of_a_short_duty_does_not_back_it(kb):
-    from analysis.gap.gap import clause_coverage, content_words
+    from analysis.gap.coverage import clause_coverage, content_words
 
     clause = "桌签应采用宋体字，字号根据桌面大小确定，摆放端正、整齐划一"
     fragments = [clause, "桌签应采用宋体字", "字号根据桌面大小确定", "摆放端正、整齐划一"]
@@ -637,7 +637,8 @@ def test_a_draft_given_as_docx_is_analysed_as_the_same_draft_in_markdown(kb, sma
 
 
 def test_a_permission_to_go_above_the_standard_conflicts_with_a_rule_not_to_exceed_it(kb):
-    from analysis.gap.gap import content_words, opposite_statements
+    from analysis.gap.coverage import content_words
+    from analysis.gap.gap import opposite_statements
 
     rule = _candidate("公务活动需要安排用餐的，应当根据实际情况，节俭安排用餐数量、形式，不得超过规定的标准。")
     draft = "会议用餐标准可适当高于规定标准。"

@@ -20,7 +20,8 @@ from ingest.models import STANDARD_LEVELS, Level
 
 from ..cite import hit_reference, short_citation
 from .draft import Draft
-from .gap import DUTY_HELD, ClauseFinding, GapReport, GapHit
+from .coverage import DUTY_HELD
+from .gap import ClauseFinding, GapHit, GapReport
 from .render import DRAFTING_RULES, REFERENCE_STATUS
 
 PLACEHOLDER = "【待起草组填写】"

@@ -27,6 +27,7 @@ from index.kb import KnowledgeBase
 from index.results import Hit
 
 from ..cite import short_citation
+from .coverage import DUTY_HELD, clause_coverage, content_words, coverage
 from .draft import Draft, read_draft, structure_problems
 from .drafting import DraftingFinding, drafting_findings
 from .missing import MissingHit, missing_provisions
@@ -41,8 +42,6 @@ from .similarity import similarity
 DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
 BASIS_COVERAGE = 0.2        # share (by rarity) of the clause's words a supporting provision must hold (clause_coverage)
 FUSION_K = 5                # reciprocal-rank fusion constant across the clause's queries
-DUTIES = 3                  # duties a clause bundles, at most about: a fragment with a third of it is one
-DUTY_HELD = 0.5             # a provision backs a duty (fragment) when it holds most of its words, by rarity
 SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must match to compare them
 EVIDENCE = 3
 MAX_CONFLICTS = 6           # conflict rows per clause: one per pair of limits or statements
@@ -51,9 +50,6 @@ RELATED_FLOOR = 0.15       # least share of the clause a provision shown as "rel
 SAME_ACT = 0.6              # share (by rarity) of the draft act's words an opposite statement must hold
 PER_QUERY = 8
 PER_KEYWORD = 4             # provisions added per query by shared words alone
-# Words of obligation and drafting that say nothing about the subject.
-STOPWORDS = {"应当", "不得", "本文件", "有关", "规定", "进行", "及时", "适当", "相关", "按照", "依法", "符合", "要求",
-             "或者", "以及"}
 
 
 class GapHit(Hit):
@@ -103,38 +99,6 @@ class Candidate:
     @property
     def who(self) -> str:
         return f"{self.hit.title}\n{self.scope}"
-
-
-def content_words(text: str, segmenter) -> set[str]:
-    return {w for w in segmenter.words(text) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()}
-
-
-def coverage(words: set[str], other: set[str], rarity: dict[str, float],
-             synonyms: dict[str, list[str]] | None = None) -> float:
-    """Share of `words` (weighted by rarity) that `other` holds, as written or, with `synonyms`,
-    in the term the rules use for it (a draft's 食材 is the law's 食品原料)."""
-    total = sum(rarity.get(w, 0.0) for w in words)
-    synonyms = synonyms or {}
-    held = sum(rarity.get(w, 0.0) for w in words if w in other or any(t in other for t in synonyms.get(w, ())))
-    return held / total if total else 0.0
-
-
-def clause_coverage(words_of: list[set[str]], other: set[str], rarity: dict[str, float],
-                    synonyms: dict[str, list[str]] | None = None) -> float:
-    """How much of a clause `other` holds: the best of the whole clause (`words_of[0]`) and the
-    duties (fragments) it backs. A provision backs a duty when it holds most of it (DUTY_HELD).
-    A fragment of a few common words (并及时向所在地市场监督管理部门报告) is held whole by rules about
-    anything (电梯): it counts in full only when it carries a duty's share of the clause (1/DUTIES
-    of its words, by rarity), less in proportion."""
-    whole = sum(rarity.get(w, 0.0) for w in words_of[0])
-    best = coverage(words_of[0], other, rarity, synonyms)
-    for words in words_of[1:]:
-        share = coverage(words, other, rarity, synonyms)
-        if share < DUTY_HELD:   # one shared word of a three-word fragment (摆放) backs no duty
-            continue
-        weight = min(1.0, DUTIES * sum(rarity.get(w, 0.0) for w in words) / whole) if whole else 1.0
-        best = max(best, weight * share)
-    return best
 
 
 def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple[list[Candidate], bool]:
