@@ -69,7 +69,7 @@ def score(report: dict, gold: dict) -> dict:
         "missing": missing, "references": references, "must_not": must_not, "structure_ok": structure_ok,
         "flags": flags, "flags_outside_gold": extra_clause_flags + extra_missing,
         "share_outside_gold": round(len(extra_clause_flags + extra_missing) / flags, 3) if flags else 0.0,
-        "unlabelled_flagged": round(len(extra_clause_flags) / len(unlabelled), 3) if unlabelled else 0.0,
+        "unlabelled_flagged": round(len([n for n in clause_flags if n in unlabelled]) / len(unlabelled), 3) if unlabelled else 0.0,
         "wrong": {n: c for n, c in clauses.items() if not c["ok"]},
     }
 

@@ -120,8 +120,8 @@ def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple
             for rank, hit in enumerate(hits):
                 c = found.get(hit.id)
                 if c is None:  # segment each provision once, however many of the clause's queries find it
-                    c = found[hit.id] = Candidate(hit, content_words(
-                        " ".join([hit.title, hit.clause_title, hit.text]), index.segmenter), scope=scope_article(index, hit.title))
+                    words = content_words(" ".join([hit.title, hit.clause_title, hit.text]), index.segmenter)
+                    c = found[hit.id] = Candidate(hit, words, scope=scope_article(index, hit.title))
                 c.fused += 1 / (FUSION_K + rank)
     words_of = [content_words(p, index.segmenter) for p in parts]
     rarity = index.rarity(sorted(set().union(*words_of)))

@@ -110,7 +110,8 @@ def missing_provisions(index: KnowledgeBase, draft: Draft, regions: list[str], f
             if hit.id in exclude or hit.level in NON_NORMATIVE or not applicable(hit, regions):
                 continue
             sentence, score = duty_sentence(hit.text, duty, subject)
-            if sentence and any(binds_other_bodies(st, f"{hit.title}\n{scope_article(index, hit.title)}", set(draft_kinds)) for st in statements(sentence)[:1]):
+            document = f"{hit.title}\n{scope_article(index, hit.title)}"
+            if sentence and any(binds_other_bodies(st, document, set(draft_kinds)) for st in statements(sentence)[:1]):
                 continue
             # The draft's own jurisdictions before places inside them (浙江省 rules for a 浙江省 draft).
             own = hit.level in NATIONAL_LEVELS or region_of_hit(hit) in regions or not regions

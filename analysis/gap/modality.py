@@ -119,8 +119,8 @@ def kinds(text: str) -> set[str]:
 
 
 def binds_other_bodies(statement: Statement, document: str, draft_kinds: set[str]) -> bool:
-    """True when the provision's subject (or, without one, its document: title and 适用范围, see
-    scope.who) names only kinds of body the draft is not about: a rule for 生产经营单位 says
+    """True when the provision's subject (or, without one, its document: title and whom its 适用范围
+    binds, scope.py) names only kinds of body the draft is not about: a rule for 生产经营单位 says
     nothing of a canteen run by a 机关."""
     if not draft_kinds:
         return False
