@@ -60,3 +60,10 @@ def test_dates_are_not_durations():
 ])
 def test_a_draft_is_in_conflict_only_when_looser(draft, provision, conflict):
     assert looser(only(draft), only(provision)) is conflict
+
+
+def test_a_bare_comparative_under_a_prohibition_is_a_bound():
+    listed = requirements("驾驶机动车不得有下列行为：\n(七)连续驾驶机动车超过4小时未停车休息或者停车休息时间少于20分钟；")
+    assert [(r.bound, r.value, r.listed) for r in listed] == [("max", 4.0, True), ("min", 1 / 3, True)]
+    assert requirements("不得连续工作超过8小时")[0].bound == "max"
+    assert requirements("在道路上行驶超过4小时的，应当停车休息")[0].bound == "exact"   # a condition, not a limit

@@ -17,10 +17,11 @@ def content_words(text: str, segmenter) -> set[str]:
     return {w for w in segmenter.words(text) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()}
 
 
-def coverage(words: set[str], other: set[str], rarity: dict[str, float],
+def coverage(words: set[str], other: set[str] | str, rarity: dict[str, float],
              synonyms: dict[str, list[str]] | None = None) -> float:
-    """Share of `words` (weighted by rarity) that `other` holds, as written or, with `synonyms`,
-    in the term the rules use for it (a draft's 食材 is the law's 食品原料)."""
+    """Share of `words` (weighted by rarity) that `other` holds — a word of the set, or anywhere in
+    the text — as written or, with `synonyms`, in the term the rules use for it (a draft's 食材 is
+    the law's 食品原料)."""
     total = sum(rarity.get(w, 0.0) for w in words)
     synonyms = synonyms or {}
     held = sum(rarity.get(w, 0.0) for w in words if w in other or any(t in other for t in synonyms.get(w, ())))

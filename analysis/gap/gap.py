@@ -31,13 +31,13 @@ from .coverage import DUTY_HELD, clause_coverage, content_words, coverage
 from .draft import Draft, read_draft, structure_problems
 from .drafting import DraftingFinding, drafting_findings
 from .missing import MissingHit, missing_provisions
-from .modality import antonyms, binds_other_bodies, kinds, opposed, statements
-from .quantities import looser, requirements
+from .modality import Statement, antonyms, binds_other_bodies, kinds, opposed, statements
+from .quantities import Requirement, looser, requirements
 from .references import ReferenceCheck, check_reference, newer_edition_in_draft
 from .regions import NON_NORMATIVE, applicable
 from .scope import scope_article
 from .sanctions import sanctions
-from .similarity import similarity
+from .similarity import copied_from
 
 DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
 BASIS_COVERAGE = 0.2        # share (by rarity) of the clause's words a supporting provision must hold (clause_coverage)
@@ -89,6 +89,7 @@ class Candidate:
     words: set[str]                # the provision's content words (title and text)
     coverage: float = 0.0          # best share of the clause's or one fragment's words this provision holds
     relevance: float = 0.0         # the same, a word also held by its opposite (高档 by 节俭): same topic, either way
+    whole: float = 0.0             # relevance to the whole clause, not one of its fragments
     fused: float = 0.0             # reciprocal-rank fusion over the clause's queries: found often and high
     scope: str = ""                # its document's 适用范围 article: whom a sentence binds that names nobody
 
@@ -130,6 +131,7 @@ def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple
     for c in found.values():   # of the text, whichever query found the provision
         c.coverage = clause_coverage(words_of, c.words, rarity, index.segmenter.synonyms)
         c.relevance = clause_coverage(words_of, c.words, rarity, either_way)
+        c.whole = coverage(words_of[0], c.words, rarity, either_way)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     return ranked, confident
 
@@ -142,7 +144,7 @@ def conflicts(text: str, cands: list[Candidate], segmenter, draft_kinds: set[str
         return []
     out = []
     for c in cands:
-        provision_reqs = [(p, st) for st in statements(c.hit.text) or [None] for p in requirements(st.sentence if st else c.hit.text)]
+        provision_reqs = _requirements_with_statements(c.hit.text)
         for d in draft_reqs:
             d_words = content_words(d.segment.replace(d.phrase, ""), segmenter)
             for p, st in provision_reqs:
@@ -151,9 +153,29 @@ def conflicts(text: str, cands: list[Candidate], segmenter, draft_kinds: set[str
                 p_words = content_words(p.segment.replace(p.phrase, ""), segmenter)
                 shared = len(d_words & p_words) / max(min(len(d_words), len(p_words)), 1)
                 if shared >= SEGMENT_OVERLAP and looser(d, p):
-                    out.append((c, f"草案“{d.phrase}”，而{short_citation(c.hit.title, c.hit.article)}规定“{p.phrase}”"
+                    says = "禁止" if p.listed else "规定"   # 不得有下列行为：……超过4小时
+                    out.append((c, f"草案“{d.phrase}”，而{short_citation(c.hit.title, c.hit.article)}{says}“{p.phrase}”"
                                    f"（{p.segment.strip()}）"))
                     break
+    return out
+
+
+def _requirements_with_statements(text: str) -> list[tuple[Requirement, Statement | None]]:
+    """Each numeric requirement of a provision with the statement that sets it: the sentence it
+    stands in, or for an item under "不得有下列行为：" the lead-in that forbids it. A number in a
+    sentence that requires nothing (a definition's 一万吨以上) is no limit; without any statement,
+    every number counts."""
+    found = statements(text)
+    if not found:
+        return [(p, None) for p in requirements(text)]
+    out = []
+    for p in requirements(text):
+        st = next((st for st in found if p.segment in st.sentence), None)
+        if st is None and p.listed:
+            at = text.find(p.segment)
+            st = next((st for st in reversed(found) if 0 <= text.find(st.sentence) < at), None)
+        if st is not None:
+            out.append((p, st))
     return out
 
 
@@ -174,12 +196,13 @@ def opposite_statements(text: str, cands: list[Candidate], segmenter, rarity: di
                 if not kind:
                     continue
                 p_words = content_words(p.act, segmenter)
-                overlap = coverage(d_words, p_words, rarity, segmenter.synonyms)   # 高于规定标准 is 超过规定的标准
+                # Held anywhere in the other act's text: 超编制 holds 编制; and 高于 is 超过 (synonyms).
+                overlap = coverage(d_words, p.act, rarity, segmenter.synonyms)
                 # A permission or waiver contradicts any prohibition or duty of its act. A requirement
                 # against a prohibition only when both speak of the very same act: "不得约定以第三方付款
                 # 为支付条件" forbids a manner of paying, not the payment the draft requires.
                 if {d.modality, p.modality} == {"require", "forbid"}:
-                    overlap = min(overlap, coverage(p_words, d_words, rarity))
+                    overlap = min(overlap, coverage(p_words, d_words, rarity))   # words, not text: 支付款项 holds no 付款
                 if (kind == "modality" and overlap >= SAME_ACT) or (kind == "manner" and d_words & p_words):
                     out.append((c, f"草案“{d.sentence}”，而{short_citation(c.hit.title, c.hit.article)}规定“{p.sentence}”"))
                     break
@@ -193,12 +216,14 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
     in_force_here = [c for c in normative if applicable(c.hit, regions)]
     relevant = [c for c in in_force_here if c.relevance >= CONFLICT_COVERAGE]
     rarity = index.rarity(sorted(content_words(text, index.segmenter) | {w for c in relevant for w in c.words}))
-    found = conflicts(text, relevant, index.segmenter, draft_kinds) + \
+    # A limit is on the same thing only when the provision is about the clause, not about one
+    # fragment's measure: 评估档案的保存期限 says nothing of how long a 用车申请 keeps 乘车人's data.
+    found = conflicts(text, [c for c in relevant if c.whole >= CONFLICT_COVERAGE], index.segmenter, draft_kinds) + \
         opposite_statements(text, relevant, index.segmenter, rarity, draft_kinds)
     if found:
         evidence = [_gap_hit(c, "conflict", note) for c, note in found[:MAX_CONFLICTS]]
         return ClauseFinding(number=number, text=text, label="conflict", evidence=evidence)
-    copies = sorted(((similarity(text, c.hit.text), c) for c in normative), key=lambda x: -x[0])
+    copies = sorted(((copied_from(text, c.hit.text), c) for c in normative), key=lambda x: -x[0])
     if copies and copies[0][0] >= DUPLICATE:
         s, c = copies[0]
         return ClauseFinding(number=number, text=text, label="duplicate", evidence=[

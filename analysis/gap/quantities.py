@@ -37,6 +37,12 @@ MIN_WORDS = ("不得低于", "不应低于", "不宜低于", "不低于", "不�
              "不小于", "至少", "最少", "≥", "大于等于")
 MAX_WORDS = ("不得高于", "不应高于", "不宜高于", "不高于", "不得超过", "不应超过", "不宜超过", "不超过", "不得大于",
              "不大于", "至多", "最多", "≤", "小于等于")
+# A bare comparative bounds the number only where a prohibition governs it: "不得有下列行为：……连续驾驶
+# 机动车超过4小时" forbids more than 4 hours (at most 4), "停车休息时间少于20分钟" less than 20 minutes.
+FORBIDDEN_ABOVE = ("超过", "超出", "高于", "多于", "大于")
+FORBIDDEN_BELOW = ("少于", "低于", "小于", "不足")
+_PROHIBITION = re.compile(r"不得|禁止|严禁")
+_PROHIBITED_LIST = re.compile(r"(?:不得|禁止|严禁)[^。；;]*下列[^。；;]*[：:]")
 MIN_SUFFIXES = ("及以上", "以上")
 MAX_SUFFIXES = ("及以下", "以下", "以内", "内")
 
@@ -57,6 +63,7 @@ class Requirement:
     bound: str          # "min", "max" or "exact"
     phrase: str         # the words as written: 不得低于二十六摄氏度
     segment: str        # the stretch of text (between commas) it belongs to
+    listed: bool = False  # an item under "不得有下列行为：", forbidden by the sentence before it
 
 
 def to_number(text: str) -> float:
@@ -86,11 +93,26 @@ def _bound_after(text: str, end: int) -> tuple[str, int]:
     return "", end
 
 
+def _forbidden_bound(segment: str, start: int, prohibited_item: bool) -> tuple[str, int]:
+    """The bound a prohibition sets on the number at `start`: "max" after 不得…超过, "min" after
+    不得…少于; ('', start) when no prohibition governs it or no comparative stands right before it."""
+    if not (prohibited_item or _PROHIBITION.search(segment[:start])):
+        return "", start
+    window = segment[max(0, start - 3):start].rstrip()
+    for words, bound in ((FORBIDDEN_ABOVE, "max"), (FORBIDDEN_BELOW, "min")):
+        for w in words:
+            if window.endswith(w):
+                return bound, start - len(segment[max(0, start - 3):start]) + window.rfind(w)
+    return "", start
+
+
 def requirements(text: str) -> list[Requirement]:
     """Every numeric requirement in `text`, in order."""
     out: list[Requirement] = []
+    listed = _PROHIBITED_LIST.search(text)   # the items after "不得有下列行为：" are what is forbidden
     for seg in _SEGMENT.finditer(text):
         segment = seg.group(0)
+        prohibited_item = bool(listed) and seg.start() >= listed.end()
         taken: list[tuple[int, int]] = [m.span() for m in _DATE.finditer(segment)]  # dates are not amounts
         for m in _EVERY.finditer(segment):
             n = m.group("n")
@@ -108,7 +130,7 @@ def requirements(text: str) -> list[Requirement]:
                     times = 1.0
                 bound = "max" if t.group("bound") in ("不超过", "最多") else "min"
                 end = t.end()
-            out.append(Requirement("frequency", times / hours, bound, segment[m.start():end], segment))
+            out.append(Requirement("frequency", times / hours, bound, segment[m.start():end], segment, prohibited_item))
             taken.append((m.start(), end))
         for m in _AMOUNT.finditer(segment):
             if any(s <= m.start() < e for s, e in taken):
@@ -120,8 +142,10 @@ def requirements(text: str) -> list[Requirement]:
             dimension, size = UNITS[m.group("unit")] if m.group("unit") else ("percent", 1)
             bound, start = _bound_before(segment, m.start())
             after, end = _bound_after(segment, m.end())
+            if not (bound or after):
+                bound, start = _forbidden_bound(segment, m.start(), prohibited_item)
             bound = bound or after or "exact"
-            out.append(Requirement(dimension, value * size, bound, segment[start:end], segment))
+            out.append(Requirement(dimension, value * size, bound, segment[start:end], segment, prohibited_item))
             taken.append(m.span())
     return out
 
