@@ -75,10 +75,10 @@ def small_report(kb, small_draft):
     return analyse_draft(kb, small_draft)
 
 
-# -------- the dev draft and our own (会议服务, 公共机构节能, 公务用车: evaluation/drafts/), folds of one another
+# ---- the dev draft and our own (会议服务, 公共机构节能, 公务用车, 办公用房: evaluation/drafts/), folds of one another
 OWN = Path(__file__).resolve().parent.parent / "evaluation" / "drafts"
 DRAFTS = {"dev": (DEV_DRAFT, DEV_GOLD)} | {name: (OWN / f"{name}_draft.md", OWN / f"{name}_gold.json")
-                                            for name in ("meeting", "energy", "vehicle")}
+                                            for name in ("meeting", "energy", "vehicle", "office")}
 # Planted items the domain model the tests use does not find (e5, the default, finds them): for
 # the 公务用车 draft's 身份证号码 it names 个人信息保护法第二十三条 (giving data to others), not the duty
 # to inform (第三十五条). Listed so that a fix shows up as a failure to update this line.
@@ -680,3 +680,17 @@ def test_a_permission_to_do_what_the_rule_forbids_in_a_compound_word_is_a_confli
     draft = "因工作特殊需要，经单位负责人同意可超出编制标准配备公务用车。"
     rarity = kb.rarity(sorted(content_words(draft, kb.segmenter) | content_words(rule.hit.text, kb.segmenter)))
     assert len(opposite_statements(draft, [rule], kb.segmenter, rarity, {"public"})) == 1   # 超编制 holds 编制
+
+
+def test_a_rule_that_would_be_cited_as_basis_is_first_asked_whether_it_forbids_the_clause(kb, monkeypatch):
+    from analysis.gap import gap
+    from index.filters import SearchFilters
+
+    rule = _candidate("政府各部门不得出租、出借办公用房或者改变办公用房使用功能。", title="机关事务管理条例", article="第二十三条")
+    rule.hit.level = "行政法规"
+    rule.coverage = rule.relevance = rule.whole = 0.21        # enough for a basis, below CONFLICT_COVERAGE
+    rule.fused = 1.0
+    monkeypatch.setattr(gap, "candidates", lambda index, text, filters: ([rule], True))
+    finding = gap.label_clause(kb, "5.1", "闲置的办公用房经单位研究同意可出租、出借。", SearchFilters(),
+                               ["杭州市", "浙江省"], {"public"})
+    assert finding.label == "conflict" and finding.evidence[0].article == "第二十三条"

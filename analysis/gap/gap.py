@@ -215,11 +215,14 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
     normative = [c for c in cands if c.hit.level not in NON_NORMATIVE]
     in_force_here = [c for c in normative if applicable(c.hit, regions)]
     relevant = [c for c in in_force_here if c.relevance >= CONFLICT_COVERAGE]
-    rarity = index.rarity(sorted(content_words(text, index.segmenter) | {w for c in relevant for w in c.words}))
+    # Whatever could be shown as a basis is first asked whether it says the opposite: a rule must
+    # never be cited for the clause it forbids (不得出租办公用房 for 可出租给社会单位使用).
+    could_support = [c for c in in_force_here if c.relevance >= BASIS_COVERAGE]
+    rarity = index.rarity(sorted(content_words(text, index.segmenter) | {w for c in could_support for w in c.words}))
     # A limit is on the same thing only when the provision is about the clause, not about one
     # fragment's measure: 评估档案的保存期限 says nothing of how long a 用车申请 keeps 乘车人's data.
     found = conflicts(text, [c for c in relevant if c.whole >= CONFLICT_COVERAGE], index.segmenter, draft_kinds) + \
-        opposite_statements(text, relevant, index.segmenter, rarity, draft_kinds)
+        opposite_statements(text, could_support, index.segmenter, rarity, draft_kinds)
     if found:
         evidence = [_gap_hit(c, "conflict", note) for c, note in found[:MAX_CONFLICTS]]
         return ClauseFinding(number=number, text=text, label="conflict", evidence=evidence)
