@@ -248,7 +248,7 @@ def _candidate(text: str, title: str = "某省公共机构节能办法", article
 
 
 def test_the_winter_limit_is_reported_next_to_the_summer_one(kb):
-    from analysis.gap.gap import conflicts
+    from analysis.gap.conflicts import conflicts
 
     provision = _candidate("室内空调的温度设置夏季制冷不得低于二十六摄氏度，冬季采暖不得高于二十摄氏度。")
     found = conflicts("办公区空调温度设置夏季不低于24摄氏度，冬季不高于24摄氏度。", [provision], kb.segmenter, {"public"})
@@ -257,7 +257,7 @@ def test_the_winter_limit_is_reported_next_to_the_summer_one(kb):
 
 
 def test_a_permission_the_provision_forbids_is_a_conflict_quoting_both_sentences(kb):
-    from analysis.gap.gap import opposite_statements
+    from analysis.gap.conflicts import opposite_statements
 
     provision = _candidate("会议室不得存放易燃易爆物品。")
     found = opposite_statements("会议室可存放少量易燃易爆物品。", [provision], kb.segmenter,
@@ -266,7 +266,7 @@ def test_a_permission_the_provision_forbids_is_a_conflict_quoting_both_sentences
 
 
 def test_a_prohibition_of_a_violation_agrees_with_a_requirement(kb):
-    from analysis.gap.gap import opposite_statements
+    from analysis.gap.conflicts import opposite_statements
 
     provision = _candidate("机关、事业单位不得以内部付款流程为由，拒绝或者迟延支付中小企业款项。")
     found = opposite_statements("应按照合同约定及时支付中小企业款项。", [provision], kb.segmenter,
@@ -275,7 +275,7 @@ def test_a_prohibition_of_a_violation_agrees_with_a_requirement(kb):
 
 
 def test_a_provision_for_another_kind_of_body_never_makes_a_conflict(kb):
-    from analysis.gap.gap import conflicts
+    from analysis.gap.conflicts import conflicts
 
     rule = _candidate("矿山、建筑施工单位以及商场等人员密集场所经营单位，应当至少每半年组织1次生产安全事故应急救援预案演练。",
                       title="生产安全事故应急条例", article="第八条")
@@ -384,7 +384,7 @@ def test_a_rule_for_another_kind_of_body_is_never_a_basis():
 
 
 def test_a_requirement_against_a_prohibition_conflicts_only_on_the_very_same_act(kb):
-    from analysis.gap.gap import opposite_statements
+    from analysis.gap.conflicts import opposite_statements
 
     words = ["会议", "提供", "一次性", "塑料", "餐具", "支付", "款项", "中小企业", "第三方", "付款", "条件"]
     same = _candidate("会议不得提供一次性塑料餐具。")
@@ -645,7 +645,7 @@ def test_a_draft_given_as_docx_is_analysed_as_the_same_draft_in_markdown(kb, sma
 
 def test_a_permission_to_go_above_the_standard_conflicts_with_a_rule_not_to_exceed_it(kb):
     from analysis.gap.coverage import content_words
-    from analysis.gap.gap import opposite_statements
+    from analysis.gap.conflicts import opposite_statements
 
     rule = _candidate("公务活动需要安排用餐的，应当根据实际情况，节俭安排用餐数量、形式，不得超过规定的标准。")
     draft = "会议用餐标准可适当高于规定标准。"
@@ -654,7 +654,7 @@ def test_a_permission_to_go_above_the_standard_conflicts_with_a_rule_not_to_exce
 
 
 def test_a_limit_in_an_item_under_a_prohibition_conflicts_with_a_looser_draft(kb):
-    from analysis.gap.gap import conflicts
+    from analysis.gap.conflicts import conflicts
 
     rule = _candidate("驾驶机动车不得有下列行为：\n(一)在车门、车厢没有关好时行车；\n(七)连续驾驶机动车超过4小时未停车休息或者停车休息时间少于20分钟；",
                       title="中华人民共和国道路交通安全法实施条例", article="第六十二条")
@@ -674,7 +674,7 @@ def test_a_copy_of_one_paragraph_of_an_article_is_a_duplicate():
 
 def test_a_permission_to_do_what_the_rule_forbids_in_a_compound_word_is_a_conflict(kb):
     from analysis.gap.coverage import content_words
-    from analysis.gap.gap import opposite_statements
+    from analysis.gap.conflicts import opposite_statements
 
     rule = _candidate("政府各部门应当严格执行公务用车编制和配备标准，不得超编制、超标准配备公务用车或者超标准租用车辆。")
     draft = "因工作特殊需要，经单位负责人同意可超出编制标准配备公务用车。"

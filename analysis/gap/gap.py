@@ -3,8 +3,8 @@ contradicts it; which applicable provisions the draft leaves out; whether its re
 
 How a clause is labelled, first rule that holds:
   conflict  — a relevant provision of an applicable jurisdiction sets a numeric requirement on the
-              same thing (the words around both numbers overlap) and the draft's is looser;
-  duplicate — a provision says the same nearly word for word (character similarity ≥ DUPLICATE);
+              same thing that the draft loosens, or says the opposite of the same act (conflicts.py);
+  duplicate — a provision, or one of its 款, says the same nearly word for word (similarity ≥ DUPLICATE);
   basis     — search is confident and a provision of a normative level, in force where the draft
               applies and written for its kind of body, covers enough of the clause;
   no_basis  — nothing relates (normal for operational details such as tray colours).
@@ -31,8 +31,8 @@ from .coverage import DUTY_HELD, clause_coverage, content_words, coverage
 from .draft import Draft, read_draft, structure_problems
 from .drafting import DraftingFinding, drafting_findings
 from .missing import MissingHit, missing_provisions
-from .modality import Statement, antonyms, binds_other_bodies, kinds, opposed, statements
-from .quantities import Requirement, looser, requirements
+from .conflicts import conflicts, opposite_statements
+from .modality import antonyms, binds_other_bodies, kinds, statements
 from .references import ReferenceCheck, check_reference, newer_edition_in_draft
 from .regions import NON_NORMATIVE, applicable
 from .scope import scope_article
@@ -42,12 +42,10 @@ from .similarity import copied_from
 DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
 BASIS_COVERAGE = 0.2        # share (by rarity) of the clause's words a supporting provision must hold (clause_coverage)
 FUSION_K = 5                # reciprocal-rank fusion constant across the clause's queries
-SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must match to compare them
 EVIDENCE = 3
 MAX_CONFLICTS = 6           # conflict rows per clause: one per pair of limits or statements
 CONFLICT_COVERAGE = 0.25    # how much of the clause a provision must share to be compared with it
 RELATED_FLOOR = 0.15       # least share of the clause a provision shown as "related" must hold
-SAME_ACT = 0.6              # share (by rarity) of the draft act's words an opposite statement must hold
 PER_QUERY = 8
 PER_KEYWORD = 4             # provisions added per query by shared words alone
 
@@ -134,79 +132,6 @@ def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple
         c.whole = coverage(words_of[0], c.words, rarity, either_way)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     return ranked, confident
-
-
-def conflicts(text: str, cands: list[Candidate], segmenter, draft_kinds: set[str]) -> list[tuple[Candidate, str]]:
-    """Provisions whose numeric requirement on the same thing the draft loosens: one note for each
-    pair of limits (夏季 and 冬季 are two rows), never from a provision for another kind of body."""
-    draft_reqs = requirements(text)
-    if not draft_reqs:
-        return []
-    out = []
-    for c in cands:
-        provision_reqs = _requirements_with_statements(c.hit.text)
-        for d in draft_reqs:
-            d_words = content_words(d.segment.replace(d.phrase, ""), segmenter)
-            for p, st in provision_reqs:
-                if st is not None and binds_other_bodies(st, c.who, draft_kinds):
-                    continue
-                p_words = content_words(p.segment.replace(p.phrase, ""), segmenter)
-                shared = len(d_words & p_words) / max(min(len(d_words), len(p_words)), 1)
-                if shared >= SEGMENT_OVERLAP and looser(d, p):
-                    says = "禁止" if p.listed else "规定"   # 不得有下列行为：……超过4小时
-                    out.append((c, f"草案“{d.phrase}”，而{short_citation(c.hit.title, c.hit.article)}{says}“{p.phrase}”"
-                                   f"（{p.segment.strip()}）"))
-                    break
-    return out
-
-
-def _requirements_with_statements(text: str) -> list[tuple[Requirement, Statement | None]]:
-    """Each numeric requirement of a provision with the statement that sets it: the sentence it
-    stands in, or for an item under "不得有下列行为：" the lead-in that forbids it. A number in a
-    sentence that requires nothing (a definition's 一万吨以上) is no limit; without any statement,
-    every number counts."""
-    found = statements(text)
-    if not found:
-        return [(p, None) for p in requirements(text)]
-    out = []
-    for p in requirements(text):
-        st = next((st for st in found if p.segment in st.sentence), None)
-        if st is None and p.listed:
-            at = text.find(p.segment)
-            st = next((st for st in reversed(found) if 0 <= text.find(st.sentence) < at), None)
-        if st is not None:
-            out.append((p, st))
-    return out
-
-
-def opposite_statements(text: str, cands: list[Candidate], segmenter, rarity: dict[str, float],
-                        draft_kinds: set[str]) -> list[tuple[Candidate, str]]:
-    """Provisions that forbid what the draft permits or requires, require what it waives or forbids,
-    or require the act done the opposite way (高档 ↔ 节俭); both sentences quoted."""
-    out = []
-    for d in statements(text):
-        d_words = content_words(d.act, segmenter)
-        if not d_words:
-            continue
-        for c in cands:
-            for p in statements(c.hit.text):
-                if binds_other_bodies(p, c.who, draft_kinds):
-                    continue
-                kind = opposed(d, p)
-                if not kind:
-                    continue
-                p_words = content_words(p.act, segmenter)
-                # Held anywhere in the other act's text: 超编制 holds 编制; and 高于 is 超过 (synonyms).
-                overlap = coverage(d_words, p.act, rarity, segmenter.synonyms)
-                # A permission or waiver contradicts any prohibition or duty of its act. A requirement
-                # against a prohibition only when both speak of the very same act: "不得约定以第三方付款
-                # 为支付条件" forbids a manner of paying, not the payment the draft requires.
-                if {d.modality, p.modality} == {"require", "forbid"}:
-                    overlap = min(overlap, coverage(p_words, d_words, rarity))   # words, not text: 支付款项 holds no 付款
-                if (kind == "modality" and overlap >= SAME_ACT) or (kind == "manner" and d_words & p_words):
-                    out.append((c, f"草案“{d.sentence}”，而{short_citation(c.hit.title, c.hit.article)}规定“{p.sentence}”"))
-                    break
-    return out
 
 
 def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFilters, regions: list[str],
