@@ -694,3 +694,20 @@ def test_a_rule_that_would_be_cited_as_basis_is_first_asked_whether_it_forbids_t
     finding = gap.label_clause(kb, "5.1", "闲置的办公用房经单位研究同意可出租、出借。", SearchFilters(),
                                ["杭州市", "浙江省"], {"public"})
     assert finding.label == "conflict" and finding.evidence[0].article == "第二十三条"
+
+
+def test_a_limit_shared_by_one_fragment_only_is_no_conflict(kb, monkeypatch):
+    from analysis.gap import gap
+    from index.filters import SearchFilters
+
+    archive = _candidate("评估机构应当建立评估档案制度，评估档案的保存期限不少于十五年。", title="中华人民共和国资产评估法",
+                         article="第二十九条")
+    archive.hit.level = "法律"
+    archive.coverage = archive.relevance = 0.3        # the fragment 信息保存期限不少于3年 …
+    archive.whole = 0.1                                # … but not the clause, which is about a 用车申请
+    archive.fused = 1.0
+    monkeypatch.setattr(gap, "candidates", lambda index, text, filters: ([archive], True))
+    text = "用车申请应登记乘车人姓名、身份证号码和手机号码，信息保存期限不少于3年。"
+    assert gap.label_clause(kb, "6.2", text, SearchFilters(), ["杭州市"], {"public"}).label != "conflict"
+    archive.whole = 0.3
+    assert gap.label_clause(kb, "6.2", text, SearchFilters(), ["杭州市"], {"public"}).label == "conflict"
