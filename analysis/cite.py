@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from index.results import DocumentInfo, Hit
 from ingest.metadata import book_title
 from ingest.models import STANDARD_LEVELS
-from index.results import DocumentInfo, Hit
 
 _STANDARD_CODE = re.compile(r"\b(?:GB|DB|[A-Z]{2,3})(?:/[TZ])?\s*\d[\d.]*\s*[—–-]\s*\d{4}")
 

@@ -10,8 +10,8 @@ from index.results import SearchResult
 
 from .gap.gap import GapReport
 from .gap.render import gap_docx, gap_markdown
-from .review.render import review_docx, review_markdown
 from .results_render import results_csv, results_docx, results_markdown
+from .review.render import review_docx, review_markdown
 from .review.review import Review
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -1,3 +1,3 @@
-"""The faces of stdkb for programs and people at a terminal: the command line (cli.py) and the
-HTTP service (app.py: the JSON API under /api/v1, the pages of web/ at /, OpenAPI docs at /docs).
-Each parses input, makes one call to the knowledge base or to analysis/, and formats the result."""
+"""The faces of stdkb for programs and people at a terminal: the command line (`cli/`) and the
+HTTP service (`http/`). `settings.py` reads every setting once; `errors.py` is the one table that
+turns an error into an HTTP status, a page heading and an exit code for both."""

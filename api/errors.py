@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.errors import DocumentError, ManifestError, StdkbError
-from index.errors import (CitationNotFound, DocumentNotFound, InvalidRequest, EmbedderError, IndexMismatch, IngestBusy, StorageError,
-                          VectorStoreError)
-
 from analysis.system.registry import AreaNotFound, SystemInputError
-
-from .remote import RemoteError
-from .settings import SettingsError
+from api.cli.remote import RemoteError
+from api.settings import SettingsError
+from index.errors import (CitationNotFound, DocumentNotFound, EmbedderError, IndexMismatch, IngestBusy, InvalidRequest,
+                          StorageError, VectorStoreError)
+from ingest.errors import DocumentError, ManifestError, StdkbError
+from ingest.tables import TableError
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,7 @@ class Outcome:
 ERROR_TABLE: list[tuple[type[StdkbError], Outcome]] = [
     (ManifestError, Outcome(422, "清单文件有误", 3)),
     (DocumentError, Outcome(422, "文件无法读取", 3)),
+    (TableError, Outcome(500, "规则表有误", 3)),   # stdkb's own rule tables: a fault of the install
     (DocumentNotFound, Outcome(404, "知识库中没有这个文件", 3)),
     (CitationNotFound, Outcome(404, "知识库中没有这条引用", 3)),
     (IndexMismatch, Outcome(409, "数据目录与当前配置不一致", 4)),

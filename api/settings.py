@@ -7,8 +7,9 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.store.faults import STAGES
 from ingest.errors import StdkbError
-from index.faults import STAGES
+from ingest.readers import ocr
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
@@ -20,11 +21,14 @@ class SettingsError(StdkbError):
 def load_settings(**overrides) -> "Settings":
     """The settings from the environment and `overrides`; SettingsError naming the bad value."""
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         problems = "; ".join(f"STDKB_{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: {e['msg']}"
                              for e in exc.errors())
         raise SettingsError(problems) from None
+    # The readers take no settings object (ingest/ never reads the environment): tell them here.
+    ocr.set_workers(settings.ocr_workers)
+    return settings
 
 
 class Settings(BaseSettings):
@@ -53,19 +57,21 @@ class Settings(BaseSettings):
     llm_url: str = Field("", description="OpenAI-compatible endpoint for synthesised answers on /ask; empty: off.")
     llm_model: str = Field("", description="Model name sent to that endpoint.")
     llm_api_key: str = Field("", repr=False, description="Key for that endpoint, if it needs one.")
+    ocr_workers: int = Field(2, ge=1, le=32, description="Scanned pages read at once by OCR, each by one "
+                             "Tesseract process on one thread; default 2, this machine's cores.")
     url: str = Field("", description="A running stdkb server (http://host:port). `stdkb search` and `stdkb clause` "
                      "then ask it over its JSON API instead of opening the data directory, so no model is loaded "
                      "per call.")
     min_evidence: float | None = Field(None, ge=0, le=1, description="Search says `low_confidence` when its "
                                        "`confidence` (0..1) stays below this. Unset: the threshold calibrated for the "
-                                       "embedder (index/data/confidence.json, by `python -m evaluation.calibrate`).")
+                                       "embedder (index/search/data/confidence.json, by `python -m evaluation.calibrate`).")
     fault_at: str = Field("", description="For crash tests only: 'STAGE:N' makes an ingest SIGKILL itself the Nth "
-                          f"time it reaches STAGE ({', '.join(STAGES)}); see index/faults.py.")
+                          f"time it reaches STAGE ({', '.join(STAGES)}); see index/store/faults.py.")
 
     def open_index(self, background_refresh: bool = False):
         """The knowledge base these settings describe (an `index.index.Index`)."""
-        from index.faults import FaultPlan
         from index.index import Index
+        from index.store.faults import FaultPlan
 
         return Index(self.data_dir, embed_model=self.embed_model, vector_mode=self.chroma_mode,
                      vector_url=self.chroma_url, domain_tune_steps=self.domain_tune_steps,
@@ -75,7 +81,7 @@ class Settings(BaseSettings):
     @field_validator("fault_at")
     @classmethod
     def _known_fault(cls, v: str) -> str:
-        from index.faults import FaultPlan
+        from index.store.faults import FaultPlan
 
         FaultPlan(v)  # raises ValueError naming the stages
         return v

@@ -16,9 +16,8 @@ import json
 from pathlib import Path
 
 from analysis.answer import ask
-from index.highlight import query_terms
-
 from analysis.evaluate.retrieval import HitResult, load_questions
+from index.search.highlight import query_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.5, 1.0)
@@ -59,9 +58,9 @@ def main() -> int:
         if not any(HitResult(top.source, top.article, top.heading_path, top.clause_title).matches(g)
                    for g in q.relevant):
             continue
-        terms = query_terms(q.query, index.segmenter)
+        terms = query_terms(q.query, index.text.segmenter)
         parts = sentences(top.text)
-        cosines = index.similarity(q.query, parts)
+        cosines = index.text.similarity(q.query, parts)
         cached = lambda _parts: cosines  # noqa: E731  (same sentences each time)
         ask.LEXICAL_WEIGHT = 1.0
         scores["words alone"].append(bigram_f1(ask.best_sentences(top.text, terms), hint))

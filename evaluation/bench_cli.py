@@ -2,7 +2,7 @@
 
     .venv/bin/python evaluation/bench_cli.py DATA_DIR [--runs 5] [--out FILE.json]
 
-The first run of each command may build and save the search views (index/view_cache.py); it is
+The first run of each command may build and save the search views (index/search/view_cache.py); it is
 reported apart as "cold", the others as "warm" (the case the issue's 1.5 s target is about).
 A benchmark, not a test: its figures depend on the machine and its load.
 """

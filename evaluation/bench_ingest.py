@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index.index import Index  # noqa: E402
+from ingest.collect import collect
 from ingest.metadata import read_manifest  # noqa: E402
 from ingest.parse import find_files, parse_file  # noqa: E402
 
@@ -76,7 +77,7 @@ def ingest_once(corpus: Path, docs, embed_model: str) -> tuple[dict, list]:
             if stage == "indexing text" and done == total:
                 searchable["s"] = time.perf_counter() - t
 
-        report = index.ingest([corpus], progress=timed)
+        report = index.upsert(*collect([corpus], progress=timed), progress=timed)
         ingest_s = time.perf_counter() - t
         if last["stage"]:
             stages[last["stage"]] = stages.get(last["stage"], 0.0) + time.perf_counter() - last["t"]
@@ -86,7 +87,7 @@ def ingest_once(corpus: Path, docs, embed_model: str) -> tuple[dict, list]:
         embedder.encode(texts)
         embed_s = time.perf_counter() - t
         t = time.perf_counter()
-        again = index.ingest([corpus])
+        again = index.upsert(*collect([corpus]))
         reingest_s = time.perf_counter() - t
         index.close()
     return {

@@ -13,13 +13,15 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import os
 import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from api.settings import load_settings
+from ingest.readers import ocr
 
 ROOT = Path(__file__).resolve().parent.parent
 REGULATION = ROOT.parent / "shared" / "corpus" / "行政法规" / "公共机构节能条例(2017-03-01).md"
@@ -76,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         text = parse_file(text_pdf)
         text_s = time.perf_counter() - started
         report = {"pages": args.pages, "text_layer_s": round(text_s, 2)}
-        for workers in (1, int(os.environ.get("STDKB_OCR_WORKERS", "2"))):
-            os.environ["STDKB_OCR_WORKERS"] = str(workers)
+        for workers in (1, load_settings().ocr_workers):
+            ocr.set_workers(workers)
             started = time.perf_counter()
             scanned = parse_file(scan_pdf)
             seconds = time.perf_counter() - started

@@ -195,16 +195,17 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 from evaluation.bench_scale import questions
 from index.index import Index
-from index.snapshot import Snapshot
+from ingest.collect import collect
+from index.search.snapshot import Snapshot
 ix = Index(sys.argv[1], embed_model=sys.argv[2])
-s = ix._searcher
+s = ix._holder
 t = time.perf_counter()
 whole = Snapshot(s.catalog, s.vectors, s.catalog.generation(), eager=True, views=None)
 full = time.perf_counter() - t
 with tempfile.TemporaryDirectory() as tmp:
     rule = Path(tmp) / f"规模基准视图更新{time.time_ns()}.md"
     rule.write_text("# 规模基准视图更新规定\\n\\n第一条 会议结束后应当关闭空调和照明。\\n", encoding="utf-8")
-    ix.ingest([rule])
+    ix.upsert(*collect([rule]))
 t = time.perf_counter()
 after = Snapshot(s.catalog, s.vectors, s.catalog.generation(), eager=True, views=None, previous=whole)
 carried = time.perf_counter() - t

@@ -1,5 +1,5 @@
 """The vector cache's write path as an ingest uses it, at growing size: look up a batch of 500 new
-text keys (all miss), then store their vectors. Compares the layout in use (index/vector_cache.py:
+text keys (all miss), then store their vectors. Compares the layout in use (index/embed/vector_cache.py:
 a rowid table and an index on (model, key)) with the WITHOUT ROWID table of earlier versions.
 
 Usage: .venv/bin/python evaluation/bench_vector_cache.py --rows 1000000 [--dim 256] [--out FILE.json]
@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index.vector_cache import VectorCache  # noqa: E402
+from index.embed.vector_cache import VectorCache  # noqa: E402
 
 BATCH = 500
 MODEL = "/srv/stdkb/models/domain"   # a model path as long as a real one: it is stored in every row

@@ -3,12 +3,12 @@
     python -m evaluation.calibrate DATA_DIR [--answerable ../shared/eval/dev.jsonl]
         [--unanswerable evaluation/no_answer.jsonl] [--folds 5] [--seed 3] [--write]
 
-Each question is searched once and its `signals` kept (index/confidence.py). The questions are
+Each question is searched once and its `signals` kept (index/search/confidence.py). The questions are
 dealt into folds, answerable and unanswerable alike; for each fold a logistic model over the
 signals is fitted on the other folds (classes weighted equally), its threshold chosen there by
 balanced accuracy, and both applied to the held-out fold. Reported: the held-out shares flagged
 of each kind. `--write` stores the model fitted on all questions as the embedder's entry of
-index/data/confidence.json. Questions answered by citation or by a named work have confidence 1
+index/search/data/confidence.json. Questions answered by citation or by a named work have confidence 1
 whatever the model says; they count in the figures but not in the fit.
 Nothing is fitted to a single question: four coefficients, a bias and a threshold per embedder.
 """
@@ -23,9 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.confidence import MODELS_FILE, BY_NAME, ConfidenceModel, Signals
-
 from analysis.evaluate.retrieval import load_questions
+from index.search.confidence import BY_NAME, MODELS_FILE, ConfidenceModel, Signals
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ("nearest", "coverage")

@@ -4,7 +4,7 @@
 
 Each round edits a few documents of a private copy of the corpus (so every ingest has replacements
 to write), then runs `stdkb ingest` in its own process with a fault plan (STDKB_FAULT_AT, see
-index/faults.py) drawn from a seeded schedule: the process SIGKILLs itself the Nth time it
+index/store/faults.py) drawn from a seeded schedule: the process SIGKILLs itself the Nth time it
 reaches a stage of the write path (model trained, model link removed, document hidden, its
 vectors written, its clauses written). Where the kill lands is chosen, not left to the machine's
 speed, so the loop kills exactly as often as it means to on a busy machine too, and a round whose
@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.embedder import DOMAIN
+from index.embed.model import DOMAIN
 from ingest.metadata import MANIFEST_NAME, read_manifest
 from ingest.parse import find_files, parse_file
 
@@ -155,7 +155,7 @@ def read_stores(data_dir: Path) -> tuple[dict, dict, dict, set]:
     conn.close()
     # Another process wrote the Chroma files; drop this process's cached view of them.
     SharedSystemClient.clear_system_cache()
-    # The same settings as index/vectors.py: Chroma refuses a second client of one path with other settings.
+    # The same settings as index/store/vectors.py: Chroma refuses a second client of one path with other settings.
     client = chromadb.PersistentClient(path=str(data_dir / "chroma"),
                                        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
     vectors: dict[str, set[str]] = {}

@@ -1,4 +1,4 @@
-"""Tune the fusion weights of search (index/search.py, `Weights`) by folds, per embedder.
+"""Tune the fusion weights of search (index/search/ranker.py, `Weights`) by folds, per embedder.
 
     python -m evaluation.tune_fusion DATA_DIR [--questions ../shared/eval/dev.jsonl]
         [--folds 5] [--seeds 5] [--write]
@@ -8,7 +8,7 @@ the searcher). Then, for each fold, the setting with the best R@5 + MRR@10 on th
 scored on the held-out fold; the held-out figures (overall and per type) are what to expect on
 questions like these that nobody tuned on. They are printed next to the current setting's.
 `--write` stores the setting best on all questions as the embedder's entry in
-index/data/fusion.json.
+index/search/data/fusion.json.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from collections import defaultdict
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from index.search import FUSION_FILE, Weights, weights_for
-
 from analysis.evaluate.retrieval import HitResult, Outcome, load_questions, metrics, run
+from index.search.ranker import FUSION_FILE, Weights, weights_for
 
 ROOT = Path(__file__).resolve().parent.parent
 GRID = {

@@ -12,9 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from index.results import DocumentInfo, VersionInfo
 from ingest.models import Clause
-
-from .results import DocumentInfo, VersionInfo
 
 # Below this share of shared character bigrams two articles are different articles, not one edited.
 MIN_SIMILARITY = 0.35

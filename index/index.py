@@ -1,52 +1,48 @@
 """`Index`: the knowledge base of one data directory, the implementation of `kb.KnowledgeBase`.
 
-A coordinator: each job is done by a part that owns it, and only `index/` touches the stores.
-  datadir.py    the directory, its manifest.json, the ingest lock, read-only snapshots
-  store.py      writing and removing one document in crash-safe order
-  embedding.py  the embedder: loading, training and swapping the domain model, re-embedding
-  repair.py     check and repair
-  search.py     queries → ranked clauses (with citations.py, titles.py, keyword.py, dense.py …)
-Files are found and parsed by `ingest.collect` before anything here runs.
+A coordinator over three rooms; each job is done by a part that owns it:
+  store/   the data directory, the catalogue and the vectors, crash-safe writes, check and repair
+  embed/   the encoder: loading, training and swapping the domain model, re-embedding, the vector cache
+  search/  queries → ranked clauses, from one snapshot of the in-memory views at a time
+Files are found and parsed by `ingest` (`ingest.collect`, `ingest.uploads`) before anything here
+runs: the index stores documents, it never reads files.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
-import uuid
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Callable, Iterable
 
-from ingest.collect import Progress, collect
-from ingest.errors import DocumentError
-from ingest.models import Document, Status, level_rank
+from index.diff import VersionDiff, compare
+from index.embed.lifecycle import Embedding, groups
+from index.embed.model import DOMAIN
+from index.embed.vector_cache import CACHE_FILE
+from index.errors import DocumentNotFound, StorageError, VectorStoreError
+from index.outline import article_neighbours, outline
+from index.results import (CheckReport, ClauseInContext, ClauseLookup, ClauseView, Definition, DocumentInfo,
+                           DocumentList, DocumentPage, Hit, IngestReport, Neighbour, SearchResult, Stats, VersionInfo)
+from index.search.confidence import model_for
+from index.search.filters import SearchFilters, allowed_sources
+from index.search.holder import SnapshotHolder
+from index.search.query_vectors import QueryVectors
+from index.search.ranker import Searcher, Weights, make_hit, weights_for
+from index.search.tools import HeldTextTools, HeldWorks
+from index.search.view_cache import VIEWS, ViewCache
+from index.store.catalog import Catalog
+from index.store.datadir import DataDir
+from index.store.faults import NO_FAULTS, FaultPlan
+from index.store.repair import check, recover
+from index.store.storage import BYTES_PER_CLAUSE, free_space_problem
+from index.store.vectors import LazyVectorStore, VectorStore
+from index.store.writes import Store
+from ingest.models import UPLOADS, Document, SkippedFile, Status, level_rank
 from ingest.segment import Segmenter
-from ingest.uploads import UPLOADS, parse_upload, safe_filename
-
-from .catalog import Catalog
-from .confidence import model_for
-from .datadir import DataDir
-from .diff import VersionDiff, compare
-from .embedder import DOMAIN
-from .embedding import Embedding, groups
-from .errors import DocumentNotFound, StorageError, VectorStoreError
-from .faults import NO_FAULTS, FaultPlan
-from .filters import SearchFilters, allowed_sources
-from .outline import article_neighbours, outline
-from .repair import check, recover
-from .results import (CheckReport, ClauseInContext, Hit, ClauseLookup, ClauseView, Definition, DocumentInfo, DocumentList,
-                      DocumentPage, IngestReport, Neighbour, SearchResult, Stats, StoredUpload, VersionInfo)
-from .search import Searcher, Weights, make_hit, weights_for
-from .storage import BYTES_PER_CLAUSE, free_space_problem
-from .store import Store
-from .titles import Work
-from .vector_cache import CACHE_FILE
-from .view_cache import VIEWS, ViewCache
-from .vectors import LazyVectorStore, VectorStore
 
 STORE_FILES = ("catalog.sqlite3", "chroma", "models", CACHE_FILE, UPLOADS)
+Progress = Callable[[str, int, int], None]
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
@@ -73,9 +69,12 @@ class Index:
             confidence = replace(confidence, threshold=min_evidence)
         uid = self.catalog.uid()
         views = ViewCache(self.data.path / VIEWS, uid) if uid else None
-        self._searcher = Searcher(self.catalog, self.vectors, self._embedding.embedder, self.segmenter,
-                                  weights=weights_for(embed_model or DOMAIN), background_refresh=background_refresh,
-                                  confidence=confidence, views=views)
+        self._holder = SnapshotHolder(self.catalog, self.vectors, background_refresh=background_refresh, views=views)
+        query_vectors = QueryVectors(self._embedding.embedder)
+        self._searcher = Searcher(self._holder, query_vectors, self.segmenter,
+                                  weights=weights_for(embed_model or DOMAIN), confidence=confidence)
+        self.text = HeldTextTools(self._holder, self.segmenter, self._embedding.embedder, query_vectors)
+        self.works = HeldWorks(self._holder)
 
     @property
     def data_dir(self) -> Path:
@@ -88,29 +87,34 @@ class Index:
         """The loaded embedder (the evaluation's dense baseline uses the same model)."""
         return self._embedding.embedder()
 
-    # ---------------------------------------------------------------------------------- ingest
-    def ingest(self, paths: list[Path], progress: Progress = _no_progress) -> IngestReport:
-        """Parse and store every supported file under `paths`; unchanged files are skipped.
+    # ---------------------------------------------------------------------------------- writes
+    def upsert(self, documents: list[Document], skipped: Iterable[SkippedFile] = (),
+               progress: Progress = _no_progress, originals: dict[str, Path] | None = None) -> IngestReport:
+        """Store documents parsed by `ingest`: a new one is added, a changed one replaces its stored
+        version, an unchanged one (same content hash) is left alone.
 
-        A bad file is reported in `skipped` and never stops the others. Raises IngestBusy when
-        another ingest holds this data directory.
+        `skipped` (files `ingest.collect` could not read) is carried into the report. `originals`
+        maps an uploaded document's source (`uploads/NAME`) to its file, kept in the data directory
+        once the document is stored. Each document is whole or absent to readers at every moment;
+        raises IngestBusy when another writer holds this data directory.
         """
         started = time.time()
+        report = IngestReport(skipped=list(skipped))
         with self.data.writing(), self.data.ingest_lock():
             recover(self.data, self._store, self._embedding)
-            docs, skipped = collect(paths, progress)
-            report = IngestReport(skipped=skipped)
-            self._write(docs, report, progress)
+            self._write(documents, report, progress)
+            for source, file in (originals or {}).items():
+                self._keep_original(source, file)
+        self._holder.refresh()
         return self._finish_report(report, started)
 
-    def ingest_documents(self, docs: list[Document], progress: Progress = _no_progress) -> IngestReport:
-        """Store documents parsed elsewhere (uploads); same guarantees as `ingest`."""
-        started = time.time()
-        report = IngestReport()
-        with self.data.writing(), self.data.ingest_lock():
-            recover(self.data, self._store, self._embedding)
-            self._write(docs, report, progress)
-        return self._finish_report(report, started)
+    def _keep_original(self, source: str, file: Path) -> None:
+        uploads = self.data.path / UPLOADS
+        kept = uploads / source.removeprefix(f"{UPLOADS}/")
+        if not source.startswith(f"{UPLOADS}/") or kept.resolve().parent != uploads.resolve():
+            raise ValueError(f"an uploaded file is kept as {UPLOADS}/NAME, not as {source!r}")
+        uploads.mkdir(parents=True, exist_ok=True)
+        shutil.move(file, kept)
 
     def _write(self, docs: list[Document], report: IngestReport, progress: Progress) -> None:
         """Write the documents whose content changed; the caller holds the ingest lock."""
@@ -156,28 +160,6 @@ class Index:
         report.seconds = round(time.time() - started, 2)
         return report
 
-    def store_upload(self, filename: str, stream: BinaryIO, fields: dict[str, str]) -> StoredUpload:
-        """Save an upload under a safe name, parse it, index it; the file is kept only if indexing succeeded."""
-        name = safe_filename(filename)
-        uploads = self.data.path / UPLOADS
-        incoming = uploads / f".incoming-{uuid.uuid4().hex}{Path(name).suffix}"
-        try:
-            with self.data.writing():
-                uploads.mkdir(parents=True, exist_ok=True)
-                with incoming.open("wb") as out:
-                    shutil.copyfileobj(stream, out, length=1 << 20)
-                try:
-                    doc = parse_upload(incoming, name, fields)
-                except DocumentError as exc:
-                    raise DocumentError(filename or name, exc.problem) from None
-                report = self.ingest_documents([doc])
-                os.replace(incoming, uploads / name)
-            self.refresh_views()
-        finally:
-            incoming.unlink(missing_ok=True)
-        return StoredUpload(source=doc.source, title=doc.title, level=doc.level, clauses=len(doc.clauses),
-                            replaced=report.documents_replaced == 1, unchanged=report.documents_unchanged == 1)
-
     def remove(self, source: str) -> bool:
         """Delete one document from every store (and its uploaded file); False when it was not there."""
         with self.data.writing(), self.data.ingest_lock():
@@ -188,7 +170,7 @@ class Index:
             kept = uploads / source.removeprefix(f"{UPLOADS}/")
             if kept.resolve().parent == uploads.resolve():
                 kept.unlink(missing_ok=True)
-        self.refresh_views()
+        self._holder.refresh()
         return True
 
     def check(self, repair: bool = False) -> CheckReport:
@@ -201,7 +183,7 @@ class Index:
     # ---------------------------------------------------------------------------------- search
     def refresh_views(self) -> None:
         """Make the next search see every write so far (the server otherwise refreshes in the background)."""
-        self._searcher.refresh()
+        self._holder.refresh()
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         """Citation lookup, then hybrid retrieval; see `search.py`."""
@@ -225,27 +207,9 @@ class Index:
                 outline=outline(clauses)))
         return ClauseLookup(query=citation, found=bool(entries), notice=found.notice, hits=entries)
 
-    def rarity(self, words: list[str]) -> dict[str, float]:
-        return self._searcher.rarity(words)
-
-    def similarity(self, query: str, passages: list[str]) -> list[float]:
-        return self._searcher.similarity(query, passages)
-
     def use_weights(self, weights: Weights) -> None:
         """Search with other fusion weights from now on (for tuning them: evaluation/tune_fusion.py)."""
         self._searcher.weights = weights
-
-    def work(self, name: str) -> Work | None:
-        return self._searcher.work(name)
-
-    def standard_documents(self, code: str) -> list[DocumentInfo]:
-        return self._searcher.standard_documents(code)
-
-    def regions_in(self, text: str) -> list[str]:
-        return self._searcher.regions_in(text)
-
-    def works_named(self, name: str) -> list[DocumentInfo]:
-        return self._searcher.works_named(name)
 
     def definitions(self, term: str, partial: bool = False) -> list[Definition]:
         """Clauses that define `term`, one per document, current versions and higher levels first."""
@@ -266,7 +230,7 @@ class Index:
 
         Read from the searcher's snapshot, kept per catalogue generation: the search page lists the
         holdings on every request, and re-reading the table each time grows with the catalogue."""
-        docs = self._searcher.documents()
+        docs = self._holder.current().documents
         allowed = allowed_sources(docs, filters) if filters is not None else None
         rows = [d for d in docs if (allowed is None or d.source in allowed) and title in d.title]
         size = page_size or max(len(rows), 1)

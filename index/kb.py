@@ -1,31 +1,66 @@
-"""The one door to the knowledge base. `api/`, `web/` and `analysis/` see only this protocol;
-`index.index.Index` implements it over SQLite and Chroma. Every method returns typed models.
+"""The one door to the knowledge base. `api/`, `web/` and `analysis/` see only these protocols;
+`index.index.Index` implements them over SQLite and Chroma. Every method returns typed models.
+
+`KnowledgeBase` holds what the faces need. What analysis reads besides (the text tools search
+itself weighs words with, and which documents a name means) comes as two explicit objects,
+`kb.text` and `kb.works`, so that the door does not grow with every analysis.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO, Callable, Protocol, runtime_checkable
+from typing import Callable, Iterable, Protocol, runtime_checkable
 
+from index.diff import VersionDiff
+from index.results import (CheckReport, ClauseLookup, Definition, DocumentInfo, DocumentList, DocumentPage, Hit,
+                           IngestReport, SearchResult, Stats)
+from index.search.filters import SearchFilters
+from index.search.titles import Work
+from ingest.models import Document, SkippedFile
 from ingest.segment import Segmenter
-
-from .diff import VersionDiff
-from .filters import SearchFilters
-from .results import (CheckReport, Hit, ClauseLookup, Definition, DocumentInfo, DocumentList, DocumentPage, IngestReport,
-                      SearchResult, Stats, StoredUpload)
-from .titles import Work
 
 Progress = Callable[[str, int, int], None]
 
 
 @runtime_checkable
-class KnowledgeBase(Protocol):
+class TextTools(Protocol):
+    """The measures search itself uses, for analyses that must weigh words the same way."""
+
     segmenter: Segmenter
-    """The jieba segmenter the keyword index was built with (for highlighting and content words)."""
+    """The jieba segmenter the keyword index was built with (content words, synonyms)."""
+
+    def rarity(self, words: list[str]) -> dict[str, float]:
+        """How rare each word is among the clauses (inverse clause frequency); 0 for function words."""
+
+    def similarity(self, query: str, passages: list[str]) -> list[float]:
+        """Cosine of each passage to the query by the dense encoder (for choosing a sentence to quote)."""
+
+    def regions_in(self, text: str) -> list[str]:
+        """The regions of the knowledge base that `text` names (杭州 → 杭州市)."""
+
+
+@runtime_checkable
+class Works(Protocol):
+    """Which stored documents a title, a short name or a standard number means."""
+
+    def work(self, name: str) -> Work | None:
+        """All versions of the work a title or short name means, when one stands out."""
+
+    def works_named(self, name: str) -> list[DocumentInfo]:
+        """The current version of each work `name` may mean, best first."""
+
+    def standard_documents(self, code: str) -> list[DocumentInfo]:
+        """Documents carrying a standard number (GB/T 30520), oldest first."""
+
+
+@runtime_checkable
+class KnowledgeBase(Protocol):
+    text: TextTools
+    works: Works
 
     # ---------------------------------------------------------------------------- questions
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
-        """Citation lookup, then hybrid retrieval (see index/search.py)."""
+        """Citation lookup, then hybrid retrieval (see index/search/ranker.py)."""
 
     def keyword_search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
         """Clauses sharing most of the query's words (BM25 alone), for texts in the rules' own words."""
@@ -35,12 +70,6 @@ class KnowledgeBase(Protocol):
 
     def definitions(self, term: str, partial: bool = False) -> list[Definition]:
         """Clauses defining `term`, current versions and higher levels first."""
-
-    def rarity(self, words: list[str]) -> dict[str, float]:
-        """How rare each word is among the clauses (inverse clause frequency)."""
-
-    def similarity(self, query: str, passages: list[str]) -> list[float]:
-        """Cosine of each passage to the query by the dense encoder (for choosing a sentence to quote)."""
 
     # ---------------------------------------------------------------------------- documents
     def document(self, source: str) -> DocumentPage | None:
@@ -56,18 +85,6 @@ class KnowledgeBase(Protocol):
     def diff(self, old_source: str, new_source: str) -> VersionDiff:
         """What changed between two stored versions; DocumentNotFound when either is absent."""
 
-    def work(self, name: str) -> Work | None:
-        """All versions of the work a title or short name means, when one stands out."""
-
-    def works_named(self, name: str) -> list[DocumentInfo]:
-        """The current version of each work `name` may mean, best first."""
-
-    def standard_documents(self, code: str) -> list[DocumentInfo]:
-        """Documents carrying a standard number (GB/T 30520), oldest first."""
-
-    def regions_in(self, text: str) -> list[str]:
-        """The regions of the knowledge base that `text` names (杭州 → 杭州市)."""
-
     def generation(self) -> int:
         """Goes up with every write (documents, vectors, annotations): views derived from the
         knowledge base are cached per generation."""
@@ -79,22 +96,18 @@ class KnowledgeBase(Protocol):
         """Sizes, documents by level and status, the embedder, whether writes are possible."""
 
     # ------------------------------------------------------------------------------- writes
-    def ingest(self, paths: list[Path], progress: Progress = ...) -> IngestReport:
-        """Add or replace the documents under `paths`; unchanged files are skipped."""
+    def upsert(self, documents: list[Document], skipped: Iterable[SkippedFile] = (),
+               progress: Progress = ..., originals: dict[str, Path] | None = None) -> IngestReport:
+        """Store documents parsed by `ingest` (new, replaced, or unchanged and left alone); an
+        uploaded document's file (`originals`, by source) is kept in the data directory."""
 
     def annotate(self, kind: str, key: str, value: dict | None) -> None:
         """Record (or with None, remove) one annotation; it survives re-ingest."""
-
-    def store_upload(self, filename: str, stream: BinaryIO, fields: dict[str, str]) -> StoredUpload:
-        """Parse and store an uploaded file as uploads/<safe name>; nothing is kept if it fails."""
 
     def remove(self, source: str) -> bool:
         """Delete a document from every store; False when it was not there."""
 
     def check(self, repair: bool = False) -> CheckReport:
         """Do the stores agree? With `repair`, make them agree."""
-
-    def refresh_views(self) -> None:
-        """Make the next search see every write so far."""
 
     def close(self) -> None: ...

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from index.results import OutlineClause, OutlineEntry
 from ingest.models import Clause
-
-from .results import OutlineClause, OutlineEntry
 
 
 def outline(clauses: list[Clause]) -> list[OutlineEntry]:

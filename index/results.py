@@ -6,21 +6,16 @@ from typing import Optional
 
 from pydantic import BaseModel, Field, field_validator
 
-from ingest.models import Level, SkippedFile, Status
+from ingest.models import Document, DocumentFields, Level, SkippedFile, Status
 
 __all__ = ["SkippedFile"]  # re-exported: reports name the files they skipped
 
 
-class DocumentInfo(BaseModel):
+class DocumentInfo(DocumentFields):
     """A stored document version's metadata (one row of the catalogue)."""
 
     source: str = Field(description="File path relative to the ingested folder; uploads under 'uploads/'.")
-    title: str
     level: Level
-    issuer: str = ""
-    doc_number: str = ""
-    publish_date: str = ""
-    effective_date: str = ""
     status: Status = Field(description="As given by the manifest or upload, or 已被修订 when a newer version is stored.")
     family: str = Field("", description="How its text was read: law, standard or prose.")
 
@@ -102,6 +97,12 @@ class StoredUpload(BaseModel):
     replaced: bool
     unchanged: bool
 
+    @classmethod
+    def of(cls, doc: Document, report: "IngestReport") -> "StoredUpload":
+        """What `upsert([doc])` did with an uploaded document."""
+        return cls(source=doc.source, title=doc.title, level=doc.level, clauses=len(doc.clauses),
+                   replaced=report.documents_replaced == 1, unchanged=report.documents_unchanged == 1)
+
 
 class Stats(BaseModel):
     """What the knowledge base holds and whether it can be written (/health, /metrics)."""
@@ -158,6 +159,8 @@ class SearchResult(BaseModel):
                                       "IDF-weighted share of the query's words in one of the first three hits).")
     hits: list[Hit]
     notice: str = Field("", description="What could not be answered as asked, e.g. a cited article that does not exist.")
+    terms: list[str] = Field(default_factory=list, description="The query's words as search matched them (with "
+                             "their synonyms), longest first: what a face highlights in the hits.")
 
 
 class Neighbour(BaseModel):

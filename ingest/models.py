@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 Family = Literal["law", "standard", "prose"]
 ClauseKind = Literal["article", "part", "clause", "heading", "term", "section", "preamble", "appendix"]
 
+# The folder (under the data directory) and the source prefix of uploaded documents.
+UPLOADS = "uploads"
+
 
 class Level(StrEnum):
     """效力层级, highest first. The values are the words drafters and the manifest use."""
@@ -105,8 +108,8 @@ class Clause(BaseModel):
     defines: list[str] = Field(default_factory=list, description="Terms this clause defines (所称X，是指…; 术语).")
 
 
-class DocumentMeta(BaseModel):
-    """What is known about a document besides its text."""
+class DocumentFields(BaseModel):
+    """The metadata every description of a document carries (parsed, stored, listed)."""
 
     title: str
     level: Level = Level.OTHER
@@ -115,6 +118,11 @@ class DocumentMeta(BaseModel):
     publish_date: str = ""
     effective_date: str = ""
     status: Status = Status.UNKNOWN
+
+
+class DocumentMeta(DocumentFields):
+    """What is known about a document besides its text."""
+
     status_from_manifest: bool = False
 
 
@@ -125,8 +133,8 @@ class Document(DocumentMeta):
     family: Family
     content_hash: str
     clauses: list[Clause]
-    # How the text was read (ingest/readers.py): "text", "ocr" or "text+ocr"; for OCR the mean word
-    # confidence (0–100) and the pages below ingest.ocr.LOW_CONFIDENCE, to check against the original.
+    # How the text was read (ingest/readers/): "text", "ocr" or "text+ocr"; for OCR the mean word
+    # confidence (0–100) and the pages below ingest.readers.ocr.LOW_CONFIDENCE, to check against the original.
     reader: str = "text"
     ocr_confidence: float | None = None
     ocr_low_pages: list[int] = Field(default_factory=list)

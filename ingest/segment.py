@@ -12,18 +12,18 @@ import re
 from functools import cached_property
 from pathlib import Path
 
+from .tables import read_table
+
 DATA_DIR = Path(__file__).parent / "data"
 DOMAIN_DICT = DATA_DIR / "domain_dict.txt"
 SYNONYMS = DATA_DIR / "synonyms.tsv"
 
 _WORDISH = re.compile(r"[\w\u4e00-\u9fff]")
+_STOP_ROWS = read_table(DATA_DIR / "stopwords.tsv", ["word", "kind"], required=["word", "kind"])
 # Function words that carry no retrieval signal in legal text or in questions about it.
-STOPWORDS = frozenset(
-    "的 了 和 与 及 或 或者 以及 等 是 在 对 为 由 将 把 被 从 向 于 其 之 而 并 也 都 就 要 应 应当 可以 "
-    "不 有 没有 这 那 这个 那个 什么 怎么 怎样 如何 哪些 哪 吗 呢 吧 啊 么 多少 能 能不能 会 需要 "
-    "一个 一些 我 我们 你 他 她 它 他们 所 所称 本 该 上 下 中 里 时 后 前 按 按照 依照 根据 规定 "
-    "有关 相关 方面 问题 情况 要求 是否 一般 可 得 须 必须 怎么办 是不是 说 讲 现行 现在".split()
-)
+STOPWORDS = frozenset(r["word"] for r in _STOP_ROWS if r["kind"] in ("function", "both"))
+# Words of obligation and drafting that say nothing about a clause's subject (the gap analysis's).
+DRAFTING_WORDS = frozenset(r["word"] for r in _STOP_ROWS if r["kind"] in ("drafting", "both"))
 
 
 def _file_digest(*paths: Path) -> str:
@@ -89,11 +89,5 @@ class Segmenter:
 
 
 def _read_synonyms(path: Path) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        variant, _, canonical = line.partition("\t")
-        if variant.strip() and canonical.strip():
-            out[variant.strip()] = canonical.split()
-    return out
+    return {r["variant"]: r["canonical"].split()
+            for r in read_table(path, ["variant", "canonical"], required=["variant", "canonical"])}

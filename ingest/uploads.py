@@ -12,16 +12,16 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from .errors import DocumentError
 from .metadata import extract_meta, parse_cn_date
-from .models import LEVELS_IN_ORDER, STATUSES, Document, DocumentMeta, Status
+from .models import LEVELS_IN_ORDER, STATUSES, UPLOADS, Document, DocumentMeta, Status
 from .parse import file_hash, parse_file, parse_text
 from .readers import SUPPORTED_SUFFIXES, read_document
 
-UPLOADS = "uploads"  # the folder (under the data directory) and the source prefix of uploaded documents
 _UNSAFE = re.compile(r"[^\w.\-()（）《》〔〕【】 ]+")
 MAX_NAME_CHARS = 120
 
@@ -81,6 +81,24 @@ def parse_upload(path: Path, name: str, fields: dict[str, str]) -> Document:
     doc = parse_text(reading.text, source, form_meta(reading.text, source, fields), raw_hash=file_hash(path))
     return doc.model_copy(update={"reader": reading.reader, "ocr_confidence": reading.confidence,
                                   "ocr_low_pages": list(reading.low_confidence_pages)})
+
+
+@contextmanager
+def received_upload(filename: str, stream: BinaryIO, fields: dict[str, str]) -> Iterator[tuple[Document, Path]]:
+    """An upload saved under a temporary name and parsed as the document `uploads/<safe name>`, with
+    `fields` (the form's metadata) over what the text says. Yields the document and its file, which
+    `KnowledgeBase.upsert(originals=…)` moves into the data directory; whatever is not kept is gone
+    when the block ends. DocumentError names `filename`."""
+    name = safe_filename(filename)
+    with tempfile.TemporaryDirectory(prefix="stdkb-upload-") as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(stream, out, length=1 << 20)
+        try:
+            doc = parse_upload(path, name, fields)
+        except DocumentError as exc:
+            raise DocumentError(filename or name, exc.problem) from None
+        yield doc, path
 
 
 def parse_received(filename: str, stream: BinaryIO) -> Document:

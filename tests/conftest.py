@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.collect import collect
+
 # The suite runs on the corpus-trained domain model: it trains and embeds the shared corpus in about
 # a minute, where e5 takes several. tests/test_e5.py tests the e5 embedder itself, for real.
 os.environ.setdefault("STDKB_EMBED_MODEL", "domain")
@@ -56,7 +58,7 @@ def kb_dir(tmp_path_factory, subset_corpus) -> Path:
 
     data = tmp_path_factory.mktemp("kb")
     index = Index(data)
-    report = index.ingest([subset_corpus])
+    report = index.upsert(*collect([subset_corpus]))
     assert not report.skipped, report.skipped
     index.close()
     return data
@@ -99,6 +101,6 @@ def full_kb_dir(tmp_path_factory) -> Path:
 
     data = tmp_path_factory.mktemp("full-kb")
     index = Index(data)
-    index.ingest([CORPUS])
+    index.upsert(*collect([CORPUS]))
     index.close()
     return data

@@ -22,7 +22,7 @@ def serve_in_thread(settings):
     """(server, thread, url) for the app over `settings`, listening on a socket bound here."""
     import uvicorn
 
-    from api.app import create_app
+    from api.http.app import create_app
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

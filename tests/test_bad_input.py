@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.cli import main as cli
+from api.cli.main import main as cli
+from api.http.app import create_app
 from api.settings import Settings
+from index.index import Index
+from ingest.collect import collect
 from ingest.errors import DocumentError
 from ingest.parse import parse_file
-from index.index import Index
 
 from .test_formats import _docx, _pdf
 
@@ -129,7 +130,7 @@ def test_a_bad_manifest_row_skips_only_its_document(tmp_path):
                                              "b.md,乙办法,部门规章,2021-02-03,现行有效\n"
                                              "c.md,丙办法,部门规章\n")
     index = Index(tmp_path / "kb")
-    report = index.ingest([folder])
+    report = index.upsert(*collect([folder]))
     reasons = {Path(s.path).name: s.reason for s in report.skipped}
     assert set(reasons) == {"a.md"}
     assert "manifest.csv:2" in reasons["a.md"] and "2021-02-30" in reasons["a.md"]
@@ -139,14 +140,14 @@ def test_a_bad_manifest_row_skips_only_its_document(tmp_path):
 
 def test_a_row_with_extra_fields_is_named(tmp_path):
     folder = _folder_with_manifest(tmp_path, "path,title\na.md,甲办法,多余,字段\nb.md,乙办法\n")
-    report = Index(tmp_path / "kb").ingest([folder])
+    report = Index(tmp_path / "kb").upsert(*collect([folder]))
     assert [(Path(s.path).name, "fields" in s.reason) for s in report.skipped] == [("a.md", True)]
 
 
 def test_a_manifest_without_the_path_column_is_reported_and_documents_use_their_text(tmp_path):
     folder = _folder_with_manifest(tmp_path, "file,name\na.md,甲办法\n")
     index = Index(tmp_path / "kb")
-    report = index.ingest([folder])
+    report = index.upsert(*collect([folder]))
     assert [Path(s.path).name for s in report.skipped] == ["manifest.csv"]
     assert "path" in report.skipped[0].reason and report.documents_added == 3
 
@@ -159,7 +160,7 @@ def test_a_file_name_in_a_foreign_encoding_is_refused_by_name(tmp_path):
     Path(bad).write_text(RULE, encoding="utf-8")
     (folder / "good.md").write_text(RULE, encoding="utf-8")
     index = Index(tmp_path / "kb")
-    report = index.ingest([folder])
+    report = index.upsert(*collect([folder]))
     assert len(report.skipped) == 1 and "not valid UTF-8" in report.skipped[0].reason
     assert "\\xb9" in report.skipped[0].path and report.model_dump_json()
     assert [d.source for d in index.documents().documents] == ["good.md"]
@@ -182,7 +183,7 @@ def test_a_manifest_row_finds_its_file_whatever_the_unicode_form(tmp_path):
     (folder / "manifest.csv").write_text("path,title\n" + unicodedata.normalize("NFD", "Café规则.md") + ",咖啡规则\n",
                                          encoding="utf-8")
     index = Index(tmp_path / "kb")
-    index.ingest([folder])
+    index.upsert(*collect([folder]))
     assert [d.title for d in index.documents().documents] == ["咖啡规则"]
 
 
@@ -218,7 +219,7 @@ def test_a_batch_of_bad_files_stores_the_good_ones_and_damages_nothing(kb_copy, 
     _docx(batch / "macro.docx", [("Normal", "第一条 测试。")])
     with zipfile.ZipFile(batch / "macro.docx", "a") as zf:
         zf.writestr("word/vbaProject.bin", b"\x00")
-    report = index.ingest([batch, tmp_path / "missing-folder"])
+    report = index.upsert(*collect([batch, tmp_path / "missing-folder"]))
     skipped = {Path(s.path).name for s in report.skipped}
     assert skipped == {"empty.txt", "junk.txt", "broken.pdf", "broken.docx", "macro.docx", "missing-folder"}
     assert all(s.reason for s in report.skipped)

@@ -4,7 +4,7 @@ balanced accuracy, fitted by folds (evaluation/calibrate.py)."""
 import random
 
 from evaluation.calibrate import Row, best_threshold, fit, held_out
-from index.confidence import ConfidenceModel, Signals, model_for
+from index.search.confidence import ConfidenceModel, Signals, model_for
 
 
 def test_the_threshold_separates_answerable_from_unanswerable_scores():
@@ -59,7 +59,7 @@ def test_questions_answered_by_name_are_never_flagged_and_do_not_bend_the_fit():
 
 
 def test_each_embedder_searches_with_its_own_tuned_fusion_weights():
-    from index.search import Weights, weights_for
+    from index.search.ranker import Weights, weights_for
 
     assert weights_for("e5-small-int8") != Weights()
     assert weights_for("some/untuned-model") == Weights()

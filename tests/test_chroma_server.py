@@ -14,6 +14,7 @@ import pytest
 
 from index.errors import VectorStoreError
 from index.index import Index
+from ingest.collect import collect
 
 from .conftest import SUBSET, copy_subset
 
@@ -59,7 +60,7 @@ def corpus(tmp_path):
 def test_a_knowledge_base_keeps_its_vectors_on_a_chroma_server(chroma, corpus, tmp_path):
     _, url = chroma
     kb = Index(tmp_path / "kb", vector_mode="http", vector_url=url)
-    report = kb.ingest([corpus])
+    report = kb.upsert(*collect([corpus]))
     assert report.documents_added == 2 and kb.check().ok
     assert kb.stats().vectors == kb.stats().clauses
     hits = kb.search("机关的公车要怎么管？", k=3).hits
@@ -72,10 +73,10 @@ def test_a_knowledge_base_keeps_its_vectors_on_a_chroma_server(chroma, corpus, t
 def test_delete_and_repair_work_against_the_server(chroma, corpus, tmp_path):
     _, url = chroma
     kb = Index(tmp_path / "kb", vector_mode="http", vector_url=url)
-    kb.ingest([corpus])
+    kb.upsert(*collect([corpus]))
     source = SUBSET[0]
     assert kb.remove(source) and kb.check().ok
-    kb.ingest([corpus])
+    kb.upsert(*collect([corpus]))
     kb.vectors.delete_document(source)          # what a crash between text and vectors leaves
     found = kb.check()
     assert not found.ok and found.missing_vectors > 0
@@ -87,7 +88,7 @@ def test_while_the_server_is_down_search_answers_from_keywords_and_says_so(chrom
 
     proc, url = chroma
     kb = Index(tmp_path / "kb", vector_mode="http", vector_url=url)
-    kb.ingest([corpus])
+    kb.upsert(*collect([corpus]))
     kb.search("公务用车", k=3)
     proc.terminate()
     proc.wait(10)
@@ -108,10 +109,10 @@ def test_while_the_server_is_down_search_answers_from_keywords_and_says_so(chrom
 def test_health_says_when_the_chroma_server_is_down(chroma, corpus, tmp_path, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
+    from api.http.app import create_app
 
     proc, url = chroma
-    Index(tmp_path / "kb", vector_mode="http", vector_url=url).ingest([corpus])
+    Index(tmp_path / "kb", vector_mode="http", vector_url=url).upsert(*collect([corpus]))
     monkeypatch.setenv("STDKB_CHROMA_MODE", "http")
     monkeypatch.setenv("STDKB_CHROMA_URL", url)
     monkeypatch.setenv("STDKB_DATA_DIR", str(tmp_path / "kb"))
@@ -124,15 +125,15 @@ def test_health_says_when_the_chroma_server_is_down(chroma, corpus, tmp_path, mo
 
 
 def test_writes_to_a_server_that_is_down_are_tried_again_then_fail_clearly(chroma, corpus, tmp_path, monkeypatch):
-    import index.vectors
+    import index.store.vectors
 
     proc, url = chroma
     kb = Index(tmp_path / "kb", vector_mode="http", vector_url=url)
-    kb.ingest([corpus])
+    kb.upsert(*collect([corpus]))
     proc.terminate()
     proc.wait(10)
     waited: list[float] = []
-    monkeypatch.setattr(index.vectors, "_sleep", waited.append)
+    monkeypatch.setattr(index.store.vectors, "_sleep", waited.append)
     with pytest.raises(VectorStoreError, match="after 5 attempts"):
         kb.vectors.delete_document(SUBSET[0])
-    assert waited == list(index.vectors.RETRY_DELAYS)
+    assert waited == list(index.store.vectors.RETRY_DELAYS)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.citations import parse_citation
 from index.results import DocumentInfo
-from index.titles import TitleIndex
+from index.search.citations import parse_citation
+from index.search.titles import TitleIndex
 
 
 @pytest.mark.parametrize("text, title, number", [
@@ -111,8 +111,8 @@ def test_resolving_by_the_rarest_character_finds_what_comparing_every_title_find
     # titles it must answer exactly as the scan over every work did, for names and their fragments.
     import csv
 
-    from index.titles import _quality, kind_of
-    from index.citations import clean_title
+    from index.search.citations import clean_title
+    from index.search.titles import _quality, kind_of
 
     from .conftest import CORPUS
 
@@ -158,3 +158,4 @@ def test_a_title_index_updated_by_document_answers_as_one_built_whole():
         assert answers(updated, name) == answers(whole, name), name
     assert updated.regions("杭州和宁波的会展业") == whole.regions("杭州和宁波的会展业")
     assert not updated.resolve(gone.title) or gone.source not in answers(updated, gone.title)[0][2]
+

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from api.cli import main
+from api.cli.main import main
 
 from .conftest import CORPUS, SUBSET
 
@@ -142,7 +142,7 @@ def test_eval_names_a_bad_questions_line(kb_dir, tmp_path, capsys):
 def test_ingest_progress_off_a_terminal_is_plain_lines_about_every_tenth_of_a_stage():
     import io
 
-    from api.progress import ProgressBar
+    from api.cli.progress import ProgressBar
 
     out = io.StringIO()
     bar = ProgressBar(out)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.e5 import E5_NAME, bundled_model_file, read_bundle
-from index.embedder import load_embedder
+from index.embed.e5_package import E5_NAME, bundled_model_file, read_bundle
+from index.embed.model import load_embedder
 from index.index import Index
+from ingest.collect import collect
 
 from .conftest import SUBSET, copy_subset
 
@@ -76,7 +77,7 @@ def test_converting_again_gives_the_same_files_and_fingerprint(e5, tmp_path):
 
 
 def test_a_second_load_reuses_the_converted_model(models_dir, e5, monkeypatch):
-    import index.embedder as embedder_module
+    import index.embed.model as embedder_module
 
     monkeypatch.setattr(embedder_module, "convert", lambda *a: pytest.fail("converted again"))
     assert load_embedder(E5_NAME, models_dir).fingerprint == e5.fingerprint
@@ -92,7 +93,7 @@ def e5_kb(tmp_path_factory, models_dir, e5):
     root = tmp_path_factory.mktemp("e5-kb")
     shutil.copytree(models_dir / E5_NAME, root / "kb" / "models" / E5_NAME)
     corpus = copy_subset(root / "corpus", SUBSET[:2])
-    Index(root / "kb", embed_model=E5_NAME).ingest([corpus])
+    Index(root / "kb", embed_model=E5_NAME).upsert(*collect([corpus]))
     return root
 
 
@@ -109,7 +110,7 @@ def test_a_knowledge_base_on_e5_answers_and_never_embeds_unchanged_text_twice(e5
     manifest = (corpus / "manifest.csv").read_text(encoding="utf-8")
     (corpus / "manifest.csv").write_text(manifest.replace("国务院", "国务院办公厅", 1), encoding="utf-8")
     monkeypatch.setattr(index.embedder().model, "encode", lambda *a, **k: pytest.fail("embedded unchanged text"))
-    report = index.ingest([corpus])
+    report = index.upsert(*collect([corpus]))
     assert report.documents_replaced >= 1 and index.check().ok
 
 

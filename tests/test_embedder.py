@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.embedder import EmbedderError, hub_dir, load_embedder, pull_model
+from index.embed.model import EmbedderError, hub_dir, load_embedder, pull_model
 from index.errors import IndexMismatch
 from index.index import Index
+from ingest.collect import collect
 
 
 def _tiny_model(path):
@@ -64,20 +65,20 @@ def test_configured_model_must_match_the_one_the_index_was_built_with(kb_copy, t
 def test_ingest_with_a_local_model_reembeds_everything(kb_copy, tmp_path, subset_corpus):
     model = str(_tiny_model(tmp_path / "tiny"))
     index = Index(kb_copy, embed_model=model)
-    index.ingest([subset_corpus])
+    index.upsert(*collect([subset_corpus]))
     assert index.data.manifest()["embed_model"] == model
     assert index.check().ok
     assert index.search("公务用车", k=3).hits
 
 
 def test_the_same_model_named_by_another_path_re_embeds_nothing(tmp_path, monkeypatch):
-    from index.embedding import Embedding
+    from index.embed.lifecycle import Embedding
 
     model = _tiny_model(tmp_path / "tiny")
     (tmp_path / "link").symlink_to(model, target_is_directory=True)
     rule = tmp_path / "规定.md"
     rule.write_text("# 公务用车规定\n\n第一条 公务用车应当节能。\n", encoding="utf-8")
-    Index(tmp_path / "kb", embed_model=str(model)).ingest([rule])
+    Index(tmp_path / "kb", embed_model=str(model)).upsert(*collect([rule]))
 
     def reembed(self, **_):
         raise AssertionError("every stored vector re-embedded for the same model")
@@ -86,7 +87,7 @@ def test_the_same_model_named_by_another_path_re_embeds_nothing(tmp_path, monkey
     second = tmp_path / "会议.md"
     second.write_text("# 会议服务规定\n\n第一条 会议服务应当节俭。\n", encoding="utf-8")
     index = Index(tmp_path / "kb", embed_model=str(tmp_path / "link"))
-    index.ingest([second])
+    index.upsert(*collect([second]))
     assert index.check().ok and not index.data.manifest().get("vectors_stale")
 
 
@@ -94,7 +95,7 @@ def test_the_same_model_named_by_another_path_re_embeds_nothing(tmp_path, monkey
 def test_the_vector_cache_reads_back_what_it_stored_per_model(tmp_path):
     import numpy as np
 
-    from index.vector_cache import VectorCache, text_key
+    from index.embed.vector_cache import VectorCache, text_key
 
     cache = VectorCache(tmp_path / "cache.sqlite3")
     key, vector = text_key("第一条 会议结束后应当关闭空调和照明。"), np.arange(4, dtype=np.float32)
@@ -108,7 +109,7 @@ def test_a_vector_cache_written_by_an_earlier_version_keeps_its_vectors(tmp_path
 
     import numpy as np
 
-    from index.vector_cache import VectorCache, text_key
+    from index.embed.vector_cache import VectorCache, text_key
 
     path, key = tmp_path / "cache.sqlite3", text_key("第二条")
     old = sqlite3.connect(path)

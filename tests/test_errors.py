@@ -8,13 +8,13 @@ import inspect
 import pytest
 from fastapi.testclient import TestClient
 
-import api.app  # noqa: F401  (with the next two: every module that defines an error)
-import api.cli
 import analysis.evaluate.retrieval  # noqa: F401
+import api.cli.main
+import api.http.app  # noqa: F401  (with the next two: every module that defines an error)
 from api.errors import ERROR_TABLE, UNEXPECTED, classify
 from api.settings import Settings
-from ingest.errors import StdkbError
 from index.index import Index
+from ingest.errors import StdkbError
 
 
 def _all_subclasses(cls: type) -> list[type]:
@@ -57,7 +57,7 @@ def client(kb_dir):
 
 
 def create_app(kb_dir):
-    from api.app import create_app as make
+    from api.http.app import create_app as make
 
     return make(Settings(data_dir=kb_dir, rate_limit_per_minute=0))
 
@@ -84,5 +84,5 @@ def test_an_error_has_its_status_and_heading_on_the_pages(client, monkeypatch, c
 def test_an_error_has_its_exit_code_on_the_command_line(kb_dir, monkeypatch, capsys, cls):
     exc = _instance(cls)
     monkeypatch.setattr(Index, "search", lambda *a, **k: (_ for _ in ()).throw(exc))
-    assert api.cli.main(["search", "节能", "--data-dir", str(kb_dir)]) == classify(exc).exit_code
+    assert api.cli.main.main(["search", "节能", "--data-dir", str(kb_dir)]) == classify(exc).exit_code
     assert capsys.readouterr().err.strip() == f"stdkb: error: {exc}"

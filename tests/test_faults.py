@@ -19,12 +19,13 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.cli import main as cli
+from api.cli.main import main as cli
+from api.http.app import create_app
 from api.settings import Settings
 from evaluation.crash_loop import ROOT, _env, crash_loop, stdkb, violations
-from index.faults import FaultPlan
 from index.index import Index
+from index.store.faults import FaultPlan
+from ingest.collect import collect
 
 from .conftest import SUBSET, copy_subset
 
@@ -53,7 +54,7 @@ def test_a_kill_between_two_store_writes_is_repaired_by_the_next_ingest(tmp_path
     assert killed.returncode == -signal.SIGKILL
     assert violations(data) == []
     index = Index(data)
-    index.ingest([corpus])
+    index.upsert(*collect([corpus]))
     assert index.check().ok and index.stats().documents == 3
 
 
@@ -74,7 +75,7 @@ def test_check_finds_a_document_missing_clauses_and_repair_hides_it_until_reinge
     assert any("missing some of their clauses" in p for p in report.problems)
     index.check(repair=True)
     assert index.check().ok and index.catalog.document(FOOD) is None
-    index.ingest([subset_corpus])
+    index.upsert(*collect([subset_corpus]))
     assert index.check().ok and index.catalog.document(FOOD).clause_count > 3
 
 
@@ -163,7 +164,7 @@ def _versions(root: Path, marker: str) -> Path:
 def test_searches_during_replacement_never_fail_or_see_half_a_document(kb_copy, tmp_path):
     a, b = _versions(tmp_path, "甲版"), _versions(tmp_path, "乙版")
     writer = Index(kb_copy)
-    writer.ingest([a])
+    writer.upsert(*collect([a]))
     reader = Index(kb_copy, background_refresh=True)   # as in the server
     stop = threading.Event()
     seen, errors = [], []
@@ -185,7 +186,7 @@ def test_searches_during_replacement_never_fail_or_see_half_a_document(kb_copy, 
         t.start()
     replaced, deadline = 0, time.time() + 90
     while (replaced < 8 or len(seen) < 40) and time.time() < deadline:
-        writer.ingest([b if replaced % 2 == 0 else a])
+        writer.upsert(*collect([b if replaced % 2 == 0 else a]))
         replaced += 1
     stop.set()
     for t in threads:
@@ -314,7 +315,7 @@ BUILDINGS = "行政法规/机关团体建设楼堂馆所管理条例(2017-10-05)
 
 
 def test_a_document_whose_vectors_are_not_written_yet_answers_citations_and_keywords(kb_copy, tmp_path, monkeypatch):
-    from index.store import Store
+    from index.store.writes import Store
 
     corpus = copy_subset(tmp_path / "more", [BUILDINGS])
     index = Index(kb_copy)
@@ -324,7 +325,7 @@ def test_a_document_whose_vectors_are_not_written_yet_answers_citations_and_keyw
 
     monkeypatch.setattr(Store, "write_vectors", stopped)
     with pytest.raises(RuntimeError):
-        index.ingest([corpus])
+        index.upsert(*collect([corpus]))
     monkeypatch.undo()
     index.refresh_views()
     assert index.search("机关团体建设楼堂馆所管理条例第二条", k=3).hits[0].source == BUILDINGS
@@ -336,13 +337,13 @@ def test_a_document_whose_vectors_are_not_written_yet_answers_citations_and_keyw
 
 
 def test_repair_embeds_the_clauses_an_interrupted_ingest_left_without_vectors(kb_copy, tmp_path, monkeypatch):
-    from index.store import Store
+    from index.store.writes import Store
 
     corpus = copy_subset(tmp_path / "more", [BUILDINGS])
     index = Index(kb_copy)
     monkeypatch.setattr(Store, "write_vectors", lambda self, batch: (_ for _ in ()).throw(RuntimeError("stop")))
     with pytest.raises(RuntimeError):
-        index.ingest([corpus])
+        index.upsert(*collect([corpus]))
     monkeypatch.undo()
     index.check(repair=True)
     index.refresh_views()
@@ -351,17 +352,17 @@ def test_repair_embeds_the_clauses_an_interrupted_ingest_left_without_vectors(kb
 
 
 def test_the_next_ingest_embeds_what_an_interrupted_one_owed_without_a_full_check(kb_copy, tmp_path, monkeypatch):
-    from index.store import Store
+    from index.store.writes import Store
 
     corpus = copy_subset(tmp_path / "more", [BUILDINGS])
     index = Index(kb_copy)
-    index.ingest([])                         # a data directory that records owed vectors from here on
+    index.upsert(*collect([]))                         # a data directory that records owed vectors from here on
     monkeypatch.setattr(Store, "write_vectors", lambda self, batch: (_ for _ in ()).throw(RuntimeError("stop")))
     with pytest.raises(RuntimeError):
-        index.ingest([corpus])
+        index.upsert(*collect([corpus]))
     monkeypatch.undo()
     # Comparing every clause with the vector store is `stdkb check`'s job, not every ingest's.
-    monkeypatch.setattr("index.repair.check", lambda *a, **k: pytest.fail("ran the full check"))
-    index.ingest([corpus])
+    monkeypatch.setattr("index.store.repair.check", lambda *a, **k: pytest.fail("ran the full check"))
+    index.upsert(*collect([corpus]))
     monkeypatch.undo()
     assert index.check().ok and index.stats().vectors_pending == 0

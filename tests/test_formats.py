@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from ingest.collect import collect
 from ingest.errors import DocumentError
 from ingest.parse import parse_file
 
@@ -143,7 +144,7 @@ def test_a_page_with_no_text_and_no_words_in_its_image_gives_a_clear_error(tmp_p
 
 
 def test_a_scanned_pdf_without_tesseract_names_the_packages_to_install(tmp_path, monkeypatch):
-    import ingest.ocr as ocr
+    import ingest.readers.ocr as ocr
 
     monkeypatch.setattr(ocr, "missing_packages", lambda: ("tesseract-ocr", "tesseract-ocr-chi-sim"))
     scan = _scan(tmp_path, _regulation_pdf(tmp_path))
@@ -248,7 +249,7 @@ def test_a_mixed_pdf_reads_only_its_scanned_pages_by_ocr(tmp_path):
 def test_stdkb_parse_says_a_file_was_read_by_ocr_with_its_confidence(tmp_path, capsys):
     import json
 
-    from api.cli import main
+    from api.cli.main import main
 
     scan = _scan(tmp_path, _regulation_pdf(tmp_path))
     assert main(["parse", str(scan), "--json"]) == 0
@@ -268,7 +269,7 @@ def test_a_scanned_image_file_is_read(tmp_path):
 def test_an_image_bomb_is_refused_before_it_is_read(tmp_path, monkeypatch):
     from PIL import Image
 
-    import ingest.ocr as ocr
+    import ingest.readers.ocr as ocr
 
     monkeypatch.setattr(ocr, "MAX_IMAGE_PIXELS", 10_000)
     big = tmp_path / "big.png"
@@ -281,13 +282,13 @@ def test_an_image_bomb_is_refused_before_it_is_read(tmp_path, monkeypatch):
 def test_a_scan_is_stored_as_read_by_ocr_and_its_page_says_to_check_the_original(tmp_path):
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
+    from api.http.app import create_app
     from api.settings import Settings
     from index.index import Index
 
     corpus = _scanned_corpus(tmp_path, "公共机构节能条例.pdf")
     index = Index(tmp_path / "kb")
-    index.ingest([corpus])
+    index.upsert(*collect([corpus]))
     info = index.document_info("公共机构节能条例.pdf")
     assert info.reader == "ocr" and info.ocr_confidence > 70
     assert index.clause("公共机构节能条例第二条").hits[0].text.startswith("本条例所称公共机构")
@@ -416,7 +417,10 @@ def test_ingest_reports_progress_per_scanned_page(tmp_path):
 
     corpus = _scanned_corpus(tmp_path, "条例.pdf")
     heard = []
-    Index(tmp_path / "kb").ingest([corpus], progress=lambda stage, done, total: heard.append((stage, done, total)))
+    def hear(stage, done, total):
+        heard.append((stage, done, total))
+
+    Index(tmp_path / "kb").upsert(*collect([corpus], progress=hear), progress=hear)
     assert ("OCR: 条例.pdf", 1, 1) in heard
 
 
@@ -482,7 +486,7 @@ def test_a_poster_sized_page_is_rendered_at_a_bounded_size():
 
     from pypdf import PdfWriter
 
-    from ingest.ocr import MAX_PAGE_PIXELS_SIDE, page_dpis
+    from ingest.readers.ocr import MAX_PAGE_PIXELS_SIDE, page_dpis
 
     writer = PdfWriter()
     writer.add_blank_page(width=72 * 100, height=72 * 50)   # 100 × 50 inches

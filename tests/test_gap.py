@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from analysis.gap.draft import numbering_gaps, read_draft, structure_problems
 from analysis.gap.gap import analyse_draft
 from analysis.gap.render import gap_docx
-from api.app import create_app
+from api.http.app import create_app
 from api.settings import Settings
 from evaluation.gap_eval import score
 from index.index import Index
@@ -238,7 +238,7 @@ def test_which_rules_bind_where_the_draft_applies(title, level, regions, binds):
 
 # ----------------------------------------------------- conflicts decided from what both sentences say
 def _candidate(text: str, title: str = "某省公共机构节能办法", article: str = "第十条"):
-    from analysis.gap.gap import Candidate
+    from analysis.gap.candidate import Candidate
     from index.results import Hit
 
     hit = Hit(rank=1, score=0.5, title=title, publish_date="2020-01-01", level="地方性法规", status="现行有效",
@@ -251,7 +251,7 @@ def test_the_winter_limit_is_reported_next_to_the_summer_one(kb):
     from analysis.gap.conflicts import conflicts
 
     provision = _candidate("室内空调的温度设置夏季制冷不得低于二十六摄氏度，冬季采暖不得高于二十摄氏度。")
-    found = conflicts("办公区空调温度设置夏季不低于24摄氏度，冬季不高于24摄氏度。", [provision], kb.segmenter, {"public"})
+    found = conflicts("办公区空调温度设置夏季不低于24摄氏度，冬季不高于24摄氏度。", [provision], kb.text.segmenter, {"public"})
     notes = [note for _, note in found]
     assert len(notes) == 2 and "不低于24摄氏度" in notes[0] and "不高于24摄氏度" in notes[1] and "二十摄氏度" in notes[1]
 
@@ -260,8 +260,8 @@ def test_a_permission_the_provision_forbids_is_a_conflict_quoting_both_sentences
     from analysis.gap.conflicts import opposite_statements
 
     provision = _candidate("会议室不得存放易燃易爆物品。")
-    found = opposite_statements("会议室可存放少量易燃易爆物品。", [provision], kb.segmenter,
-                                kb.rarity(["会议室", "存放", "少量", "易燃易爆", "物品"]), {"public"})
+    found = opposite_statements("会议室可存放少量易燃易爆物品。", [provision], kb.text.segmenter,
+                                kb.text.rarity(["会议室", "存放", "少量", "易燃易爆", "物品"]), {"public"})
     assert len(found) == 1 and "草案“会议室可存放少量易燃易爆物品”" in found[0][1] and "“会议室不得存放易燃易爆物品”" in found[0][1]
 
 
@@ -269,8 +269,8 @@ def test_a_prohibition_of_a_violation_agrees_with_a_requirement(kb):
     from analysis.gap.conflicts import opposite_statements
 
     provision = _candidate("机关、事业单位不得以内部付款流程为由，拒绝或者迟延支付中小企业款项。")
-    found = opposite_statements("应按照合同约定及时支付中小企业款项。", [provision], kb.segmenter,
-                                kb.rarity(["合同", "约定", "及时", "支付", "中小企业", "款项"]), {"public"})
+    found = opposite_statements("应按照合同约定及时支付中小企业款项。", [provision], kb.text.segmenter,
+                                kb.text.rarity(["合同", "约定", "及时", "支付", "中小企业", "款项"]), {"public"})
     assert found == []
 
 
@@ -280,8 +280,8 @@ def test_a_provision_for_another_kind_of_body_never_makes_a_conflict(kb):
     rule = _candidate("矿山、建筑施工单位以及商场等人员密集场所经营单位，应当至少每半年组织1次生产安全事故应急救援预案演练。",
                       title="生产安全事故应急条例", article="第八条")
     draft = "食堂每年至少组织1次食品安全事故应急救援预案演练。"
-    assert conflicts(draft, [rule], kb.segmenter, {"public"}) == []
-    assert conflicts(draft, [rule], kb.segmenter, set()) != []   # without the draft's subject it would
+    assert conflicts(draft, [rule], kb.text.segmenter, {"public"}) == []
+    assert conflicts(draft, [rule], kb.text.segmenter, set()) != []   # without the draft's subject it would
 
 
 PLANTED = json.loads((Path(__file__).resolve().parent.parent / "evaluation" / "gap_planted.json").read_text(encoding="utf-8"))
@@ -358,7 +358,7 @@ def read_draft_text(text: str):
 
 
 def test_stdkb_explain_writes_markdown_with_the_chapters_of_the_draft(kb_dir, small_draft, tmp_path, capsys):
-    from api.cli import main
+    from api.cli.main import main
 
     out = tmp_path / "编制说明.md"
     assert main(["explain", str(small_draft), "--out", str(out), "--data-dir", str(kb_dir)]) == 0
@@ -388,9 +388,9 @@ def test_a_requirement_against_a_prohibition_conflicts_only_on_the_very_same_act
 
     words = ["会议", "提供", "一次性", "塑料", "餐具", "支付", "款项", "中小企业", "第三方", "付款", "条件"]
     same = _candidate("会议不得提供一次性塑料餐具。")
-    assert opposite_statements("会议应提供一次性塑料餐具。", [same], kb.segmenter, kb.rarity(words), {"public"})
+    assert opposite_statements("会议应提供一次性塑料餐具。", [same], kb.text.segmenter, kb.text.rarity(words), {"public"})
     manner = _candidate("不得约定以收到第三方付款作为向中小企业支付款项的条件。")
-    assert opposite_statements("应及时向中小企业支付款项。", [manner], kb.segmenter, kb.rarity(words), {"public"}) == []
+    assert opposite_statements("应及时向中小企业支付款项。", [manner], kb.text.segmenter, kb.text.rarity(words), {"public"}) == []
 
 
 def test_a_provision_that_punishes_a_breach_is_never_a_basis(kb):
@@ -409,7 +409,7 @@ def test_keyword_search_finds_the_provisions_sharing_a_drafts_words(kb):
 
 def test_another_regions_rule_is_never_a_basis_where_it_does_not_bind(kb):
     from analysis.gap.gap import label_clause
-    from index.filters import SearchFilters
+    from index.search.filters import SearchFilters
     from ingest.models import Status
 
     text = "会展场馆应符合安全、消防和卫生要求，在显著位置设置安全警示和引导标识。"
@@ -432,11 +432,11 @@ def test_a_provision_that_requires_nothing_is_never_a_basis():
 def test_a_drafts_everyday_word_is_covered_by_the_term_the_rules_use(kb):
     from analysis.gap.coverage import content_words, coverage
 
-    draft = content_words("不采购不符合食品安全标准的食材", kb.segmenter)
-    rule = content_words("不得采购不符合食品安全标准的食品原料", kb.segmenter)
-    rarity = kb.rarity(sorted(draft | rule))
+    draft = content_words("不采购不符合食品安全标准的食材", kb.text.segmenter)
+    rule = content_words("不得采购不符合食品安全标准的食品原料", kb.text.segmenter)
+    rarity = kb.text.rarity(sorted(draft | rule))
     assert coverage(draft, rule, rarity) < 1.0
-    assert coverage(draft, rule, rarity, kb.segmenter.synonyms) == 1.0
+    assert coverage(draft, rule, rarity, kb.text.segmenter.synonyms) == 1.0
 
 
 def test_a_fragment_of_common_words_does_not_make_a_rule_about_anything_cover_the_clause(kb):
@@ -444,22 +444,22 @@ def test_a_fragment_of_common_words_does_not_make_a_rule_about_anything_cover_th
 
     clause = "食堂应制定食品安全事故应急处置方案；发生疑似食物中毒时，应立即停止供餐，封存可疑食品和留样，并及时向所在地市场监督管理部门报告"
     fragments = [clause, "并及时向所在地市场监督管理部门报告", "发生疑似食物中毒时，应立即停止供餐，封存可疑食品和留样"]
-    words_of = [content_words(f, kb.segmenter) for f in fragments]
-    lift = content_words("电梯使用单位应当及时向所在地市场监督管理部门报告电梯故障", kb.segmenter)
-    poisoning = content_words("发生疑似食物中毒的，应当立即停止供餐，封存可疑食品及其原料和留样", kb.segmenter)
-    rarity = kb.rarity(sorted(set().union(*words_of) | lift | poisoning))
+    words_of = [content_words(f, kb.text.segmenter) for f in fragments]
+    lift = content_words("电梯使用单位应当及时向所在地市场监督管理部门报告电梯故障", kb.text.segmenter)
+    poisoning = content_words("发生疑似食物中毒的，应当立即停止供餐，封存可疑食品及其原料和留样", kb.text.segmenter)
+    rarity = kb.text.rarity(sorted(set().union(*words_of) | lift | poisoning))
     assert clause_coverage(words_of, lift, rarity) < 0.5           # it holds one small fragment whole
     assert clause_coverage(words_of, poisoning, rarity) > 0.8      # it holds a duty's share nearly whole
 
 
 def test_a_function_word_the_index_drops_carries_no_rarity(kb):
-    rarity = kb.rarity(["根据", "必须", "食品安全"])
+    rarity = kb.text.rarity(["根据", "必须", "食品安全"])
     assert rarity["根据"] == rarity["必须"] == 0.0 < rarity["食品安全"]
 
 
 def test_a_lavish_permission_finds_the_rule_written_in_frugal_words(kb):
     from analysis.gap.gap import candidates
-    from index.filters import SearchFilters
+    from index.search.filters import SearchFilters
     from ingest.models import Status
 
     found, _ = candidates(kb, "重要会议可根据需要安排高档菜肴和酒水。", SearchFilters(status=[Status.CURRENT]))
@@ -469,7 +469,7 @@ def test_a_lavish_permission_finds_the_rule_written_in_frugal_words(kb):
 
 def test_a_lavish_permission_conflicts_with_the_rule_that_requires_frugality(kb):
     from analysis.gap.gap import label_clause
-    from index.filters import SearchFilters
+    from index.search.filters import SearchFilters
     from ingest.models import Status
 
     finding = label_clause(kb, "6.1.3", "重要会议可根据需要安排高档菜肴和酒水。", SearchFilters(status=[Status.CURRENT]),
@@ -483,11 +483,11 @@ def test_a_provision_sharing_one_word_of_a_short_duty_does_not_back_it(kb):
 
     clause = "桌签应采用宋体字，字号根据桌面大小确定，摆放端正、整齐划一"
     fragments = [clause, "桌签应采用宋体字", "字号根据桌面大小确定", "摆放端正、整齐划一"]
-    words_of = [content_words(f, kb.segmenter) for f in fragments]
-    liability = content_words("连带责任人的责任份额根据各自责任大小确定；难以确定责任大小的，平均承担责任", kb.segmenter)
-    rarity = kb.rarity(sorted(set().union(*words_of) | liability))
+    words_of = [content_words(f, kb.text.segmenter) for f in fragments]
+    liability = content_words("连带责任人的责任份额根据各自责任大小确定；难以确定责任大小的，平均承担责任", kb.text.segmenter)
+    rarity = kb.text.rarity(sorted(set().union(*words_of) | liability))
     assert clause_coverage(words_of, liability, rarity) < 0.2      # 大小 and 确定 are not what the clause asks
-    assert clause_coverage(words_of, content_words("桌签应采用宋体字", kb.segmenter), rarity) > 0.3
+    assert clause_coverage(words_of, content_words("桌签应采用宋体字", kb.text.segmenter), rarity) > 0.3
 
 
 MEETING_SMALL = """# 机关事务管理 会议服务规范（草案）
@@ -535,7 +535,7 @@ def test_a_draft_that_never_says_保密_is_told_what_the_law_asks_of_meetings(kb
 
 def test_an_area_a_clause_rests_on_is_not_missing(kb, meeting_small):
     from analysis.gap.missing import missing_provisions
-    from index.filters import SearchFilters
+    from index.search.filters import SearchFilters
     from ingest.models import Status
 
     filters = SearchFilters(status=[Status.CURRENT])
@@ -644,13 +644,13 @@ def test_a_draft_given_as_docx_is_analysed_as_the_same_draft_in_markdown(kb, sma
 
 
 def test_a_permission_to_go_above_the_standard_conflicts_with_a_rule_not_to_exceed_it(kb):
-    from analysis.gap.coverage import content_words
     from analysis.gap.conflicts import opposite_statements
+    from analysis.gap.coverage import content_words
 
     rule = _candidate("公务活动需要安排用餐的，应当根据实际情况，节俭安排用餐数量、形式，不得超过规定的标准。")
     draft = "会议用餐标准可适当高于规定标准。"
-    rarity = kb.rarity(sorted(content_words(draft, kb.segmenter) | content_words(rule.hit.text, kb.segmenter)))
-    assert len(opposite_statements(draft, [rule], kb.segmenter, rarity, {"public"})) == 1
+    rarity = kb.text.rarity(sorted(content_words(draft, kb.text.segmenter) | content_words(rule.hit.text, kb.text.segmenter)))
+    assert len(opposite_statements(draft, [rule], kb.text.segmenter, rarity, {"public"})) == 1
 
 
 def test_a_limit_in_an_item_under_a_prohibition_conflicts_with_a_looser_draft(kb):
@@ -658,7 +658,7 @@ def test_a_limit_in_an_item_under_a_prohibition_conflicts_with_a_looser_draft(kb
 
     rule = _candidate("驾驶机动车不得有下列行为：\n(一)在车门、车厢没有关好时行车；\n(七)连续驾驶机动车超过4小时未停车休息或者停车休息时间少于20分钟；",
                       title="中华人民共和国道路交通安全法实施条例", article="第六十二条")
-    found = conflicts("驾驶员连续驾驶机动车不超过6 h，每次停车休息时间不少于20 min。", [rule], kb.segmenter, {"public"})
+    found = conflicts("驾驶员连续驾驶机动车不超过6 h，每次停车休息时间不少于20 min。", [rule], kb.text.segmenter, {"public"})
     assert len(found) == 1 and "草案“不超过6 h”" in found[0][1] and "禁止“超过4小时”" in found[0][1]
 
 
@@ -673,18 +673,18 @@ def test_a_copy_of_one_paragraph_of_an_article_is_a_duplicate():
 
 
 def test_a_permission_to_do_what_the_rule_forbids_in_a_compound_word_is_a_conflict(kb):
-    from analysis.gap.coverage import content_words
     from analysis.gap.conflicts import opposite_statements
+    from analysis.gap.coverage import content_words
 
     rule = _candidate("政府各部门应当严格执行公务用车编制和配备标准，不得超编制、超标准配备公务用车或者超标准租用车辆。")
     draft = "因工作特殊需要，经单位负责人同意可超出编制标准配备公务用车。"
-    rarity = kb.rarity(sorted(content_words(draft, kb.segmenter) | content_words(rule.hit.text, kb.segmenter)))
-    assert len(opposite_statements(draft, [rule], kb.segmenter, rarity, {"public"})) == 1   # 超编制 holds 编制
+    rarity = kb.text.rarity(sorted(content_words(draft, kb.text.segmenter) | content_words(rule.hit.text, kb.text.segmenter)))
+    assert len(opposite_statements(draft, [rule], kb.text.segmenter, rarity, {"public"})) == 1   # 超编制 holds 编制
 
 
 def test_a_rule_that_would_be_cited_as_basis_is_first_asked_whether_it_forbids_the_clause(kb, monkeypatch):
     from analysis.gap import gap
-    from index.filters import SearchFilters
+    from index.search.filters import SearchFilters
 
     rule = _candidate("政府各部门不得出租、出借办公用房或者改变办公用房使用功能。", title="机关事务管理条例", article="第二十三条")
     rule.hit.level = "行政法规"
@@ -698,7 +698,7 @@ def test_a_rule_that_would_be_cited_as_basis_is_first_asked_whether_it_forbids_t
 
 def test_a_limit_shared_by_one_fragment_only_is_no_conflict(kb, monkeypatch):
     from analysis.gap import gap
-    from index.filters import SearchFilters
+    from index.search.filters import SearchFilters
 
     archive = _candidate("评估机构应当建立评估档案制度，评估档案的保存期限不少于十五年。", title="中华人民共和国资产评估法",
                          article="第二十九条")

@@ -8,7 +8,7 @@ import string
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from index.citations import ArticleRef, parse_citation
+from index.search.citations import ArticleRef, parse_citation
 from ingest.numerals import cn_to_int, int_to_cn
 from ingest.structure import parse_body
 

@@ -14,7 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from api.app import create_app
+from api.http.app import create_app
 from api.settings import Settings
 
 pytestmark = pytest.mark.slow

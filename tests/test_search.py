@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.filters import SearchFilters
+from index.search.filters import SearchFilters
+from ingest.collect import collect
 
 SECRETS_2024 = "法律/保守国家秘密法(2024-02-27).md"
 SECRETS_2010 = "法律/保守国家秘密法(2010-04-29).md"
@@ -171,7 +172,7 @@ def test_a_repeated_query_is_encoded_once(kb, monkeypatch):
 
 
 def test_similarity_ranks_the_sentence_that_answers_above_an_unrelated_one(kb):
-    near, far = kb.similarity("公共机构怎样计量能源消费？",
+    near, far = kb.text.similarity("公共机构怎样计量能源消费？",
                               ["公共机构应当实行能源消费计量制度，区分用能种类、用能系统实行能源消费分户、分类、分项计量。",
                                "红烧肉要先焯水再炒糖色。"])
     assert near > far
@@ -180,7 +181,7 @@ def test_similarity_ranks_the_sentence_that_answers_above_an_unrelated_one(kb):
 def test_dense_search_keeps_numpy_blas_to_one_thread_so_it_never_spins_against_the_encoder():
     from threadpoolctl import threadpool_info
 
-    from index.dense import one_blas_thread
+    from index.search.dense import one_blas_thread
 
     with one_blas_thread():
         assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")
@@ -196,11 +197,11 @@ def test_scores_lie_between_0_and_1_and_never_rise_down_the_list(kb, query):
 # --------------------------------------------------------------- search views saved on disk
 def test_a_second_process_loads_the_saved_views_instead_of_building_them(kb_copy, monkeypatch):
     from index.index import Index
-    from index.keyword import KeywordIndex
+    from index.search.keyword import KeywordIndex
 
     first = Index(kb_copy).search("公共机构夏季室内空调温度", k=5)
     monkeypatch.setattr(KeywordIndex, "__init__", lambda *a, **k: pytest.fail("built the keyword view again"))
-    monkeypatch.setattr("index.vectors.ChromaVectorStore.vectors_of",
+    monkeypatch.setattr("index.store.vectors.ChromaVectorStore.vectors_of",
                         lambda *a: pytest.fail("read every vector out of Chroma again"))
     again = Index(kb_copy).search("公共机构夏季室内空调温度", k=5)
     assert [h.id for h in again.hits] == [h.id for h in first.hits]
@@ -214,7 +215,7 @@ def test_saved_views_of_an_older_generation_are_never_used(kb_copy, tmp_path):
     assert not before.search("会议结束后关闭空调和照明的规定", k=3).hits[0].title.startswith("会议室使用")
     rule = tmp_path / "会议室使用管理办法.md"
     rule.write_text("# 会议室使用管理办法\n\n第一条 会议结束后应当关闭空调和照明。\n", encoding="utf-8")
-    Index(kb_copy).ingest([rule])
+    Index(kb_copy).upsert(*collect([rule]))
     after = Index(kb_copy).search("会议结束后关闭空调和照明的规定", k=3, filters=SearchFilters(status=[]))
     assert after.hits[0].title == "会议室使用管理办法"
 
@@ -226,3 +227,4 @@ def test_a_damaged_saved_view_is_rebuilt(kb_copy):
     for saved in (kb_copy / "views").glob("*.npz"):
         saved.write_bytes(saved.read_bytes()[:100])
     assert [h.id for h in Index(kb_copy).search("公务用车", k=5).hits] == expected
+

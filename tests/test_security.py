@@ -6,8 +6,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.security import RateLimiter, key_matches
+from api.http.app import create_app
+from api.http.security import RateLimiter, key_matches
 from api.settings import Settings
 from ingest.errors import DocumentError
 from ingest.parse import parse_file

@@ -8,7 +8,7 @@ import pytest
 from docx import Document as DocxDocument
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from api.settings import Settings
 
 from .fake_llm import FakeLLM

@@ -17,11 +17,13 @@ from analysis.system.framework import load_framework
 from analysis.system.registry import RegisteredStandard, override_placement, register_standard
 from analysis.system.render import system_docx, system_xlsx
 from analysis.system.system import build_system
-from api.app import create_app
+from api.http.app import create_app
 from api.settings import Settings
 from evaluation.system_eval import UNASSIGNED, load_expectations, right
-from ingest.errors import DocumentError
 from index.index import Index
+from ingest.collect import collect
+from ingest.errors import DocumentError
+from ingest.uploads import received_upload
 
 EXPECTATIONS = Path(__file__).resolve().parent.parent / "evaluation" / "system_expectations.tsv"
 
@@ -43,7 +45,7 @@ def test_a_malformed_framework_file_is_refused_naming_the_file_and_row(tmp_path)
     bad.write_text("id\tparent\tname\tkeywords\tdescription\n1\t\t基础\t\t说明\n11\t9\t术语\t\t说明\n", encoding="utf-8")
     with pytest.raises(DocumentError) as err:
         load_framework(bad)
-    assert "mine.tsv" in str(err.value) and "row 3" in str(err.value)
+    assert "mine.tsv" in str(err.value) and "line 3" in str(err.value)
 
 
 # ------------------------------------------------------------------ placement on the shared corpus
@@ -107,7 +109,7 @@ def test_an_override_survives_re_ingest_and_replaces_the_computed_areas(kb_copy,
     kb = Index(kb_copy)
     source = "行政法规/公共机构节能条例(2017-03-01).md"
     override_placement(kb, source, ["503"], load_framework())
-    kb.ingest([subset_corpus / "行政法规"])
+    kb.upsert(*collect([subset_corpus / "行政法规"]))
     placed = next(d for d in build_system(Index(kb_copy)).documents if d.source == source)
     assert placed.areas == [["应急保障", "突发事件处置"]] and placed.overridden
 
@@ -115,7 +117,9 @@ def test_an_override_survives_re_ingest_and_replaces_the_computed_areas(kb_copy,
 def test_a_registered_standard_and_the_held_one_with_its_number_are_one_row(kb_copy, tmp_path):
     kb = Index(kb_copy)
     text = "# 机关事务管理 会议服务规范\n\n1 范围\n\n本文件规定了机关会议服务的要求。\n"
-    kb.store_upload("会议服务规范.md", io.BytesIO(text.encode()), {"level": "地方标准", "doc_number": "DB3301/T 0298—2019"})
+    with received_upload("会议服务规范.md", io.BytesIO(text.encode()),
+                         {"level": "地方标准", "doc_number": "DB3301/T 0298—2019"}) as (doc, path):
+        kb.upsert([doc], originals={doc.source: path})
     register_standard(kb, RegisteredStandard(code="DB3301/T 0298-2019", title="机关事务管理 会议服务规范",
                                              level="地方标准", status="现行", area="401", lead_unit="杭州市机关事务管理局"),
                       load_framework())
@@ -162,7 +166,7 @@ def test_the_api_serves_the_system_and_one_area_and_writes_need_the_key(kb_copy)
 
 
 def test_a_drafters_own_framework_file_replaces_the_default(kb_copy, tmp_path, monkeypatch, capsys):
-    from api.cli import main
+    from api.cli.main import main
 
     mine = tmp_path / "我的框架.tsv"
     mine.write_text("id\tparent\tname\tkeywords\tdescription\n1\t\t节能\t\t节约能源\n"

@@ -1,13 +1,14 @@
 """The search views follow the catalogue by document: a changed document is read again, not the whole
-knowledge base (index/layers.py); and the approximate dense scan of large views (index/ann.py)."""
+knowledge base (index/search/layers.py); and the approximate dense scan of large views (index/search/ann.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from index.catalog import Catalog
-from index.filters import SearchFilters
+from index.search.filters import SearchFilters
+from index.store.catalog import Catalog
+from ingest.collect import collect
 
 RULE = "# 会议室使用管理办法\n\n第一条 会议结束后应当关闭空调和照明。\n\n第二条 会议室钥匙由办公室保管。\n"
 QUESTION = "会议结束后关闭空调和照明的规定"
@@ -33,7 +34,7 @@ def test_the_change_log_names_the_documents_a_write_changed(kb_copy, tmp_path):
     before = ix.catalog.generation()
     rule = tmp_path / "会议室使用管理办法.md"
     rule.write_text(RULE, encoding="utf-8")
-    ix.ingest([rule])
+    ix.upsert(*collect([rule]))
     changed = ix.catalog.changes_since(before)
     assert len(changed) == 1 and next(iter(changed)).endswith("会议室使用管理办法.md")
     assert ix.catalog.changes_since(ix.catalog.generation()) == set()
@@ -54,17 +55,17 @@ def test_a_new_version_carries_the_document_list_and_marks_the_older_one_revised
     ix = Index(kb_copy)
     old = tmp_path / "会议室使用管理办法(2020-01-01).md"
     old.write_text(RULE, encoding="utf-8")
-    ix.ingest([old])
+    ix.upsert(*collect([old]))
     ix.search(QUESTION, k=3)                        # the searcher now holds this generation
     before = ix.catalog.generation()
     new = tmp_path / "会议室使用管理办法(2024-01-01).md"
     new.write_text(RULE.replace("办公室保管", "行政科保管"), encoding="utf-8")
-    ix.ingest([new])
+    ix.upsert(*collect([new]))
     assert {s.rsplit("/", 1)[-1] for s in ix.catalog.changes_since(before)} == {old.name, new.name}
     whole_reads = []
     monkeypatch.setattr(Catalog, "documents", lambda self: whole_reads.append(1) or [])
     ix.search(QUESTION, k=3)
-    state = ix._searcher._state
+    state = ix._holder._state
     assert whole_reads == [], "the document list was read whole again"
     monkeypatch.undo()
     assert state.documents == ix.catalog.documents()
@@ -80,7 +81,7 @@ def test_a_searcher_reads_only_the_changed_document_after_an_ingest(kb_copy, tmp
     calls = _record_keyword_reads(monkeypatch)
     rule = tmp_path / "会议室使用管理办法.md"
     rule.write_text(RULE, encoding="utf-8")
-    ix.ingest([rule])
+    ix.upsert(*collect([rule]))
     after = ix.search(QUESTION, k=3, filters=SearchFilters(status=[]))
     assert after.hits[0].title == "会议室使用管理办法"
     assert calls and None not in calls, "the keyword view was built whole again"
@@ -93,10 +94,10 @@ def test_a_replaced_document_answers_with_its_new_text_only(kb_copy, tmp_path):
     ix = Index(kb_copy)
     rule = tmp_path / "会议室使用管理办法.md"
     rule.write_text(RULE, encoding="utf-8")
-    ix.ingest([rule])
+    ix.upsert(*collect([rule]))
     assert "钥匙" in ix.search("会议室钥匙由谁保管", k=1, filters=SearchFilters(status=[])).hits[0].text
     rule.write_text(RULE.replace("会议室钥匙由办公室保管", "会议室门禁卡由行政科发放"), encoding="utf-8")
-    ix.ingest([rule])
+    ix.upsert(*collect([rule]))
     texts = [h.text for h in ix.search("会议室钥匙由谁保管", k=10, filters=SearchFilters(status=[])).hits]
     assert not any("钥匙由办公室" in t for t in texts)
     assert "门禁卡" in ix.search("会议室门禁卡由谁发放", k=1, filters=SearchFilters(status=[])).hits[0].text
@@ -108,11 +109,11 @@ def test_a_removed_document_leaves_both_views(kb_copy, tmp_path):
     ix = Index(kb_copy)
     rule = tmp_path / "会议室使用管理办法.md"
     rule.write_text(RULE, encoding="utf-8")
-    source = ix.ingest([rule]) and ix.search(QUESTION, k=1, filters=SearchFilters(status=[])).hits[0].source
+    source = ix.upsert(*collect([rule])) and ix.search(QUESTION, k=1, filters=SearchFilters(status=[])).hits[0].source
     assert ix.remove(source)
     hits = ix.search(QUESTION, k=20, filters=SearchFilters(status=[])).hits
     assert source not in {h.source for h in hits}
-    state = ix._searcher._state
+    state = ix._holder._state
     assert len(state.keyword) == len(state.dense) == ix.catalog.counts()["clauses"]
 
 
@@ -122,7 +123,7 @@ def test_a_new_process_brings_an_older_saved_view_up_to_date_by_document(kb_copy
     Index(kb_copy).search(QUESTION, k=3)            # saves the views of this generation
     rule = tmp_path / "会议室使用管理办法.md"
     rule.write_text(RULE, encoding="utf-8")
-    Index(kb_copy).ingest([rule])
+    Index(kb_copy).upsert(*collect([rule]))
     calls = _record_keyword_reads(monkeypatch)
     after = Index(kb_copy).search(QUESTION, k=3, filters=SearchFilters(status=[]))
     assert after.hits[0].title == "会议室使用管理办法"
@@ -150,11 +151,11 @@ def _clustered(n: int, dim: int = 32, clusters: int = 64, seed: int = 0) -> np.n
 
 @pytest.fixture
 def small_ann(monkeypatch):
-    monkeypatch.setattr("index.dense.ANN_MIN", 1000)
+    monkeypatch.setattr("index.search.dense.ANN_MIN", 1000)
 
 
 def test_the_approximate_scan_finds_most_of_the_exact_top_fifty(small_ann):
-    from index.dense import DenseIndex
+    from index.search.dense import DenseIndex
 
     matrix = _clustered(20_000)
     view = DenseIndex([f"doc{i // 10}#{i}" for i in range(len(matrix))], matrix, approximate=True)
@@ -163,7 +164,7 @@ def test_the_approximate_scan_finds_most_of_the_exact_top_fifty(small_ann):
 
 
 def test_the_approximate_scan_keeps_every_id_with_its_own_vector(small_ann):
-    from index.dense import DenseIndex
+    from index.search.dense import DenseIndex
 
     matrix = _clustered(5_000)
     ids = [f"doc{i // 10}#{i}" for i in range(len(matrix))]
@@ -174,7 +175,7 @@ def test_the_approximate_scan_keeps_every_id_with_its_own_vector(small_ann):
 
 
 def test_excluded_rows_and_document_filters_apply_to_the_approximate_scan(small_ann):
-    from index.dense import DenseIndex
+    from index.search.dense import DenseIndex
 
     matrix = _clustered(5_000)
     view = DenseIndex([f"doc{i // 10}#{i}" for i in range(len(matrix))], matrix, approximate=True)
@@ -187,19 +188,19 @@ def test_excluded_rows_and_document_filters_apply_to_the_approximate_scan(small_
 
 
 def test_scoring_a_few_documents_by_row_ranks_as_scoring_every_row(kb):
-    from index.keyword import KeywordIndex
+    from index.search.keyword import KeywordIndex
 
     view = KeywordIndex(kb.catalog.keyword_rows())
     sources = {cid.split("#")[0] for cid in view.ids[:3]}
     tokens = ["公务用车", "管理", "应当", "节能"]
     by_row = view.search(tokens, 20, sources=sources)
-    import index.keyword
-    every = index.keyword.SUBSET_SHARE
+    import index.search.keyword
+    every = index.search.keyword.SUBSET_SHARE
     try:
-        index.keyword.SUBSET_SHARE = 0       # never the by-row path
+        index.search.keyword.SUBSET_SHARE = 0       # never the by-row path
         by_column = view.search(tokens, 20, sources=sources)
     finally:
-        index.keyword.SUBSET_SHARE = every
+        index.search.keyword.SUBSET_SHARE = every
     assert by_row and [cid for cid, _ in by_row] == [cid for cid, _ in by_column]
     assert [s for _, s in by_row] == pytest.approx([s for _, s in by_column])
 
@@ -207,7 +208,7 @@ def test_scoring_a_few_documents_by_row_ranks_as_scoring_every_row(kb):
 def test_a_citation_is_searched_within_the_cited_work_only(kb, monkeypatch):
     # Besides the exact lookup, a citation's other hits are ranked among the cited work's clauses,
     # so its cost follows the size of the work, not of the knowledge base.
-    from index.keyword import KeywordIndex
+    from index.search.keyword import KeywordIndex
 
     scopes = []
     original = KeywordIndex.search
@@ -215,7 +216,7 @@ def test_a_citation_is_searched_within_the_cited_work_only(kb, monkeypatch):
         scopes.append(sources), original(self, tokens, k, sources, exclude))[1])
     hits = kb.search("机关事务管理条例第十条", k=6).hits
     assert hits[0].article == "第十条" and {h.title for h in hits} == {"机关事务管理条例"}
-    work = {v.source for v in kb.work("机关事务管理条例").versions}
+    work = {v.source for v in kb.works.work("机关事务管理条例").versions}
     assert scopes and all(scope is not None and scope <= work for scope in scopes)
 
 

@@ -8,6 +8,7 @@ import pytest
 from docx import Document as DocxDocument
 
 from api.settings import Settings
+from ingest.collect import collect
 
 from .servers import serve_in_thread
 
@@ -116,7 +117,7 @@ def test_document_text_is_shown_as_text_never_run(browser, tmp_path):
         "第一条 <img src=x onerror=\"alert('img')\"> 本办法适用于会议室。\n"
         "第二条 <script>alert('body')</script> 会议室应当保持整洁。\n", encoding="utf-8")
     data = tmp_path / "kb"
-    Index(data).ingest([corpus])
+    Index(data).upsert(*collect([corpus]))
     server, thread, url = serve_in_thread(Settings(data_dir=data, corpus=corpus))
     try:
         context = browser.new_context()

@@ -24,13 +24,13 @@ from analysis.gap.gap import analyse_draft
 from analysis.gap.render import DRAFTING_RULES, GAP_LABELS, REFERENCE_STATUS
 from analysis.review.review import literature_review
 from analysis.review.terms import term_definitions
+from index.errors import DocumentNotFound
+from index.kb import KnowledgeBase
+from index.search.filters import SearchFilters
+from index.search.highlight import spans
 from ingest.errors import StdkbError
 from ingest.models import LEVELS_IN_ORDER, ClauseId, Status, level_rank
 from ingest.uploads import parse_received, safe_filename
-from index.errors import DocumentNotFound
-from index.filters import SearchFilters
-from index.highlight import query_terms, spans
-from index.kb import KnowledgeBase
 
 from .overview import EXAMPLES, holdings
 
@@ -136,7 +136,7 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
                 result = index.search(q, k=k * p, filters=_filters(level, status, region, as_of))
                 more = len(result.hits) == k * p and p < MAX_PAGES
                 result = result.model_copy(update={"hits": result.hits[k * (p - 1):]})
-                terms = query_terms(q, index.segmenter)
+                terms = result.terms
             except ValidationError as exc:   # a filter the form let through but the model refuses
                 error, code = _message(exc), 422
             except StdkbError as exc:
@@ -184,7 +184,7 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
         settings = request.app.state.settings
         result = answer_with_llm(index, q, None, settings.llm_url, settings.llm_model,
                                  settings.llm_api_key) if q.strip() else None
-        terms = query_terms(q, index.segmenter) if q.strip() else []
+        terms = result.terms if result else []
         return _render(request, "ask.html", q=q, result=result, terms=terms, page="ask")
 
     @r.get("/review", response_class=HTMLResponse)

@@ -14,8 +14,10 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel
 
+from index.results import StoredUpload
 from ingest.errors import StdkbError
 from ingest.models import LEVELS_IN_ORDER, STATUSES
+from ingest.uploads import received_upload
 
 Outcome = Literal["added", "replaced", "unchanged", "refused"]
 OUTCOME_LABELS = {"added": "已新增", "replaced": "已替换旧版", "unchanged": "内容未变", "refused": "未接收"}
@@ -38,7 +40,8 @@ class UploadRow(BaseModel):
 def store_one(kb, upload: UploadFile, fields: dict[str, str]) -> UploadRow:
     name = upload.filename or ""
     try:
-        stored = kb.store_upload(name, upload.file, fields)
+        with received_upload(name, upload.file, fields) as (doc, path):
+            stored = StoredUpload.of(doc, kb.upsert([doc], originals={doc.source: path}))
     except StdkbError as exc:   # a bad file is this row's problem, never the batch's
         return UploadRow(name=name, outcome="refused", label=OUTCOME_LABELS["refused"], reason=str(exc))
     outcome = "unchanged" if stored.unchanged else "replaced" if stored.replaced else "added"
@@ -48,7 +51,7 @@ def store_one(kb, upload: UploadFile, fields: dict[str, str]) -> UploadRow:
 
 def upload_pages(render: Callable[..., HTMLResponse], access: Callable[[Request], str]) -> APIRouter:
     """`render(request, template, status_code=…, **context)` draws a page; `access(request)` says
-    "ok", "login" or "disabled" (the app's key check, see api/security.py)."""
+    "ok", "login" or "disabled" (the app's key check, see api/http/security.py)."""
     r = APIRouter(include_in_schema=False)
     choices = dict(levels=LEVELS_IN_ORDER, statuses=STATUSES, page="upload")
 

@@ -11,11 +11,11 @@ from typing import Callable
 
 from pydantic import BaseModel, Field
 
-from ingest.sentences import sentences
-from index.filters import SearchFilters
 from index.kb import KnowledgeBase
-from index.highlight import query_terms, spans
 from index.results import Hit
+from index.search.filters import SearchFilters
+from index.search.highlight import spans
+from ingest.sentences import sentences
 
 from ..cite import short_citation
 
@@ -49,6 +49,7 @@ class Answer(BaseModel):
     citation: str = ""
     notice: str = ""
     evidence: list[Evidence]
+    terms: list[str] = Field(default_factory=list, description="The question's words as search matched them.")
     llm: LLMAnswer | None = None
 
 
@@ -88,8 +89,8 @@ def answer(index: KnowledgeBase, question: str, filters: SearchFilters | None = 
     if not evidence or result.low_confidence:
         notice = NO_PROVISION + (" 下面是最接近的条文，仅供参考。" if evidence else "")
         return Answer(question=question, answered=False, answer="", notice=(result.notice + " " + notice).strip(),
-                      evidence=evidence)
-    terms = query_terms(question, index.segmenter)
-    quoted = best_sentences(evidence[0].text, terms, lambda parts: index.similarity(question, parts))
+                      evidence=evidence, terms=result.terms)
+    terms = result.terms
+    quoted = best_sentences(evidence[0].text, terms, lambda parts: index.text.similarity(question, parts))
     return Answer(question=question, answered=True, answer=quoted, highlights=spans(quoted, terms),
-                  citation=evidence[0].citation, notice=result.notice, evidence=evidence)
+                  citation=evidence[0].citation, notice=result.notice, evidence=evidence, terms=result.terms)

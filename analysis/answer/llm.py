@@ -48,7 +48,7 @@ def resolver(index) -> Callable[[str], bool]:
     def resolves(citation: str) -> bool:
         m = _CITATION.fullmatch(citation)
         if m and not m.group(2):
-            return bool(index.works_named(m.group(1)))
+            return bool(index.works.works_named(m.group(1)))
         return index.clause(citation).found
     return resolves
 

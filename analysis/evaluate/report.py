@@ -24,7 +24,7 @@ def evaluate(index, questions_path: Path, corpus: Path, baselines: bool = True, 
     systems = {"stdkb": stdkb}
     if baselines:
         chunks = naive_chunks(corpus)
-        systems["bm25_naive_chunks"] = BM25Baseline(chunks, index.segmenter, k=k)
+        systems["bm25_naive_chunks"] = BM25Baseline(chunks, index.text.segmenter, k=k)
         systems["dense_naive_chunks"] = DenseBaseline(
             chunks, index.embedder(), k=k,
             progress=lambda done, total: progress("baselines: embedding naive chunks", done, total))

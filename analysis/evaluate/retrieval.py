@@ -43,6 +43,7 @@ class Question:
     query: str
     relevant: list[Gold] = field(default_factory=list)
     stale: list[Gold] = field(default_factory=list)
+    style: str = ""      # who asks, for paraphrases: trainee, public, drafter (held-out sets)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -62,7 +63,8 @@ def load_questions(path: Path) -> list[Question]:
                 relevant=[Gold(**{k: g.get(k, "") for k in ("title", "publish_date", "article", "path")})
                           for g in row.get("relevant", [])],
                 stale=[Gold(**{k: g.get(k, "") for k in ("title", "publish_date", "article", "path")})
-                       for g in row.get("stale", [])]))
+                       for g in row.get("stale", [])],
+                style=row.get("style", "") if row.get("type") == "paraphrase" else ""))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise QuestionsError(f"{path}, line {n}", f"not a question object with a 'query' ({exc})") from exc
     if not out:
@@ -159,14 +161,18 @@ def metrics(outcomes: list[Outcome]) -> dict:
         return out
 
     by_type: dict[str, list[Outcome]] = defaultdict(list)
+    by_style: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         by_type[o.question.type].append(o)
+        if o.question.style:
+            by_style[o.question.style].append(o)
     with_stale = [o for o in outcomes if o.question.stale]
     no_gold = [o for o in outcomes if not o.question.relevant]
     gold = [o for o in outcomes if o.question.relevant]
     return {
         "overall": summary(outcomes),
         "by_type": {t: summary(rows) for t, rows in sorted(by_type.items())},
+        "by_style": {s: summary(rows) for s, rows in sorted(by_style.items())},
         "stale_above_gold": {"questions_with_stale": len(with_stale),
                              "stale_ranked_above_gold": sum(o.stale_above for o in with_stale)},
         "low_confidence": {

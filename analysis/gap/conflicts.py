@@ -2,20 +2,16 @@
 nearness alone: a numeric requirement on the same thing that the draft loosens (冬季不高于24 ℃
 against 二十摄氏度), and opposite statements on the same act (可安排高档菜肴 against 节俭安排用餐、不得超过
 规定的标准). A provision written for another kind of body than the draft's never conflicts.
-Pure functions over the candidates the gap analysis found (gap.Candidate).
+Pure functions over the candidates the gap analysis found (candidate.Candidate).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..cite import short_citation
+from .candidate import Candidate
 from .coverage import content_words, coverage
 from .modality import Statement, binds_other_bodies, opposed, statements
 from .quantities import Requirement, looser, requirements
-
-if TYPE_CHECKING:
-    from .gap import Candidate
 
 SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must match to compare them
 SAME_ACT = 0.6              # share (by rarity) of the draft act's words an opposite statement must hold

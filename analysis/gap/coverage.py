@@ -6,15 +6,14 @@ Pure functions; the rarity weights and the segmenter come from the knowledge bas
 
 from __future__ import annotations
 
+from ingest.segment import DRAFTING_WORDS
+
 DUTIES = 3                  # duties a clause bundles, at most about: a fragment with a third of it is one
 DUTY_HELD = 0.5             # a provision backs a duty (fragment) when it holds most of its words, by rarity
-# Words of obligation and drafting that say nothing about the subject.
-STOPWORDS = {"应当", "不得", "本文件", "有关", "规定", "进行", "及时", "适当", "相关", "按照", "依法", "符合", "要求",
-             "或者", "以及"}
 
 
 def content_words(text: str, segmenter) -> set[str]:
-    return {w for w in segmenter.words(text) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()}
+    return {w for w in segmenter.words(text) if len(w) >= 2 and w not in DRAFTING_WORDS and not w.isdigit()}
 
 
 def coverage(words: set[str], other: set[str] | str, rarity: dict[str, float],

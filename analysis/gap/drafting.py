@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from index.kb import KnowledgeBase
 from index.results import Hit
+from ingest.tables import read_table
 
 from ..cite import short_citation
 from .draft import Draft, numbering_gaps
@@ -48,9 +49,8 @@ class DraftingFinding(BaseModel):
 
 @lru_cache(maxsize=1)
 def modal_words() -> dict[str, tuple[str, str]]:
-    rows = [line.split("\t") for line in (DATA / "modal_verbs.tsv").read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")][1:]
-    return {word: (suggestion, reason) for word, suggestion, reason in rows}
+    rows = read_table(DATA / "modal_verbs.tsv", ["word", "suggestion", "reason"], required=["word", "suggestion"])
+    return {r["word"]: (r["suggestion"], r["reason"]) for r in rows}
 
 
 def drafting_findings(draft: Draft, kb: KnowledgeBase | None = None) -> list[DraftingFinding]:

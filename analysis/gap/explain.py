@@ -19,8 +19,8 @@ from ingest.metadata import book_title
 from ingest.models import STANDARD_LEVELS, Level
 
 from ..cite import hit_reference, short_citation
-from .draft import Draft
 from .coverage import DUTY_HELD
+from .draft import Draft
 from .gap import ClauseFinding, GapHit, GapReport
 from .render import DRAFTING_RULES, REFERENCE_STATUS
 

@@ -14,29 +14,29 @@ bundles several duties finds the provision behind each.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from pydantic import BaseModel, Field
 
-from ingest.models import Document, Status
-from ingest.sentences import sentences
-from index.filters import SearchFilters
 from index.kb import KnowledgeBase
 from index.results import Hit
+from index.search.filters import SearchFilters
+from ingest.models import Document, Status
+from ingest.sentences import sentences
 
 from ..cite import short_citation
+from .candidate import Candidate
+from .conflicts import conflicts, opposite_statements
 from .coverage import DUTY_HELD, clause_coverage, content_words, coverage
 from .draft import Draft, read_draft, structure_problems
 from .drafting import DraftingFinding, drafting_findings
 from .missing import MissingHit, missing_provisions
-from .conflicts import conflicts, opposite_statements
 from .modality import antonyms, binds_other_bodies, kinds, statements
 from .references import ReferenceCheck, check_reference, newer_edition_in_draft
 from .regions import NON_NORMATIVE, applicable
-from .scope import scope_article
 from .sanctions import sanctions
+from .scope import scope_article
 from .similarity import copied_from
 
 DUPLICATE = 0.85            # character similarity of a near word-for-word restatement
@@ -81,25 +81,6 @@ class GapReport(BaseModel):
                                             description="GB/T 1.1—2020 drafting checks (analysis/gap/drafting.py)")
 
 
-@dataclass
-class Candidate:
-    hit: Hit
-    words: set[str]                # the provision's content words (title and text)
-    coverage: float = 0.0          # best share of the clause's or one fragment's words this provision holds
-    relevance: float = 0.0         # the same, a word also held by its opposite (高档 by 节俭): same topic, either way
-    whole: float = 0.0             # relevance to the whole clause, not one of its fragments
-    fused: float = 0.0             # reciprocal-rank fusion over the clause's queries: found often and high
-    scope: str = ""                # its document's 适用范围 article: whom a sentence binds that names nobody
-
-    @property
-    def score(self) -> float:
-        return self.fused * (0.3 + self.coverage)
-
-    @property
-    def who(self) -> str:
-        return f"{self.hit.title}\n{self.scope}"
-
-
 def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple[list[Candidate], bool]:
     """Provisions found for the whole clause or any of its sentences; True when search was confident."""
     parts = [text] + [s for s in (p.rstrip("；;。，,") for p in sentences(text, at_commas=True, min_chars=6))
@@ -119,15 +100,15 @@ def candidates(index: KnowledgeBase, text: str, filters: SearchFilters) -> tuple
             for rank, hit in enumerate(hits):
                 c = found.get(hit.id)
                 if c is None:  # segment each provision once, however many of the clause's queries find it
-                    words = content_words(" ".join([hit.title, hit.clause_title, hit.text]), index.segmenter)
+                    words = content_words(" ".join([hit.title, hit.clause_title, hit.text]), index.text.segmenter)
                     c = found[hit.id] = Candidate(hit, words, scope=scope_article(index, hit.title))
                 c.fused += 1 / (FUSION_K + rank)
-    words_of = [content_words(p, index.segmenter) for p in parts]
-    rarity = index.rarity(sorted(set().union(*words_of)))
-    either_way = {w: index.segmenter.synonyms.get(w, []) + antonyms().get(w, [])
-                  for w in set(index.segmenter.synonyms) | set(antonyms())}
+    words_of = [content_words(p, index.text.segmenter) for p in parts]
+    rarity = index.text.rarity(sorted(set().union(*words_of)))
+    either_way = {w: index.text.segmenter.synonyms.get(w, []) + antonyms().get(w, [])
+                  for w in set(index.text.segmenter.synonyms) | set(antonyms())}
     for c in found.values():   # of the text, whichever query found the provision
-        c.coverage = clause_coverage(words_of, c.words, rarity, index.segmenter.synonyms)
+        c.coverage = clause_coverage(words_of, c.words, rarity, index.text.segmenter.synonyms)
         c.relevance = clause_coverage(words_of, c.words, rarity, either_way)
         c.whole = coverage(words_of[0], c.words, rarity, either_way)
     ranked = sorted(found.values(), key=lambda c: -c.score)
@@ -143,11 +124,11 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
     # Whatever could be shown as a basis is first asked whether it says the opposite: a rule must
     # never be cited for the clause it forbids (不得出租办公用房 for 可出租给社会单位使用).
     could_support = [c for c in in_force_here if c.relevance >= BASIS_COVERAGE]
-    rarity = index.rarity(sorted(content_words(text, index.segmenter) | {w for c in could_support for w in c.words}))
+    rarity = index.text.rarity(sorted(content_words(text, index.text.segmenter) | {w for c in could_support for w in c.words}))
     # A limit is on the same thing only when the provision is about the clause, not about one
     # fragment's measure: 评估档案的保存期限 says nothing of how long a 用车申请 keeps 乘车人's data.
-    found = conflicts(text, [c for c in relevant if c.whole >= CONFLICT_COVERAGE], index.segmenter, draft_kinds) + \
-        opposite_statements(text, could_support, index.segmenter, rarity, draft_kinds)
+    found = conflicts(text, [c for c in relevant if c.whole >= CONFLICT_COVERAGE], index.text.segmenter, draft_kinds) + \
+        opposite_statements(text, could_support, index.text.segmenter, rarity, draft_kinds)
     if found:
         evidence = [_gap_hit(c, "conflict", note) for c, note in found[:MAX_CONFLICTS]]
         return ClauseFinding(number=number, text=text, label="conflict", evidence=evidence)
@@ -214,16 +195,16 @@ def draft_jurisdiction(index: KnowledgeBase, draft: Draft) -> list[str]:
     from .regions import with_parents
 
     head = "\n".join(draft.document.clauses[0].text.splitlines()[:12]) if draft.document else ""
-    return with_parents(index.regions_in(f"{draft.title}\n{head}\n{draft.scope}"))
+    return with_parents(index.text.regions_in(f"{draft.title}\n{head}\n{draft.scope}"))
 
 
 def _sentence_behind(index: KnowledgeBase, clause: str, provision: str) -> str:
     """The sentence of a provision that says most of the clause: what the clause rests on, not the
     rest of a long article (反食品浪费法第七条 speaks of 餐厨垃圾 too)."""
-    words = content_words(clause, index.segmenter)
-    rarity = index.rarity(sorted(words))
+    words = content_words(clause, index.text.segmenter)
+    rarity = index.text.rarity(sorted(words))
     return max(sentences(provision) or [provision],
-               key=lambda s: coverage(words, content_words(s, index.segmenter), rarity))
+               key=lambda s: coverage(words, content_words(s, index.text.segmenter), rarity))
 
 
 def _without_bases(finding: ClauseFinding, missing: set[str]) -> ClauseFinding:

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from pydantic import Field
 
-from ingest.models import Status
-from ingest.sentences import sentences
-from index.filters import SearchFilters
 from index.kb import KnowledgeBase
 from index.results import Hit
+from index.search.filters import SearchFilters
+from ingest.models import Status
+from ingest.sentences import sentences
+from ingest.tables import read_table
 
 from ..cite import short_citation
 from .draft import Draft
@@ -49,12 +50,10 @@ class Duty:
 
 @lru_cache(maxsize=1)
 def duties() -> tuple[Duty, ...]:
-    out = []
-    for line in DUTIES_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            area, triggers, query, keys = line.split("\t")
-            out.append(Duty(area, tuple(triggers.split()), query, tuple(keys.split())))
-    return tuple(out)
+    rows = read_table(DUTIES_FILE, ["area", "triggers", "search", "must_contain", "source"],
+                      required=["area", "triggers", "search", "must_contain", "source"])
+    return tuple(Duty(r["area"], tuple(r["triggers"].split()), r["search"], tuple(r["must_contain"].split()))
+                 for r in rows)
 
 
 _STAGE = re.compile(r"[（(]?(征求意见稿|草案|送审稿|报批稿)[)）]?")

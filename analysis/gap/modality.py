@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.tables import read_table
+
 DATA = Path(__file__).resolve().parent / "data"
 # Longest first; lookarounds keep 可 out of 许可/可能/可靠 and 应 out of 供应/相应/应急.
 MODALS = [
@@ -68,13 +70,14 @@ def statements(text: str) -> list[Statement]:
 
 @lru_cache(maxsize=1)
 def subject_words() -> dict[str, str]:
-    rows = _rows("subjects.tsv")
-    return dict(sorted(((w, k) for w, k in rows), key=lambda x: -len(x[0])))
+    rows = read_table(DATA / "subjects.tsv", ["word", "kind", "source"], required=["word", "kind", "source"])
+    return dict(sorted(((r["word"], r["kind"]) for r in rows), key=lambda x: -len(x[0])))
 
 
 @lru_cache(maxsize=1)
 def opposite_manners() -> list[tuple[set[str], set[str]]]:
-    return [(set(a.split()), set(b.split())) for a, b in _rows("opposites.tsv")]
+    rows = read_table(DATA / "opposites.tsv", ["lavish", "frugal", "source"], required=["lavish", "frugal", "source"])
+    return [(set(r["lavish"].split()), set(r["frugal"].split())) for r in rows]
 
 
 @lru_cache(maxsize=1)
@@ -87,12 +90,6 @@ def antonyms() -> dict[str, list[str]]:
             for w in words:
                 out.setdefault(w, []).extend(sorted(others))
     return out
-
-
-def _rows(name: str) -> list[list[str]]:
-    lines = [line.split("\t") for line in (DATA / name).read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
-    return [row for row in lines[1:] if len(row) >= 2]
 
 
 # Conjuncts of a subject: "机关、事业单位和大型企业", "县级以上人民政府及其有关部门".
@@ -130,8 +127,7 @@ def binds_other_bodies(statement: Statement, document: str, draft_kinds: set[str
 
 @lru_cache(maxsize=1)
 def violation_words() -> tuple[str, ...]:
-    lines = (DATA / "violations.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return tuple(r["word"] for r in read_table(DATA / "violations.tsv", ["word"], required=["word"]))
 
 
 def _violation(act: str) -> bool:

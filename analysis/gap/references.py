@@ -15,11 +15,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from index.kb import KnowledgeBase
+from index.results import DocumentInfo
 from ingest.metadata import book_title, parse_cn_date
 from ingest.models import Status
 from ingest.numerals import to_halfwidth_digits
-from index.kb import KnowledgeBase
-from index.results import DocumentInfo
 
 # A standard's number and year (GB/T 1.1—2020), wherever it stands; the standards system reads
 # citations with it too. Not \b before the code: it often follows Chinese text directly
@@ -56,7 +56,7 @@ def check_reference(index: KnowledgeBase, line: str) -> ReferenceCheck:
         return _check_standard(index, line, re.sub(r"\s+", " ", standard.group("code")), standard.group("year") or "")
     m = _TITLE.search(text)
     name = m.group(1) if m else text.strip()
-    work = index.work(name)
+    work = index.works.work(name)
     if work is None:
         return ReferenceCheck(cited=line, status="not_in_kb", note=f"知识库中没有{book_title(name)}")
     current = next((v for v in reversed(work.versions) if v.status == Status.CURRENT), None)
@@ -84,7 +84,7 @@ def check_reference(index: KnowledgeBase, line: str) -> ReferenceCheck:
 
 def successor_of(index: KnowledgeBase, title: str) -> DocumentInfo | None:
     """The document in force that repealed `title`: its closing article says 《title》同时废止."""
-    from index.filters import SearchFilters
+    from index.search.filters import SearchFilters
 
     named = f"《{title}》"
     for hit in index.search(f"{named}同时废止", k=10, filters=SearchFilters(status=[Status.CURRENT])).hits:
@@ -112,7 +112,7 @@ def newer_edition_in_draft(check: ReferenceCheck, draft_text: str) -> ReferenceC
 
 
 def _check_standard(index, line: str, code: str, year: str) -> ReferenceCheck:
-    docs = index.standard_documents(code)
+    docs = index.works.standard_documents(code)
     if not docs:
         return ReferenceCheck(cited=line, status="not_in_kb", note=f"知识库中没有标准 {code}")
     current = next((d for d in reversed(docs) if d.status == Status.CURRENT), None)

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-from ingest.models import Level
 from index.results import Hit
-from index.titles import region_of
+from index.search.titles import region_of
+from ingest.models import Level
+from ingest.regions import province_of
 
-REGIONS_FILE = Path(__file__).resolve().parent / "data" / "regions.tsv"
 # Levels that bind everywhere in the country.
 NATIONAL_LEVELS = {Level.LAW, Level.ADMINISTRATIVE_REGULATION, Level.DEPARTMENTAL_RULE, Level.PARTY_REGULATION,
                    Level.NATIONAL_STANDARD, Level.SECTOR_STANDARD}
 # Levels that bind nobody: pilot documents and the unclassified can inform, never be a basis.
 NON_NORMATIVE = {Level.PILOT, Level.OTHER}
-
-
-@lru_cache(maxsize=1)
-def province_of() -> dict[str, str]:
-    out = {}
-    for line in REGIONS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            province, _, cities = line.partition("\t")
-            for city in cities.split():
-                out[city] = province
-    return out
 
 
 def with_parents(regions: list[str]) -> list[str]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.results import Hit
+from ingest.tables import read_table
 
 DATA = Path(__file__).resolve().parent / "data" / "sanctions.tsv"
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+条\s*")
@@ -21,9 +22,8 @@ _ARTICLE = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+条\s
 
 @lru_cache(maxsize=1)
 def sanction_words() -> dict[str, tuple[str, ...]]:
-    rows = [line.split("\t") for line in DATA.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")][1:]
-    return {where: tuple(w for kind, w in rows if kind == where) for where in ("heading", "opening")}
+    rows = read_table(DATA, ["where", "words"], required=["where", "words"])
+    return {where: tuple(r["words"] for r in rows if r["where"] == where) for where in ("heading", "opening")}
 
 
 def sanctions(hit: Hit) -> bool:

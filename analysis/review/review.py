@@ -10,10 +10,10 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from ingest.models import Status, level_rank
 from index.kb import KnowledgeBase
-from index.filters import SearchFilters
 from index.results import Hit
+from index.search.filters import SearchFilters
+from ingest.models import Status, level_rank
 
 from ..cite import gbt7714, short_citation
 
@@ -89,11 +89,11 @@ def literature_review(index: KnowledgeBase, topic: str, filters: SearchFilters |
                       clauses_per_document: int = 3) -> Review:
     """Search the topic, keep the best `max_documents` documents and their best clauses, group by level."""
     result = index.search(topic, k=SEARCH_DEPTH, filters=filters)
-    words = topic_words(topic, index.segmenter)
-    rarity = index.rarity(sorted({*words, *(p for parts in words.values() for p in parts)}))
+    words = topic_words(topic, index.text.segmenter)
+    rarity = index.text.rarity(sorted({*words, *(p for parts in words.values() for p in parts)}))
     by_source: dict[str, list[Hit]] = {}
     for hit in result.hits:
-        if on_topic(hit, words, rarity, index.segmenter):
+        if on_topic(hit, words, rarity, index.text.segmenter):
             by_source.setdefault(hit.source, []).append(hit)
     chosen = sorted(by_source.values(), key=lambda hits: hits[0].rank)[:max_documents]
     meta = {d.source: d for d in index.documents().documents}

@@ -6,9 +6,9 @@ import re
 
 from pydantic import BaseModel, Field
 
-from ingest.sentences import sentences
 from index.kb import KnowledgeBase
 from index.results import Definition
+from ingest.sentences import sentences
 
 from ..cite import short_citation
 

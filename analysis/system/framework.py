@@ -7,12 +7,12 @@ points to a drafter's own file of the same columns.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from ingest.errors import DocumentError
+from ingest.tables import TableError, numbered_rows
 
 DEFAULT_FRAMEWORK = Path(__file__).resolve().parent / "data" / "framework.tsv"
 COLUMNS = ("id", "parent", "name", "keywords", "description")
@@ -34,25 +34,25 @@ def load_framework(path: Path | None = None) -> list[Area]:
     """The areas in file order; DocumentError naming the file and line for a malformed file."""
     path = path or DEFAULT_FRAMEWORK
     try:
-        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+        rows = numbered_rows(path, COLUMNS)
     except (OSError, UnicodeDecodeError) as exc:
         raise DocumentError(str(path), f"cannot read the framework file: {exc}") from None
-    rows = list(csv.DictReader(lines, delimiter="\t"))
-    if not rows or tuple(rows[0].keys())[:5] != COLUMNS:
-        raise DocumentError(str(path), f"a framework file needs the tab-separated columns {', '.join(COLUMNS)}")
+    except TableError as exc:
+        raise DocumentError(str(path), f"a framework file needs the tab-separated columns {', '.join(COLUMNS)}; "
+                                       f"line {exc.line}: {exc.problem}") from None
     areas: list[Area] = []
     ids: set[str] = set()
-    for n, row in enumerate(rows, 2):
-        area_id, parent, name = ((row.get(c) or "").strip() for c in ("id", "parent", "name"))
+    for n, row in rows:
+        area_id, parent, name = row["id"], row["parent"], row["name"]
         if not area_id or not name:
-            raise DocumentError(str(path), f"row {n}: an area needs an id and a name")
+            raise DocumentError(str(path), f"line {n}: an area needs an id and a name")
         if area_id in ids:
-            raise DocumentError(str(path), f"row {n}: the id {area_id} is used twice")
+            raise DocumentError(str(path), f"line {n}: the id {area_id} is used twice")
         if parent and parent not in ids:
-            raise DocumentError(str(path), f"row {n}: parent {parent} is not an area above this row")
+            raise DocumentError(str(path), f"line {n}: parent {parent} is not an area above this row")
         ids.add(area_id)
-        keywords = [k.strip() for k in (row.get("keywords") or "").replace(",", "、").split("、") if k.strip()]
-        areas.append(Area(id=area_id, name=name, parent=parent, description=(row.get("description") or "").strip(),
+        keywords = [k.strip() for k in row["keywords"].replace(",", "、").split("、") if k.strip()]
+        areas.append(Area(id=area_id, name=name, parent=parent, description=row["description"],
                           keywords=keywords))
     return areas
 

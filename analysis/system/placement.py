@@ -16,9 +16,9 @@ from collections import defaultdict
 
 from pydantic import BaseModel
 
-from index.filters import SearchFilters
 from index.kb import KnowledgeBase
 from index.results import Hit
+from index.search.filters import SearchFilters
 
 from .framework import Area, leaves, path_of
 

@@ -9,9 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from index.kb import KnowledgeBase
 from ingest.errors import StdkbError
 from ingest.models import STANDARD_LEVELS
-from index.kb import KnowledgeBase
 
 from .framework import Area
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ingest.models import LEVELS_IN_ORDER, SUPERSEDED, Level
 from index.kb import KnowledgeBase
 from index.results import Hit
+from ingest.models import LEVELS_IN_ORDER, SUPERSEDED, Level
 
 from ..cite import short_citation
 from ..gap.references import STANDARD_NUMBER
@@ -83,7 +83,9 @@ class SystemReport(BaseModel):
     generation: int
 
 
-_cache: OrderedDict[tuple, SystemReport] = OrderedDict()
+# (id of the knowledge base, generation, framework) → (that knowledge base, its report). The entry
+# holds the knowledge base itself: while it is cached its id cannot be given to another object.
+_cache: OrderedDict[tuple, tuple[KnowledgeBase, SystemReport]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -92,11 +94,11 @@ def build_system(kb: KnowledgeBase, framework_file: Path | None = None) -> Syste
     framework_file = framework_file or DEFAULT_FRAMEWORK
     key = (id(kb), kb.generation(), hashlib.sha256(framework_file.read_bytes()).hexdigest())
     with _cache_lock:
-        if key in _cache:
-            return _cache[key]
+        if key in _cache and _cache[key][0] is kb:
+            return _cache[key][1]
     report = _build(kb, load_framework(framework_file), key[1])
     with _cache_lock:
-        _cache[key] = report
+        _cache[key] = (kb, report)
         while len(_cache) > 4:
             _cache.popitem(last=False)
     return report
@@ -154,7 +156,7 @@ def missing_cited(kb: KnowledgeBase, placed: list[Placement], infos: dict) -> li
     missing = []
     for (kind, cited), docs in citing.items():
         code = cited.split("-")[0]
-        held = kb.standard_documents(code) if kind == "standard" else kb.work(cited.strip("《》")) is not None
+        held = kb.works.standard_documents(code) if kind == "standard" else kb.works.work(cited.strip("《》")) is not None
         if held:
             continue
         areas = sorted({tuple(a) for d in docs for a in d.areas})

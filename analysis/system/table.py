@@ -10,8 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ingest.models import STANDARD_LEVELS, Status, level_rank
 from index.kb import KnowledgeBase
+from ingest.models import STANDARD_LEVELS, Status, level_rank
+from ingest.tables import read_table
 
 from ..gap.references import check_reference
 from .placement import Placement
@@ -106,10 +107,9 @@ def local_tier(code: str) -> str:
 
 
 def target_progress(rows: list[TableRow], path: Path = TARGETS_FILE) -> list[TargetProgress]:
-    lines = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")][1:]
     progress = []
-    for name, levels, count in lines:
+    for row in read_table(path, ["target", "levels", "count"], required=["target", "levels", "count"]):
+        name, levels, count = row["target"], row["levels"], row["count"]
         wanted = [x.strip() for x in levels.split("、")]
 
         def counts(row: TableRow) -> bool:

@@ -1,0 +1,101 @@
+"""Does the knowledge base really answer the query? Trainees must be able to tell "the rules do
+not cover this" from an answer, so weak matches are flagged instead of presented as answers.
+
+Reciprocal-rank fusion always has a first place, so its scores cannot say this. Two signals can,
+and neither is a word list:
+  - nearest: the cosine of the nearest clause to the query;
+  - coverage: the IDF-weighted share of the query's words that one of the best hits contains
+    (words the corpus never uses count fully against it).
+A small logistic model per embedder turns them into `confidence` in 0..1; its coefficients and
+threshold live in `data/confidence.json`, written by `python -m evaluation.calibrate DIR`, which
+fits them on answerable and unanswerable questions and reports held-out figures by folds.
+Two more signals were tried and dropped: how far the nearest clause stands out from the 20th, and
+how many of the keyword top 10 the dense top 10 shares. Both change meaning with the size of the
+corpus (in an 8-document knowledge base the 20th clause is far from anything), and on the full
+corpus they added nothing held out (README, "Confidence").
+A query that names a work (保密法, 公共机构节能条例) and gets a clause of that work near the top is
+answered by definition (confidence 1).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from index.results import Hit
+from index.search.keyword import KeywordIndex
+from index.search.query import QueryPlan
+from ingest.segment import Segmenter
+
+TOP_HITS = 3
+MODELS_FILE = Path(__file__).parent / "data" / "confidence.json"
+# The evidence of an answer found by citation or by name: above any threshold.
+BY_NAME = 1.0
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the confidence of one search is computed from (shown in the API for transparency)."""
+
+    nearest: float = 0.0
+    coverage: float = 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(v, 4) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """confidence = sigmoid(bias + Σ weight × signal); `low_confidence` below `threshold`."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def score(self, signals: Signals) -> float:
+        z = self.bias + sum(w * getattr(signals, name) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
+@cache
+def _models() -> dict[str, ConfidenceModel]:
+    raw = json.loads(MODELS_FILE.read_text(encoding="utf-8"))
+    return {name: ConfidenceModel(weights=m["weights"], bias=m["bias"], threshold=m["threshold"])
+            for name, m in raw["models"].items()}
+
+
+def model_for(embed_model: str) -> ConfidenceModel:
+    """The calibrated model of an embedder; one never calibrated gets the domain model's, which
+    knows nothing of its cosine scale: run `python -m evaluation.calibrate DIR --write` for it."""
+    models = _models()
+    return models.get(embed_model, models["domain"])
+
+
+def coverage(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: KeywordIndex) -> float:
+    """Best, over the first hits, of the IDF-weighted share of query words the hit contains."""
+    words = set(segmenter.tokens(plan.content or plan.text))
+    if not words or not len(keyword):
+        return 0.0
+    weights = {w: keyword.idf(w) for w in words}
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    best = 0.0
+    for h in hits[:TOP_HITS]:
+        have = keyword.tokens_of(h.id)
+        best = max(best, sum(wt for w, wt in weights.items() if w in have) / total)
+    return best
+
+
+def signals(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: KeywordIndex,
+            nearest: float) -> Signals:
+    """The signals of one search, from its hits and the cosine of the clause nearest to the query."""
+    return Signals(nearest=nearest, coverage=coverage(plan, hits, segmenter, keyword))
+
+
+def answered_by_name(hits: list[Hit], named_sources: set[str]) -> bool:
+    """A work the query names is among the first hits: the query is answered by that work."""
+    return any(h.source in named_sources for h in hits[:TOP_HITS])

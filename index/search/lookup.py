@@ -1,0 +1,91 @@
+"""Exact lookup of a citation: 《机关事务管理条例》第十条, 保密法第二十条第二款, GB/T 1.1—2020 3.1.
+
+Given what `query.analyse` read off the query, find the clauses it cites, or say precisely what
+is missing: a work without a version passing the filters, an article the work does not have (with
+its last article), a standard or a clause number the knowledge base does not hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.results import DocumentInfo
+from index.search.citations import ArticleRef, Citation, standard_key
+from index.search.query import QueryPlan
+from index.store.catalog import Catalog
+from ingest.metadata import book_title
+from ingest.models import Clause, Status
+from ingest.numerals import int_to_cn
+
+# No law has ten thousand articles; larger numbers are typing errors, not missing articles.
+MAX_ARTICLE = 9999
+
+
+@dataclass
+class Lookup:
+    """The result of resolving a citation: hits found by exact lookup, and what could not be found."""
+
+    hits: list[tuple[Clause, DocumentInfo, str]] = field(default_factory=list)   # (clause, document, full text)
+    notices: list[str] = field(default_factory=list)
+
+
+def resolve(catalog: Catalog, documents: list[DocumentInfo], plan: QueryPlan,
+            allowed: set[str] | None = None) -> Lookup:
+    """Exact lookup of the citation in `plan` (which must have one)."""
+    citation = plan.citation
+    assert citation is not None
+    if citation.is_standard:
+        return _resolve_standard(catalog, documents, citation, allowed)
+    out = Lookup()
+    for match in plan.cited:
+        doc = match.work.pick(citation.year, allowed)
+        if doc is None:
+            out.notices.append(f"{book_title(match.work.versions[-1].title)}没有符合筛选条件的版本。")
+            continue
+        for ref in citation.articles:
+            clauses = catalog.article(doc.source, ref.number)
+            if not clauses:
+                out.notices.append(_missing_article(doc, ref, catalog))
+                continue
+            text = "\n".join(c.text for c in clauses)
+            out.hits.append((clauses[0], doc, text))
+    return out
+
+
+def _resolve_standard(catalog: Catalog, documents: list[DocumentInfo], citation: Citation,
+                      allowed: set[str] | None) -> Lookup:
+    out = Lookup()
+    key = standard_key(citation.standard_code)
+    docs = [d for d in documents if (allowed is None or d.source in allowed)
+            and key in standard_key(d.doc_number + " " + d.title)]
+    if citation.standard_year:
+        dated = [d for d in docs if citation.standard_year in d.doc_number or
+                 d.publish_date.startswith(citation.standard_year)]
+        docs = dated or docs
+    if not docs:
+        out.notices.append(f"知识库中没有标准 {citation.standard_code}"
+                           f"{'—' + citation.standard_year if citation.standard_year else ''}。")
+        return out
+    doc = sorted(docs, key=lambda d: (d.status != Status.CURRENT, d.publish_date))[-1] \
+        if not citation.standard_year else docs[-1]
+    if not citation.clause_number:
+        clauses = catalog.clauses_of(doc.source)[:1]
+    else:
+        clauses = catalog.clauses_labelled(doc.source, citation.clause_number) or \
+            catalog.article(doc.source, citation.clause_number)
+    if not clauses:
+        out.notices.append(f"{book_title(doc.title)}中没有 {citation.clause_number} 条。")
+        return out
+    out.hits.append((clauses[0], doc, "\n".join(c.text for c in clauses)))
+    return out
+
+
+def _missing_article(doc: DocumentInfo, ref: ArticleRef, catalog: Catalog) -> str:
+    numbers = [c.number for c in catalog.clauses_of(doc.source) if c.kind in ("article", "part")]
+    last = max((int(n.split("-")[0]) for n in numbers if n.split("-")[0].isdigit()), default=0)
+    if ref.article <= 0 or ref.article > MAX_ARTICLE:
+        written = ref.label if len(ref.label) <= 30 else ref.label[:29] + "…"
+        return f"“{written}”不是有效的条号。"
+    span = f"（共{int_to_cn(last)}条）" if last else ""
+    return f"{book_title(doc.title)}（{doc.publish_date}）没有{ref.label.split('款')[0].split('条')[0]}条" \
+           f"{'之' + int_to_cn(ref.sub) if ref.sub else ''}{span}。"

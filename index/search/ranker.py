@@ -1,0 +1,274 @@
+"""Clause search: exact citation lookup first, then hybrid retrieval with the query's own evidence.
+
+For one query:
+  1. `query.analyse` reads what the query names: a citation, works, regions, levels, terms.
+  2. A citation that resolves is answered by exact lookup and ranked first; one naming an article
+     that does not exist gets a notice saying so.
+  3. Ranked lists are fused by weighted reciprocal rank: keyword (FTS5 BM25 over jieba tokens),
+     dense (the configured embedder over Chroma), the same two restricted to the works the query
+     names, and the clauses defining the term a definition question asks about.
+  4. The fused scores are adjusted by what the query says about documents: works it names,
+     regions, levels; superseded versions yield to the version in force unless the user chose
+     versions by filter.
+  5. Parts of one long article collapse into one hit; `confidence` (0..1) weighs how near and
+     how well covered the best clauses are, and `low_confidence` is set below the embedder's
+     calibrated threshold (see `confidence.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import VectorStoreError
+from index.results import DocumentInfo, Hit, SearchResult
+from index.search.citations import parse_citation
+from index.search.confidence import BY_NAME, ConfidenceModel, answered_by_name, model_for, signals
+from index.search.filters import SearchFilters, allowed_sources
+from index.search.fusion import rrf
+from index.search.highlight import query_terms
+from index.search.holder import SnapshotHolder
+from index.search.lookup import Lookup, resolve
+from index.search.query import QueryPlan, analyse, clean_query, has_content
+from index.search.query_vectors import QueryVectors
+from index.search.snapshot import Snapshot
+from index.search.titles import Work
+from ingest.models import SUPERSEDED, Clause, ClauseId, level_rank
+from ingest.segment import Segmenter
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Fusion weights and adjustments. The defaults were set with the domain model; each embedder's
+    own, chosen by folds (`python -m evaluation.tune_fusion`), are in data/fusion.json."""
+
+    rrf_k: int = 60
+    pool: int = 100
+    keyword: float = 1.0
+    dense: float = 0.6
+    named_keyword: float = 1.0
+    named_dense: float = 0.6
+    definition: float = 1.5
+    named_boost: float = 1.6
+    region_boost: float = 1.4
+    level_boost: float = 1.2
+    superseded_factor: float = 0.8
+
+
+FUSION_FILE = Path(__file__).parent / "data" / "fusion.json"
+
+
+def weights_for(embed_model: str) -> Weights:
+    """The tuned weights of an embedder (data/fusion.json); the defaults for one never tuned."""
+    tuned = json.loads(FUSION_FILE.read_text(encoding="utf-8"))["weights"].get(embed_model)
+    return Weights(**tuned) if tuned else Weights()
+
+
+class Searcher:
+    """Ranks clauses for a query, from the snapshot the holder gives it (one per query)."""
+
+    def __init__(self, holder: SnapshotHolder, query_vectors: QueryVectors, segmenter: Segmenter,
+                 weights: Weights = Weights(), confidence: ConfidenceModel | None = None):
+        self.holder = holder
+        self.catalog = holder.catalog
+        self.vectors = holder.vectors
+        self._query_vector = query_vectors
+        self.segmenter = segmenter
+        self.weights = weights
+        self.confidence = confidence or model_for("domain")
+
+    def _current(self) -> Snapshot:
+        return self.holder.current()
+
+    # --------------------------------------------------------------------------------- search
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
+        filters = filters or SearchFilters()
+        query = clean_query(query)
+        if not has_content(query):
+            return SearchResult(query=query, low_confidence=True, hits=[],
+                                notice="查询中没有可检索的文字（只有空白、标点或控制字符）。")
+        terms = query_terms(query, self.segmenter)
+        snap = self._current()
+        allowed = allowed_sources(snap.documents, filters)
+        plan = analyse(query, snap.titles)
+        lookup = resolve(self.catalog, snap.documents, plan, allowed) if plan.is_citation else Lookup()
+        pinned = [self._hit(0, 1.0, c, d, text) for c, d, text in lookup.hits]
+        # A query citing an article asks about that work: its other hits come from the work too,
+        # which also keeps a citation's cost to the size of the work, not of the knowledge base.
+        scope = (self._sources_of([m.work for m in plan.cited], allowed) if pinned else None) or allowed
+        fused, nearest, named = self._ranked(snap, plan, scope, filters)
+        hits = list(pinned)
+        seen = {h.id for h in pinned}   # a pinned hit is an article's first clause; its parts name it as parent
+        found = self.catalog.clauses_by_id([cid for cid, _ in fused[: max(k * 4, 40)]])
+        for cid, score in fused:
+            if len(hits) >= k:
+                break
+            if cid not in found:
+                continue
+            clause, doc = found[cid]
+            key = clause.parent or clause.id
+            if key in seen:
+                continue
+            seen.add(key)
+            hits.append(self._hit(0, display_score(score), clause, doc))
+        hits = hits[:k]
+        for n, h in enumerate(hits, start=1):
+            h.rank = n
+        measured = signals(plan, hits, self.segmenter, snap.keyword, nearest)
+        if pinned or answered_by_name(hits, named):
+            score = BY_NAME
+        else:
+            score = self.confidence.score(measured) if hits else 0.0
+        low = not hits or score < self.confidence.threshold
+        notices = list(lookup.notices)
+        if plan.missing_work:
+            # The rules asked for are not here: whatever else matches must not pass for them.
+            notices.append(f"知识库中没有名为“{plan.missing_work}”的文件，以下条文仅供参考。")
+        low = low or bool(notices and not pinned)
+        if snap.vectors_unavailable and not pinned:
+            notices.append("语义检索暂不可用（向量库无法访问），以下结果只来自关键词检索和引用。")
+        elif snap.vector_count < len(snap.keyword) and not pinned:
+            # An ingest is still embedding (or stopped while embedding): say what the results lack.
+            notices.append(f"语义检索尚不完整：{len(snap.keyword) - snap.vector_count} 条条文的向量还在生成，"
+                           f"这些条文暂时只能按关键词和引用找到。")
+        return SearchResult(query=query, low_confidence=low, confidence=round(score, 4),
+                            signals=measured.as_dict(), hits=hits, notice=" ".join(notices), terms=terms)
+
+    def _ranked(self, snap: Snapshot, plan: QueryPlan, allowed: set[str] | None,
+                filters: SearchFilters) -> tuple[list[tuple[str, float]], float, set[str]]:
+        """Fused, adjusted (clause id, score) best first; the nearest clause's cosine; the named sources."""
+        w = self.weights
+        tokens = self.segmenter.query_tokens(plan.text)
+        keyword = snap.keyword
+        lists: list[list[tuple[str, float]]] = [keyword.search(tokens, w.pool, sources=allowed)]
+        weights = [w.keyword]
+        vector = self._query_vector(plan.text) if snap.vector_count else None
+        nearest = 0.0
+        if vector is not None:
+            dense = self._dense(snap, vector, w.pool, allowed)
+            nearest = dense[0][1] if dense else 0.0
+            lists.append(dense)
+            weights.append(w.dense)
+        named = self._sources_of(plan.mentioned, allowed)
+        if named:
+            content_tokens = self.segmenter.query_tokens(plan.content) or tokens
+            lists.append(keyword.search(content_tokens, w.pool, sources=named))
+            weights.append(w.named_keyword)
+            if vector is not None:
+                lists.append(self._dense(snap, vector, w.pool, named))
+                weights.append(w.named_dense)
+        if plan.terms:
+            lists.append(self._definitions(snap, plan, allowed, named))
+            weights.append(w.definition)
+        fused = rrf(lists, k=w.rrf_k, weights=weights)
+        scale = (w.rrf_k + 1) / (w.keyword + w.dense)
+        adjusted = []
+        for cid, score in fused:
+            doc = snap.by_source.get(ClauseId(cid).source)
+            if doc is None:
+                continue
+            adjusted.append((cid, score * scale * self._document_factor(doc, plan, named, filters)))
+        adjusted.sort(key=lambda kv: (-kv[1], kv[0]))
+        return adjusted, nearest, named
+
+    def _dense(self, snap: Snapshot, vector, k: int, sources: set[str] | None) -> list[tuple[str, float]]:
+        dense = snap.dense
+        if dense is not None:
+            return dense.search(vector, k, sources)
+        if snap.vectors_unavailable:
+            return []
+        try:   # too many vectors to hold: the store answers (a server, at large sizes)
+            return self.vectors.query(vector, k, sources)
+        except VectorStoreError as exc:
+            snap.vectors_unavailable = str(exc)
+            return []
+
+    def _document_factor(self, doc: DocumentInfo, plan: QueryPlan, named: set[str], filters: SearchFilters) -> float:
+        w = self.weights
+        factor = 1.0
+        if doc.source in named:
+            factor *= w.named_boost
+        if plan.regions and any(doc.title.startswith(r) or r in doc.issuer for r in plan.regions):
+            factor *= w.region_boost
+        if plan.levels and doc.level in plan.levels:
+            factor *= w.level_boost
+        if doc.status in SUPERSEDED and not filters.chooses_versions:
+            factor *= w.superseded_factor
+        return factor
+
+    def _definitions(self, snap: Snapshot, plan: QueryPlan, allowed: set[str] | None,
+                     named: set[str]) -> list[tuple[str, float]]:
+        """Clauses defining the asked-for terms: exact term first, in named works, higher levels, current."""
+        rows = []
+        for term in plan.terms:
+            for defined, cid in self.catalog.term_definitions(term):
+                source = ClauseId(cid).source
+                doc = snap.by_source.get(source)
+                if doc is None or (allowed is not None and source not in allowed):
+                    continue
+                rows.append(((defined != term, source not in named, doc.status in SUPERSEDED, level_rank(doc.level),
+                              abs(len(defined) - len(term))), cid))
+        rows.sort()
+        ranked = list(dict.fromkeys(cid for _, cid in rows))
+        return [(cid, 1.0) for cid in ranked]
+
+    def _sources_of(self, works: list[Work], allowed: set[str] | None) -> set[str]:
+        return {v.source for w in works for v in w.versions if allowed is None or v.source in allowed}
+
+    def keyword_hits(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        """The clauses sharing most of the query's words by BM25 alone, best first (no embedder, no
+        citation lookup): for texts written in the rules' own words, such as a draft's clauses."""
+        snap = self._current()
+        allowed = allowed_sources(snap.documents, filters or SearchFilters())
+        ranked = snap.keyword.search(self.segmenter.query_tokens(clean_query(query)), k, sources=allowed)
+        found = self.catalog.clauses_by_id([cid for cid, _ in ranked])
+        best = ranked[0][1] if ranked else 1.0
+        # The score is relative to the best match (1.0): BM25 has no scale of its own.
+        return [self._hit(n, score / best, *found[cid])
+                for n, (cid, score) in enumerate(((c, s) for c, s in ranked if c in found), start=1)]
+
+    # ----------------------------------------------------------------------------- citations
+    def lookup(self, text: str, filters: SearchFilters | None = None) -> SearchResult:
+        """Only the exact lookup of a citation; a notice says why nothing was found."""
+        text = clean_query(text)
+        snap = self._current()
+        allowed = allowed_sources(snap.documents, filters or SearchFilters())
+        plan = analyse(text, snap.titles)
+        if not plan.is_citation:
+            parsed = parse_citation(text)
+            if parsed is not None and parsed.title:
+                reason = f"知识库中没有名为“{parsed.title}”的文件。"
+            elif parsed is not None:
+                reason = "引用没有写明文件名称（例如“机关事务管理条例第十条”）。"
+            else:
+                reason = "这不是条文引用（例如“机关事务管理条例第十条”或“GB/T 30520—2014 3.1”）。"
+            return SearchResult(query=text, low_confidence=True, hits=[], notice=reason)
+        found = resolve(self.catalog, snap.documents, plan, allowed)
+        hits = [self._hit(n, 1.0, c, d, full) for n, (c, d, full) in enumerate(found.hits, start=1)]
+        return SearchResult(query=text, low_confidence=not hits, hits=hits, notice=" ".join(found.notices))
+
+    # ---------------------------------------------------------------------------------- hits
+    def _hit(self, rank: int, score: float, clause: Clause, doc: DocumentInfo, text: str | None = None) -> Hit:
+        hit = make_hit(rank, score, clause, doc)
+        if text is not None:
+            hit.text = text
+        return hit
+
+
+def display_score(fused: float) -> float:
+    """The 0..1 score a user sees for a fused score, rising with it and always below an exact
+    lookup's 1.0: 1 − e^(−s), where s = 1 means first in both the keyword and the dense list
+    (0.63); a named work's boosts take it towards 1. Hits are ranked by s, so the score never
+    rises down the list."""
+    return 1.0 - math.exp(-max(fused, 0.0))
+
+
+def make_hit(rank: int, score: float, clause: Clause, doc: DocumentInfo) -> Hit:
+    return Hit(rank=rank, score=round(float(score), 4), title=doc.title, publish_date=doc.publish_date,
+               level=doc.level, status=doc.status, article=clause.label, heading_path=clause.heading_path,
+               text=clause.text, source=doc.source, id=clause.id, kind=clause.kind, clause_title=clause.title,
+               issuer=doc.issuer, doc_number=doc.doc_number)
+
+
