@@ -6,7 +6,7 @@ provisions and references are matched the same way. Flags (conflict, duplicate, 
 the gold are counted as possible false flags: a person has to judge them. Our own golds
 (evaluation/drafts/) may add `must_not` (a clause that must not get a label: a rule for another
 kind of body is no conflict) and `more_references` (statuses the shared verifier does not know).
-Usage: .venv/bin/python evaluation/gap_eval.py DRAFT GOLD --data-dir DIR
+Usage: .venv/bin/python evaluation/gap_eval.py DRAFT GOLD --data-dir DIR [--out docs/measurements/gap-….json]
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ def main() -> None:
     ap.add_argument("draft")
     ap.add_argument("gold")
     ap.add_argument("--data-dir", required=True)
+    ap.add_argument("--out", help="also write the score, with the commit and timing, as a measurements file")
     args = ap.parse_args()
     import time
 
@@ -89,9 +90,18 @@ def main() -> None:
     kb.search("预热", k=1)
     started = time.perf_counter()
     report = analyse_draft(kb, args.draft).model_dump()
-    print(f"analysis took {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    seconds = round(time.perf_counter() - started, 1)
+    print(f"analysis took {seconds} s", file=sys.stderr)
     gold = json.loads(Path(args.gold).read_text(encoding="utf-8"))
-    print(json.dumps(score(report, gold), ensure_ascii=False, indent=1))
+    scored = score(report, gold)
+    print(json.dumps(scored, ensure_ascii=False, indent=1))
+    if args.out:
+        from evaluation.run_eval import commit
+
+        Path(args.out).write_text(json.dumps({
+            "draft": args.draft, "gold": args.gold, "embedder": kb.embedder_description(), "seconds": seconds,
+            "commit": commit(), "command": "evaluation/gap_eval.py " + " ".join(sys.argv[1:]), "score": scored,
+        }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

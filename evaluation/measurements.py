@@ -1,0 +1,142 @@
+"""Write docs/measurements.md, and the Measurements block of the README, from the JSON the
+benchmarks wrote into docs/measurements/. No figure is typed by hand: rerun a benchmark with
+`--out docs/measurements/NAME.json`, then this.
+
+    .venv/bin/python -m evaluation.measurements
+
+Files it reads (each optional; a missing one is a missing section):
+  retrieval-heldout.json, retrieval-dev.json   `stdkb eval QUESTIONS --json` (evaluation/run_eval.py adds the commit)
+  gap-heldout-*.json, gap-firstrun-*.json, gap-tuning-*.json   `evaluation/gap_eval.py … --out`
+  scale.json, vector_cache.json                `evaluation/bench_scale.py`, `evaluation/bench_vector_cache.py`
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DIR = ROOT / "docs" / "measurements"
+PAGE = ROOT / "docs" / "measurements.md"
+README = ROOT / "README.md"
+START, END = "<!-- measurements:start -->", "<!-- measurements:end -->"
+TYPES = ("paraphrase", "clause_ref", "cross_doc", "definition", "version", "scoped")
+
+
+def _load(name: str):
+    path = DIR / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _table(header: list[str], rows: list[list]) -> list[str]:
+    def cell(v):
+        if isinstance(v, float):
+            return f"{v:.3f}" if 0 <= v <= 1 else f"{v:.1f}"
+        return str(v)
+    return ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header),
+            *("| " + " | ".join(cell(v) for v in row) + " |" for row in rows), ""]
+
+
+def _source(data: dict) -> str:
+    bits = [f"`{data['command']}`" if data.get("command") else "", f"commit {data['commit']}" if data.get("commit") else "",
+            data.get("embedder", "")]
+    return "; ".join(b for b in bits if b)
+
+
+def retrieval(data: dict, title: str) -> list[str]:
+    stdkb = data["systems"]["stdkb"]
+    rows = []
+    for name, m in data["systems"].items():
+        for qtype, row in [("overall", m["overall"]), *((t, m["by_type"].get(t)) for t in TYPES)]:
+            if row and row["questions"] and (name == "stdkb" or qtype == "overall"):
+                rows.append([name, qtype, row["questions"], row["recall@1"], row["recall@5"], row["recall@10"],
+                             row["mrr@10"]])
+    low = stdkb["low_confidence"]
+    flagged = [f"unanswerable questions flagged `low_confidence`: {low['flagged_without_gold']} of "
+               f"{low['questions_without_gold']}" if low["questions_without_gold"] else "",
+               f"answerable questions flagged: {low['flagged_with_gold']} of {stdkb['overall']['questions']}",
+               f"a superseded article above its current gold: {stdkb['stale_above_gold']['stale_ranked_above_gold']} "
+               f"of {stdkb['stale_above_gold']['questions_with_stale']}"]
+    styles = [f"{style} paraphrases: R@5 {m['recall@5']:.3f}, MRR@10 {m['mrr@10']:.3f} ({m['questions']})"
+              for style, m in sorted(stdkb.get("by_style", {}).items())]
+    return [f"### {title}", "", f"{data['count']} questions from `{data['questions']}`; {_source(data)}.", "",
+            *_table(["system", "type", "n", "R@1", "R@5", "R@10", "MRR@10"], rows),
+            *(f"- {line}" for line in [*styles, *flagged] if line), ""]
+
+
+def gap(files: list[tuple[str, dict]], title: str, note: str) -> list[str]:
+    rows = []
+    for name, data in files:
+        s = data["score"]
+        missing = s["missing"]
+        rows.append([name, f"{s['clauses_right']} / {s['clauses']}", f"{s['planted_found']} / {s['planted']}",
+                     f"{sum(missing.values())} / {len(missing)}", s["unlabelled_flagged"], len(s["flags_outside_gold"]),
+                     data.get("seconds", "")])
+    return [f"### {title}", "", note, "",
+            *_table(["draft", "labelled clauses right", "planted items found", "gold missing duties found",
+                     "unlabelled clauses flagged", "flags outside gold", "seconds"], rows)]
+
+
+def scale(rows: list[dict]) -> list[str]:
+    cols = [("clauses", "clauses"), ("ingest_s", "ingest s"), ("step_clauses_per_s", "ingest clauses/s"),
+            ("search_p95_ms", "questions p95 ms"), ("citation_p95_ms", "citations p95 ms"),
+            ("serve_rss_mb", "serve RSS MB"), ("update_visible_s", "update visible s"), ("disk_mb", "disk MB")]
+    return ["### Scale", "", f"`evaluation/bench_scale.py` on the shared corpus grown by variation; {rows[0]['embedder']}.",
+            "", *_table([c for _, c in cols], [[r.get(k, "") for k, _ in cols] for r in rows])]
+
+
+def vector_cache(rows: list[dict]) -> list[str]:
+    return ["### Vector cache", "", "`evaluation/bench_vector_cache.py`: a million vectors written as an ingest does.", "",
+            *_table(["layout", "rows", "seconds", "file MB"], [[r["layout"], r["rows"], r["total_s"], r["file_mb"]]
+                                                              for r in rows])]
+
+
+def _gap_files(prefix: str) -> list[tuple[str, dict]]:
+    return [(p.stem.removeprefix(prefix), json.loads(p.read_text(encoding="utf-8")))
+            for p in sorted(DIR.glob(f"{prefix}*.json"))]
+
+
+def build() -> tuple[str, str]:
+    """(docs/measurements.md, the README's block)."""
+    page = ["# Measurements", "", "Generated by `python -m evaluation.measurements` from `docs/measurements/*.json`; "
+            "do not edit by hand.", "", "## Held out (written blind, never tuned on)", ""]
+    block = []
+    heldout = _load("retrieval-heldout.json")
+    if heldout:
+        page += retrieval(heldout, "Search: evaluation/heldout/questions.jsonl")
+        block += retrieval(heldout, "Search, held out")
+    for prefix, title, note in (
+            ("gap-heldout-", "Gap analysis: the blind drafts (evaluation/heldout/drafts/)", "As they score now."),
+            ("gap-firstrun-", "Gap analysis: the blind drafts' first run",
+             "Before any change was made after seeing them (the sign whether the method generalises).")):
+        files = _gap_files(prefix)
+        if files:
+            page += gap(files, title, note)
+            if prefix == "gap-heldout-":
+                block += gap(files, "Gap analysis, held out", note)
+    page += ["## Tuning material (dev, and our own folds)", ""]
+    dev = _load("retrieval-dev.json")
+    if dev:
+        page += retrieval(dev, "Search: ../shared/eval/dev.jsonl")
+    files = _gap_files("gap-tuning-")
+    if files:
+        page += gap(files, "Gap analysis: the tuning drafts", "The shared dev draft and evaluation/drafts/.")
+    page += ["## Speed and size", ""]
+    if _load("scale.json"):
+        page += scale(_load("scale.json"))
+    if _load("vector_cache.json"):
+        page += vector_cache(_load("vector_cache.json"))
+    return "\n".join(page).rstrip() + "\n", "\n".join(block).rstrip()
+
+
+def write() -> None:
+    page, block = build()
+    PAGE.write_text(page, encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
+    new = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: f"{START}\n{block}\n{END}", readme, flags=re.S)
+    README.write_text(new, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write()
