@@ -159,3 +159,19 @@ def test_a_title_index_updated_by_document_answers_as_one_built_whole():
     assert updated.regions("杭州和宁波的会展业") == whole.regions("杭州和宁波的会展业")
     assert not updated.resolve(gone.title) or gone.source not in answers(updated, gone.title)[0][2]
 
+
+CODE = TitleIndex([_doc("法律/民法典_总则.md", "中华人民共和国民法典 总则"),
+                   _doc("法律/民法典_合同编.md", "中华人民共和国民法典 合同编"),
+                   _doc("法律/民法典_侵权责任编.md", "中华人民共和国民法典 侵权责任编"),
+                   _doc("法律/合同法.md", "中华人民共和国合同法", date="1999-03-15")])
+
+
+def test_a_code_stored_in_parts_named_whole_means_every_part():
+    assert sorted(m.work.key for m in CODE.resolve("《中华人民共和国民法典》")) == \
+        ["民法典侵权责任编", "民法典合同编", "民法典总则"]
+
+
+@pytest.mark.parametrize("name, key", [("民法典合同编", "民法典合同编"), ("民法典总则编", "民法典总则"),
+                                       ("民法典总则", "民法典总则"), ("合同法", "合同法")])
+def test_a_part_of_a_code_is_named_with_or_without_编(name, key):
+    assert [m.work.key for m in CODE.resolve(name)] == [key]

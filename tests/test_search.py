@@ -228,3 +228,31 @@ def test_a_damaged_saved_view_is_rebuilt(kb_copy):
         saved.write_bytes(saved.read_bytes()[:100])
     assert [h.id for h in Index(kb_copy).search("公务用车", k=5).hits] == expected
 
+
+def test_an_article_of_a_code_stored_in_parts_is_found_in_the_part_that_holds_it(tmp_path):
+    # The 民法典 is stored as one document per part, its articles numbered through the whole code.
+    from index.index import Index
+
+    from .conftest import copy_subset
+
+    corpus = copy_subset(tmp_path / "corpus", ["法律/民法典_合同编.md", "法律/民法典_侵权责任编.md"])
+    index = Index(tmp_path / "kb")
+    index.upsert(*collect([corpus]))
+    tort, contract = index.clause("民法典第1165条"), index.clause("《中华人民共和国民法典》第五百七十七条")
+    assert [(h.title, h.article) for h in tort.hits] == [("中华人民共和国民法典 侵权责任编", "第一千一百六十五条")]
+    assert [(h.title, h.article) for h in contract.hits] == [("中华人民共和国民法典 合同编", "第五百七十七条")]
+    assert index.search("民法典第1165条", k=1).hits[0].article == "第一千一百六十五条"
+    index.close()
+
+
+def test_an_article_no_part_of_the_code_holds_is_said_to_be_missing_once(tmp_path):
+    from index.index import Index
+
+    from .conftest import copy_subset
+
+    corpus = copy_subset(tmp_path / "corpus", ["法律/民法典_合同编.md", "法律/民法典_侵权责任编.md"])
+    index = Index(tmp_path / "kb")
+    index.upsert(*collect([corpus]))
+    missing = index.clause("民法典第3条")
+    assert not missing.found and missing.notice == "《中华人民共和国民法典》的各编都没有第三条。"
+    index.close()

@@ -37,19 +37,30 @@ def resolve(catalog: Catalog, documents: list[DocumentInfo], plan: QueryPlan,
     if citation.is_standard:
         return _resolve_standard(catalog, documents, citation, allowed)
     out = Lookup()
+    # The parts of a code stored in parts (民法典) number their articles through the whole code:
+    # a citation of the code finds its article in whichever part holds it.
+    groups: dict[str, list[DocumentInfo]] = {}
     for match in plan.cited:
         doc = match.work.pick(citation.year, allowed)
         if doc is None:
             out.notices.append(f"{book_title(match.work.versions[-1].title)}没有符合筛选条件的版本。")
             continue
+        groups.setdefault(match.work.code or match.work.key, []).append(doc)
+    for docs in groups.values():
         for ref in citation.articles:
-            clauses = catalog.article(doc.source, ref.number)
-            if not clauses:
-                out.notices.append(_missing_article(doc, ref, catalog))
+            found = next(((doc, clauses) for doc in docs if (clauses := catalog.article(doc.source, ref.number))), None)
+            if found is None:
+                out.notices.append(_missing_article(docs[0], ref, catalog) if len(docs) == 1
+                                   else _missing_in_code(docs, ref))
                 continue
-            text = "\n".join(c.text for c in clauses)
-            out.hits.append((clauses[0], doc, text))
+            doc, clauses = found
+            out.hits.append((clauses[0], doc, "\n".join(c.text for c in clauses)))
     return out
+
+
+def _missing_in_code(parts: list[DocumentInfo], ref: ArticleRef) -> str:
+    code = parts[0].title.split()[0]
+    return f"{book_title(code)}的各编都没有{ref.label.split('款')[0].split('条')[0]}条。"
 
 
 def _resolve_standard(catalog: Catalog, documents: list[DocumentInfo], citation: Citation,

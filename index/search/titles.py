@@ -26,6 +26,9 @@ _REGION_RE = re.compile(r"^(.{2,6}?(?:自治区|自治州|省|市|县|区))")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff《》]+")
 # How a question refers to a law in general words: "食品安全法律" means 食品安全法.
 _QUERY_NORMALISE = (("法律", "法"),)
+# A code stored in parts: "中华人民共和国民法典 合同编" is part 合同编 of the code 民法典, whose
+# articles are numbered through all its parts. A title of this shape names the code and the part.
+_CODE_PART = re.compile(r"^(?:中华人民共和国)?(\S+?(?:法典|法))\s+(\S*(?:编|总则|附则))$")
 _MAX_GAPS = 2
 
 
@@ -62,6 +65,7 @@ class Work:
     kind: str
     level_rank: int
     versions: list[DocumentInfo] = field(default_factory=list)
+    code: str = ""                # for a part of a code stored in parts (民法典 合同编): the code's key
 
     @property
     def first(self) -> tuple[str, str]:
@@ -102,6 +106,7 @@ class TitleIndex:
         self._with_char: dict[str, list[str]] = {}
         self._key_of: dict[str, str] = {}            # document source → its work's key
         self._regions: Counter[str] = Counter()
+        self._parts: dict[str, list[str]] = {}       # a code's key → the keys of its parts
         by_key: dict[str, list[DocumentInfo]] = {}
         for d in documents:
             by_key.setdefault(clean_title(d.title), []).append(d)
@@ -120,6 +125,7 @@ class TitleIndex:
         new = copy.copy(self)
         new._works, new._with_char = dict(self._works), dict(self._with_char)
         new._key_of, new._regions = dict(self._key_of), Counter(self._regions)
+        new._parts = {code: list(keys) for code, keys in self._parts.items()}
         arriving: dict[str, list[DocumentInfo]] = {}
         for d in documents:
             arriving.setdefault(clean_title(d.title), []).append(d)
@@ -140,6 +146,8 @@ class TitleIndex:
         self._key_of.update((v.source, work.key) for v in work.versions)
         if work.region:
             self._regions[work.region] += 1
+        if work.code:
+            self._parts.setdefault(work.code, []).append(work.key)
 
     def _remove(self, key: str) -> Work | None:
         work = self._works.pop(key, None)
@@ -152,6 +160,10 @@ class TitleIndex:
                 self._regions[work.region] -= 1
                 if not self._regions[work.region]:
                     del self._regions[work.region]
+            if work.code:
+                self._parts[work.code] = [k for k in self._parts[work.code] if k != key]
+                if not self._parts[work.code]:
+                    del self._parts[work.code]
         return work
 
     # -------------------------------------------------------------------------------- resolve
@@ -160,6 +172,9 @@ class TitleIndex:
         q = clean_title(name)
         if len(q) < 2:
             return []
+        parts = self._code_parts(q)
+        if parts:
+            return parts
         matches = []
         kind = kind_of(q)
         # A name of one kind of instrument can only match works of that kind, or a title exactly.
@@ -175,6 +190,15 @@ class TitleIndex:
         # National before local, then the shortest title, then the oldest work (whatever order the
         # index was built or updated in).
         return sorted(matches, key=lambda m: (-m.quality, m.work.level_rank, len(m.work.key), m.work.first))
+
+    def _code_parts(self, q: str) -> list[WorkMatch]:
+        """A code stored in parts, named whole (民法典: every part) or
+        by a part with or without 编 (民法典总则编 → 民法典 总则)."""
+        if q in self._parts:
+            return [WorkMatch(self._works[k], 4.0) for k in sorted(self._parts[q])]
+        if q.endswith("编") and q[:-1] in self._works and self._works[q[:-1]].code:
+            return [WorkMatch(self._works[q[:-1]], 4.0)]
+        return []
 
     def resolve_in_text(self, text: str) -> list[WorkMatch]:
         """The works a citation's title part names. Leading words that are not part of the name
@@ -221,8 +245,10 @@ def _work(key: str, versions: list[DocumentInfo]) -> Work:
     versions = sorted(versions, key=lambda d: (d.publish_date, d.source))
     first = versions[0]
     region = region_of(first.title) if first.level not in (Level.LAW, Level.ADMINISTRATIVE_REGULATION) else ""
+    code = _CODE_PART.match(first.title.strip())
     return Work(key=key, base=key.removeprefix(region), region=region, kind=kind_of(key),
-                level_rank=level_rank(first.level), versions=versions)
+                level_rank=level_rank(first.level), versions=versions,
+                code=clean_title(code.group(1)) if code else "")
 
 
 def _region_names(regions) -> list[tuple[str, str]]:
