@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable
 
-from . import ocr
+from .readers import ocr
 from .errors import DocumentError
 from .metadata import MANIFEST_NAME, Manifest, read_manifest
 from .models import Document, SkippedFile
