@@ -25,6 +25,7 @@ import numpy as np
 
 from analysis.evaluate.retrieval import load_questions
 from index.search.confidence import BY_NAME, MODELS_FILE, ConfidenceModel, Signals
+from index.search.filters import SearchFilters
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ("nearest", "coverage")
@@ -83,14 +84,24 @@ def folds_of(items: list, k: int, rng: random.Random) -> list[list]:
     return [items[i::k] for i in range(k)]
 
 
-def collect(index, answerable: Path, unanswerable: Path) -> list[Row]:
+def collect(index, answerable: Path, unanswerable: Path, hidden_gold: bool = False) -> list[Row]:
+    """Rows of the written questions; with `hidden_gold`, every answerable question also asked once
+    more with its gold works hidden: a near-topic question whose neighbours are there but whose rule
+    is not, made without writing one (and without reading any held-out set)."""
     rows = []
     for path, has_answer in ((answerable, True), (unanswerable, False)):
         for q in load_questions(path):
             result = index.search(q.query, k=10)
-            rows.append(Row(Signals(**result.signals), forced=result.confidence >= BY_NAME and bool(result.hits),
-                            answerable=has_answer and bool(q.relevant)))
+            rows.append(_row(result, answerable=has_answer and bool(q.relevant)))
+            if hidden_gold and has_answer and q.relevant:
+                hidden = index.search(q.query, k=10, filters=SearchFilters(exclude=[g.path for g in q.relevant]))
+                rows.append(_row(hidden, answerable=False))
     return rows
+
+
+def _row(result, answerable: bool) -> Row:
+    return Row(Signals(**result.signals), forced=result.confidence >= BY_NAME and bool(result.hits),
+               answerable=answerable)
 
 
 def held_out(rows: list[Row], folds: int, seed: int) -> tuple[int, int, int, int, list[str]]:
@@ -125,6 +136,8 @@ def main() -> int:
     ap.add_argument("--unanswerable", type=Path, default=ROOT / "evaluation" / "no_answer.jsonl")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seeds", type=int, default=5, help="repeat the folds with this many shuffles")
+    ap.add_argument("--hidden-gold", action="store_true",
+                    help="also each answerable question with its gold works hidden, as an unanswerable one")
     ap.add_argument("--write", action="store_true", help="store the model fitted on all questions")
     args = ap.parse_args()
 
@@ -132,7 +145,7 @@ def main() -> int:
 
     settings = load_settings(data_dir=args.data_dir)
     index = settings.open_index()
-    rows = collect(index, args.answerable, args.unanswerable)
+    rows = collect(index, args.answerable, args.unanswerable, hidden_gold=args.hidden_gold)
     totals = np.zeros(4)
     for seed in range(args.seeds):
         fy, ny, fn, nn, lines = held_out(rows, args.folds, seed)

@@ -1,4 +1,4 @@
-"""Tune the fusion weights of search (index/search/ranker.py, `Weights`) by folds, per embedder.
+"""Tune the fusion weights of search (index/search/fusion.py, `Weights`) by folds, per embedder.
 
     python -m evaluation.tune_fusion DATA_DIR [--questions ../shared/eval/dev.jsonl]
         [--folds 5] [--seeds 5] [--write]
@@ -22,7 +22,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from analysis.evaluate.retrieval import HitResult, Outcome, load_questions, metrics, run
-from index.search.ranker import FUSION_FILE, Weights, weights_for
+from index.search.fusion import FUSION_FILE, Weights, weights_for
 
 ROOT = Path(__file__).resolve().parent.parent
 GRID = {

@@ -26,9 +26,10 @@ from index.results import (CheckReport, ClauseInContext, ClauseLookup, ClauseVie
                            DocumentList, DocumentPage, Hit, IngestReport, Neighbour, SearchResult, Stats, VersionInfo)
 from index.search.confidence import model_for
 from index.search.filters import SearchFilters, allowed_sources
+from index.search.fusion import Weights, weights_for
 from index.search.holder import SnapshotHolder
 from index.search.query_vectors import QueryVectors
-from index.search.ranker import Searcher, Weights, make_hit, weights_for
+from index.search.ranker import Searcher, make_hit
 from index.search.tools import HeldTextTools, HeldWorks
 from index.search.view_cache import VIEWS, ViewCache
 from index.store.catalog import Catalog

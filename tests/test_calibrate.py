@@ -59,7 +59,7 @@ def test_questions_answered_by_name_are_never_flagged_and_do_not_bend_the_fit():
 
 
 def test_each_embedder_searches_with_its_own_tuned_fusion_weights():
-    from index.search.ranker import Weights, weights_for
+    from index.search.fusion import Weights, weights_for
 
     assert weights_for("e5-small-int8") != Weights()
     assert weights_for("some/untuned-model") == Weights()

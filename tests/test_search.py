@@ -256,3 +256,11 @@ def test_an_article_no_part_of_the_code_holds_is_said_to_be_missing_once(tmp_pat
     missing = index.clause("民法典第3条")
     assert not missing.found and missing.notice == "《中华人民共和国民法典》的各编都没有第三条。"
     index.close()
+
+
+def test_an_excluded_work_never_comes_back_in_any_version(kb):
+    secrets = "法律/保守国家秘密法(2024-02-27).md"
+    plain = kb.search("国家秘密的保密期限", k=10)
+    assert any("保守国家秘密法" in h.title for h in plain.hits)
+    hidden = kb.search("国家秘密的保密期限", k=10, filters=SearchFilters(exclude=[secrets]))
+    assert hidden.hits and not any("保守国家秘密法" in h.title for h in hidden.hits)

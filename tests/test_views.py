@@ -223,7 +223,7 @@ def test_a_citation_is_searched_within_the_cited_work_only(kb, monkeypatch):
 def test_reading_every_keyword_row_in_pages_does_no_more_work_than_at_once(kb, monkeypatch):
     """Counted in SQLite virtual-machine steps, not seconds: a page that re-scanned the table from
     the start made reading a million clauses quadratic (75 s instead of 4 s)."""
-    from index import catalog_read as catalog_module
+    from index.store import catalog_read as catalog_module
 
     def steps(page: int) -> tuple[int, int]:
         monkeypatch.setattr(catalog_module, "KEYWORD_PAGE", page)

@@ -25,6 +25,9 @@ class SearchFilters(BaseModel):
     as_of: str = Field("", description="YYYY-MM-DD: only the versions in force on that day.")
     date_from: str = Field("", description="Published on or after (YYYY-MM-DD).")
     date_to: str = Field("", description="Published on or before (YYYY-MM-DD).")
+    exclude: list[str] = Field(default_factory=list, description="Sources of documents whose works (every "
+                               "version) never come back: to search around a work, or to ask what answers a "
+                               "question when a rule is not there.")
 
     @field_validator("status")
     @classmethod
@@ -54,7 +57,7 @@ class SearchFilters(BaseModel):
 
     def is_empty(self) -> bool:
         return not any([self.level, self.status, self.region, self.document, self.as_of, self.date_from,
-                        self.date_to])
+                        self.date_to, self.exclude])
 
     @property
     def chooses_versions(self) -> bool:
@@ -69,8 +72,11 @@ def allowed_sources(documents: list[DocumentInfo], filters: SearchFilters) -> se
     docs = documents
     if filters.as_of:
         docs = in_force_on(docs, filters.as_of)
+    excluded = {work_key(d.title) for d in documents if d.source in set(filters.exclude)}
     out = set()
     for d in docs:
+        if excluded and work_key(d.title) in excluded:
+            continue
         if filters.level and d.level not in filters.level:
             continue
         if filters.status and d.status not in filters.status:

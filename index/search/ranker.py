@@ -17,17 +17,12 @@ For one query:
 
 from __future__ import annotations
 
-import json
-import math
-from dataclasses import dataclass
-from pathlib import Path
-
 from index.errors import VectorStoreError
 from index.results import DocumentInfo, Hit, SearchResult
 from index.search.citations import parse_citation
 from index.search.confidence import BY_NAME, ConfidenceModel, answered_by_name, model_for, signals
 from index.search.filters import SearchFilters, allowed_sources
-from index.search.fusion import rrf
+from index.search.fusion import Evidence, Weights, fuse
 from index.search.highlight import query_terms
 from index.search.holder import SnapshotHolder
 from index.search.lookup import Lookup, resolve
@@ -37,33 +32,6 @@ from index.search.snapshot import Snapshot
 from index.search.titles import Work
 from ingest.models import SUPERSEDED, Clause, ClauseId, level_rank
 from ingest.segment import Segmenter
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Fusion weights and adjustments. The defaults were set with the domain model; each embedder's
-    own, chosen by folds (`python -m evaluation.tune_fusion`), are in data/fusion.json."""
-
-    rrf_k: int = 60
-    pool: int = 100
-    keyword: float = 1.0
-    dense: float = 0.6
-    named_keyword: float = 1.0
-    named_dense: float = 0.6
-    definition: float = 1.5
-    named_boost: float = 1.6
-    region_boost: float = 1.4
-    level_boost: float = 1.2
-    superseded_factor: float = 0.8
-
-
-FUSION_FILE = Path(__file__).parent / "data" / "fusion.json"
-
-
-def weights_for(embed_model: str) -> Weights:
-    """The tuned weights of an embedder (data/fusion.json); the defaults for one never tuned."""
-    tuned = json.loads(FUSION_FILE.read_text(encoding="utf-8"))["weights"].get(embed_model)
-    return Weights(**tuned) if tuned else Weights()
 
 
 class Searcher:
@@ -112,7 +80,7 @@ class Searcher:
             if key in seen:
                 continue
             seen.add(key)
-            hits.append(self._hit(0, display_score(score), clause, doc))
+            hits.append(self._hit(0, score, clause, doc))
         hits = hits[:k]
         for n, h in enumerate(hits, start=1):
             h.rank = n
@@ -138,40 +106,46 @@ class Searcher:
 
     def _ranked(self, snap: Snapshot, plan: QueryPlan, allowed: set[str] | None,
                 filters: SearchFilters) -> tuple[list[tuple[str, float]], float, set[str]]:
-        """Fused, adjusted (clause id, score) best first; the nearest clause's cosine; the named sources."""
+        """(clause id, 0..1 score) best first; the nearest clause's cosine; the named sources."""
+        lists, nearest, named = self._lists(snap, plan, allowed)
+        evidence = self._evidence(snap, plan, named, filters, lists)
+        return fuse(lists, evidence, self.weights), nearest, named
+
+    def _lists(self, snap: Snapshot, plan: QueryPlan,
+               allowed: set[str] | None) -> tuple[dict[str, list[tuple[str, float]]], float, set[str]]:
+        """The ranked lists a query is answered from (see fusion.LISTS), by name."""
         w = self.weights
         tokens = self.segmenter.query_tokens(plan.text)
-        keyword = snap.keyword
-        lists: list[list[tuple[str, float]]] = [keyword.search(tokens, w.pool, sources=allowed)]
-        weights = [w.keyword]
+        lists = {"keyword": snap.keyword.search(tokens, w.pool, sources=allowed)}
         vector = self._query_vector(plan.text) if snap.vector_count else None
         nearest = 0.0
         if vector is not None:
-            dense = self._dense(snap, vector, w.pool, allowed)
-            nearest = dense[0][1] if dense else 0.0
-            lists.append(dense)
-            weights.append(w.dense)
+            lists["dense"] = self._dense(snap, vector, w.pool, allowed)
+            nearest = lists["dense"][0][1] if lists["dense"] else 0.0
         named = self._sources_of(plan.mentioned, allowed)
         if named:
             content_tokens = self.segmenter.query_tokens(plan.content) or tokens
-            lists.append(keyword.search(content_tokens, w.pool, sources=named))
-            weights.append(w.named_keyword)
+            lists["named_keyword"] = snap.keyword.search(content_tokens, w.pool, sources=named)
             if vector is not None:
-                lists.append(self._dense(snap, vector, w.pool, named))
-                weights.append(w.named_dense)
+                lists["named_dense"] = self._dense(snap, vector, w.pool, named)
         if plan.terms:
-            lists.append(self._definitions(snap, plan, allowed, named))
-            weights.append(w.definition)
-        fused = rrf(lists, k=w.rrf_k, weights=weights)
-        scale = (w.rrf_k + 1) / (w.keyword + w.dense)
-        adjusted = []
-        for cid, score in fused:
+            lists["definition"] = self._definitions(snap, plan, allowed, named)
+        return lists, nearest, named
+
+    def _evidence(self, snap: Snapshot, plan: QueryPlan, named: set[str], filters: SearchFilters,
+                  lists: dict[str, list[tuple[str, float]]]) -> dict[str, Evidence]:
+        """What the query says of each candidate's document; candidates of no current document drop out."""
+        out: dict[str, Evidence] = {}
+        for cid in {cid for ranked in lists.values() for cid, _ in ranked}:
             doc = snap.by_source.get(ClauseId(cid).source)
             if doc is None:
                 continue
-            adjusted.append((cid, score * scale * self._document_factor(doc, plan, named, filters)))
-        adjusted.sort(key=lambda kv: (-kv[1], kv[0]))
-        return adjusted, nearest, named
+            out[cid] = Evidence(
+                named=doc.source in named,
+                region=bool(plan.regions) and any(doc.title.startswith(r) or r in doc.issuer for r in plan.regions),
+                level=bool(plan.levels) and doc.level in plan.levels,
+                superseded=doc.status in SUPERSEDED and not filters.chooses_versions)
+        return out
 
     def _dense(self, snap: Snapshot, vector, k: int, sources: set[str] | None) -> list[tuple[str, float]]:
         dense = snap.dense
@@ -184,19 +158,6 @@ class Searcher:
         except VectorStoreError as exc:
             snap.vectors_unavailable = str(exc)
             return []
-
-    def _document_factor(self, doc: DocumentInfo, plan: QueryPlan, named: set[str], filters: SearchFilters) -> float:
-        w = self.weights
-        factor = 1.0
-        if doc.source in named:
-            factor *= w.named_boost
-        if plan.regions and any(doc.title.startswith(r) or r in doc.issuer for r in plan.regions):
-            factor *= w.region_boost
-        if plan.levels and doc.level in plan.levels:
-            factor *= w.level_boost
-        if doc.status in SUPERSEDED and not filters.chooses_versions:
-            factor *= w.superseded_factor
-        return factor
 
     def _definitions(self, snap: Snapshot, plan: QueryPlan, allowed: set[str] | None,
                      named: set[str]) -> list[tuple[str, float]]:
@@ -255,14 +216,6 @@ class Searcher:
         if text is not None:
             hit.text = text
         return hit
-
-
-def display_score(fused: float) -> float:
-    """The 0..1 score a user sees for a fused score, rising with it and always below an exact
-    lookup's 1.0: 1 − e^(−s), where s = 1 means first in both the keyword and the dense list
-    (0.63); a named work's boosts take it towards 1. Hits are ranked by s, so the score never
-    rises down the list."""
-    return 1.0 - math.exp(-max(fused, 0.0))
 
 
 def make_hit(rank: int, score: float, clause: Clause, doc: DocumentInfo) -> Hit:
