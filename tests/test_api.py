@@ -81,3 +81,22 @@ def test_terms_lists_every_defining_clause(client):
     assert body["definitions"][0]["title"] == "中华人民共和国节约能源法"
     assert body["definitions"][0]["article"] == "第三条" and "是指" in body["definitions"][0]["text"]
     assert client.get("/api/v1/terms", params={"term": "不存在的术语"}).json()["definitions"] == []
+
+
+def test_limit_is_another_name_for_k(client):
+    r = client.get("/api/v1/search", params={"q": "公共机构节能", "limit": 3})
+    assert r.status_code == 200 and len(r.json()["hits"]) == 3
+
+
+def test_a_parameter_the_endpoint_does_not_take_is_refused_naming_those_it_does(client):
+    r = client.get("/api/v1/search", params={"q": "公共机构节能", "size": 3})
+    assert r.status_code == 422 and "unknown parameter size" in r.json()["error"]
+    assert "limit" in r.json()["error"] and "status" in r.json()["error"]
+
+
+def test_all_statuses_is_a_status_filter_and_a_wrong_one_is_named_without_python_text(client):
+    every = client.get("/api/v1/search", params={"q": "保守国家秘密法第二十条", "status": "all", "k": 10})
+    assert every.status_code == 200
+    assert {h["publish_date"] for h in every.json()["hits"] if "保守国家秘密法" in h["title"]} >= {"2010-04-29", "2024-02-27"}
+    wrong = client.get("/api/v1/search", params={"q": "节能", "status": "bogus"})
+    assert wrong.status_code == 422 and "<Status" not in wrong.text and "现行有效、已被修订" in wrong.json()["error"]

@@ -19,7 +19,7 @@ from analysis.review.terms import TermDefinitions, term_definitions
 from api.errors import classify
 from api.http.security import rate_limited, require_read_key, require_write_key
 from index.diff import VersionDiff
-from index.errors import CitationNotFound, DocumentNotFound
+from index.errors import CitationNotFound, DocumentNotFound, InvalidRequest
 from index.kb import KnowledgeBase
 from index.results import ClauseLookup, DocumentList, DocumentPage, SearchResult, Stats, StoredUpload
 from index.search.filters import SearchFilters
@@ -48,6 +48,25 @@ def search_filters(level: list[str] = FILTERS["level"], status: list[str] = FILT
                    date_to: str = FILTERS["date_to"]) -> SearchFilters:
     return SearchFilters(level=level, status=status, region=region, document=document, as_of=as_of,
                          date_from=date_from, date_to=date_to)
+
+
+def known_parameters(request: Request) -> None:
+    """A query parameter the endpoint does not take is refused naming the ones it does: silently
+    ignoring `limit=5` or a misspelt filter answers a question the client did not ask."""
+    route = request.scope.get("route")
+    if route is None or request.method != "GET":   # writes answer to their key first (401), then to their body
+        return
+    allowed = set(_query_names(route.dependant))
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise InvalidRequest(f"unknown parameter {', '.join(unknown)}; {request.url.path} takes "
+                             f"{', '.join(sorted(allowed)) or 'no query parameters'}")
+
+
+def _query_names(dependant):
+    yield from (p.alias for p in dependant.query_params)
+    for sub in dependant.dependencies:
+        yield from _query_names(sub)
 
 
 def _kb(request: Request) -> KnowledgeBase:
@@ -82,14 +101,16 @@ class Health(BaseModel):
 
 
 def routes() -> APIRouter:
-    r = APIRouter(dependencies=[Depends(require_read_key)])
+    r = APIRouter(dependencies=[Depends(require_read_key), Depends(known_parameters)])
 
     # ------------------------------------------------------------------------------ search
     @r.get("/search", response_model=SearchResult, summary="Search clauses by question or citation")
     def search(request: Request,
                q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS, description="A question or a citation"),
-               k: int = Query(10, ge=1, le=MAX_K), filters: SearchFilters = Depends(search_filters)):
-        return _kb(request).search(q, k=k, filters=filters)
+               k: int = Query(10, ge=1, le=MAX_K),
+               limit: int | None = Query(None, ge=1, le=MAX_K, description="The same as k, as other search APIs call it"),
+               filters: SearchFilters = Depends(search_filters)):
+        return _kb(request).search(q, k=limit or k, filters=filters)
 
     @r.get("/clause", response_model=ClauseLookup, summary="Exact lookup of a citation",
            responses={404: {"description": "The citation does not resolve; the body says why"}})

@@ -11,7 +11,7 @@ from analysis.system.framework import load_framework
 from analysis.system.registry import (AreaNotFound, PlacementOverride, RegisteredStandard, clear_override,
                                       override_placement, register_standard, unregister_standard)
 from analysis.system.system import SystemReport, area_view, build_system
-from api.http.routes import download
+from api.http.routes import download, known_parameters
 from api.http.security import require_read_key, require_write_key
 from index.errors import DocumentNotFound
 
@@ -21,7 +21,7 @@ class Areas(BaseModel):
 
 
 def system_routes() -> APIRouter:
-    r = APIRouter(dependencies=[Depends(require_read_key)], tags=["standards system"])
+    r = APIRouter(dependencies=[Depends(require_read_key), Depends(known_parameters)], tags=["standards system"])
 
     def report(request: Request) -> SystemReport:
         return build_system(request.app.state.kb, request.app.state.settings.system_file)

@@ -13,6 +13,9 @@ from index.store.catalog import work_key
 from ingest.metadata import parse_cn_date
 from ingest.models import STATUSES, Status
 
+# Words for "every status": a user who asks for all versions has chosen versions.
+ALL_STATUSES = {"all", "全部", "全部版本"}
+
 
 class SearchFilters(BaseModel):
     """Restrict a search. Empty fields do not restrict."""
@@ -34,10 +37,14 @@ class SearchFilters(BaseModel):
     def _known_status(cls, v: list[str]) -> list[str]:
         out = []
         for s in v:
+            if s.strip().lower() in ALL_STATUSES:   # every version, chosen on purpose (the pages' 全部版本)
+                out += [x.value for x in STATUSES if x.value not in out]
+                continue
             try:
                 out.append(Status.read(s).value)
             except ValueError:
-                raise ValueError(f"unknown status '{s}'; use one of {list(STATUSES)}") from None
+                raise ValueError(f"unknown status '{s}'; use one of {'、'.join(x.value for x in STATUSES)} "
+                                 f"or all（未知的时效性“{s}”）") from None
         return out
 
     @field_validator("as_of", "date_from", "date_to")
