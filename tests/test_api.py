@@ -100,3 +100,13 @@ def test_all_statuses_is_a_status_filter_and_a_wrong_one_is_named_without_python
     assert {h["publish_date"] for h in every.json()["hits"] if "保守国家秘密法" in h["title"]} >= {"2010-04-29", "2024-02-27"}
     wrong = client.get("/api/v1/search", params={"q": "节能", "status": "bogus"})
     assert wrong.status_code == 422 and "<Status" not in wrong.text and "现行有效、已被修订" in wrong.json()["error"]
+
+
+def test_the_openapi_docs_declare_the_key_so_docs_offer_authorize(client):
+    spec = client.get("/openapi.json").json()
+    schemes = spec["components"]["securitySchemes"]
+    assert any(s.get("type") == "apiKey" and s.get("name") == "X-API-Key" and s.get("in") == "header"
+               for s in schemes.values())
+    upload = spec["paths"]["/api/v1/documents"]["post"]
+    assert upload.get("security"), "uploads should say they need the key"
+    assert not spec["paths"]["/api/v1/search"]["get"].get("security"), "searching needs no key"

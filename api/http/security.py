@@ -12,7 +12,8 @@ import threading
 import time
 from urllib.parse import quote
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, HTTPBearer
 
 KEY_HEADER = "X-API-Key"
 KEY_COOKIE = "stdkb_key"
@@ -45,7 +46,13 @@ def has_key(request: Request, expected: str) -> bool:
     return bool(expected and cookie) and hmac.compare_digest(cookie.encode(), session_token(expected).encode())
 
 
-def require_write_key(request: Request) -> None:
+# Declared for OpenAPI, so that /docs offers an Authorize button; the key is read by presented_key.
+API_KEY_HEADER = APIKeyHeader(name=KEY_HEADER, auto_error=False, description="STDKB_API_KEY of the server")
+BEARER = HTTPBearer(auto_error=False, description="the same key as a Bearer token")
+
+
+def require_write_key(request: Request, _header: str | None = Security(API_KEY_HEADER),
+                      _bearer: object = Security(BEARER)) -> None:
     expected = request.app.state.settings.api_key
     if not expected:
         raise HTTPException(403, detail="writes over HTTP are disabled: the server has no STDKB_API_KEY set")
