@@ -711,3 +711,14 @@ def test_a_limit_shared_by_one_fragment_only_is_no_conflict(kb, monkeypatch):
     assert gap.label_clause(kb, "6.2", text, SearchFilters(), ["杭州市"], {"public"}).label != "conflict"
     archive.whole = 0.3
     assert gap.label_clause(kb, "6.2", text, SearchFilters(), ["杭州市"], {"public"}).label == "conflict"
+
+
+@pytest.mark.parametrize("problem, chinese", [
+    ("missing 术语和定义", "缺少“术语和定义”"),
+    ("order: 范围 is chapter 2, GB/T 1.1 puts it at chapter 1", "“范围”是第2章，GB/T 1.1 要求为第1章"),
+    ("numbering: 3.3 where 3.2 was expected", "条号 3.3 处应为 3.2"),
+])
+def test_a_structure_problem_is_said_in_chinese_on_the_page_and_in_the_reports(problem, chinese):
+    from analysis.gap.draft import problem_in_chinese
+
+    assert problem_in_chinese(problem) == chinese

@@ -10,8 +10,8 @@ from collections import Counter
 
 from pydantic import BaseModel
 
-from ingest.models import LEVELS_IN_ORDER, STATUSES, Level
 from index.results import DocumentInfo
+from ingest.models import LEVELS_IN_ORDER, STATUSES, Level
 
 NEWEST = 6
 # Levels that only catch what fits no other: their absence tells a drafter nothing.

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from analysis.answer.llm import answer_with_llm
 from analysis.cite import hit_reference, short_citation
 from analysis.exports import explanation_export, gap_export, results_export
-from analysis.gap.draft import read_draft
+from analysis.gap.draft import problem_in_chinese, read_draft
 from analysis.gap.gap import analyse_draft
 from analysis.gap.render import DRAFTING_RULES, GAP_LABELS, REFERENCE_STATUS
 from analysis.review.review import literature_review
@@ -79,7 +79,7 @@ def citation_forms(hit) -> tuple[str, str]:
 
 
 templates.env.globals.update(doc_url=doc_url, anchor=anchor, marked=marked, status_class=STATUS_CLASS,
-                             citation_forms=citation_forms,
+                             citation_forms=citation_forms, problem_in_chinese=problem_in_chinese,
                              status_choices=STATUS_CHOICES, default_status=DEFAULT_STATUS,
                              levels=LEVELS_IN_ORDER)
 

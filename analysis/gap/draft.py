@@ -103,3 +103,21 @@ def numbering_gaps(numbers: list[str]) -> list[str]:
             problems.append(f"numbering: {number} where {parent + '.' if parent else ''}{expected} was expected")
         last_child[parent] = max(n, last_child.get(parent, 0))
     return problems
+
+
+_IN_CHINESE = (
+    (re.compile(r"^missing (.+)$"), "缺少“{0}”"),
+    (re.compile(r"^order: (.+) is chapter (\S+), GB/T 1.1 puts it at chapter (\S+)$"), "“{0}”是第{1}章，GB/T 1.1 要求为第{2}章"),
+    (re.compile(r"^numbering: (\S+) where (\S+) was expected$"), "条号 {0} 处应为 {1}"),
+)
+
+
+def problem_in_chinese(problem: str) -> str:
+    """A structure problem as the page and the reports say it (the JSON keeps the English form
+    the gold files use: "missing 术语和定义")."""
+    for pattern, chinese in _IN_CHINESE:
+        m = pattern.match(problem)
+        if m:
+            return chinese.format(*m.groups())
+    return problem
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ingest.models import STANDARD_LEVELS
 
 from ..docx import add_table, new_document, to_bytes
+from .draft import problem_in_chinese
 
 GAP_LABELS = {"conflict": "与上位规定冲突", "duplicate": "照抄上位规定", "basis": "有上位依据", "no_basis": "未找到依据"}
 REFERENCE_STATUS = {"current": "现行有效", "superseded": "已被代替", "repealed": "已废止", "not_in_kb": "知识库中没有"}
@@ -54,7 +55,8 @@ def gap_markdown(report) -> str:
     lines += ["", "## 规范性引用文件", "", "| 引用 | 状态 | 说明 |", "| --- | --- | --- |"]
     lines += [f"| {_cell(r.cited)} | {REFERENCE_STATUS[r.status]} | {_cell(r.note)} |" for r in report.references]
     lines += ["", "## 结构", ""]
-    lines += ["符合 GB/T 1.1—2020 的要素要求。"] if report.structure.ok else [f"- {p}" for p in report.structure.problems]
+    lines += ["符合 GB/T 1.1—2020 的要素要求。"] if report.structure.ok else [f"- {problem_in_chinese(p)}"
+                                                                      for p in report.structure.problems]
     lines += ["", "## 编写规则（GB/T 1.1—2020）", ""]
     if report.drafting:
         lines += ["| 条款 | 规则 | 问题 | 建议 |", "| --- | --- | --- | --- |"]
@@ -91,7 +93,7 @@ def gap_docx(report) -> bytes:
     document.add_heading("规范性引用文件", level=1)
     add_table(document, ("引用", "状态", "说明"), [(r.cited, REFERENCE_STATUS[r.status], r.note) for r in report.references])
     document.add_heading("结构", level=1)
-    for problem in report.structure.problems or ["符合 GB/T 1.1—2020 的要素要求。"]:
+    for problem in [problem_in_chinese(p) for p in report.structure.problems] or ["符合 GB/T 1.1—2020 的要素要求。"]:
         document.add_paragraph(problem)
     document.add_heading("编写规则（GB/T 1.1—2020）", level=1)
     if report.drafting:
