@@ -264,3 +264,17 @@ def test_an_excluded_work_never_comes_back_in_any_version(kb):
     assert any("保守国家秘密法" in h.title for h in plain.hits)
     hidden = kb.search("国家秘密的保密期限", k=10, filters=SearchFilters(exclude=[secrets]))
     assert hidden.hits and not any("保守国家秘密法" in h.title for h in hidden.hits)
+
+
+def test_a_standard_the_knowledge_base_does_not_hold_gets_its_notice_and_no_unrelated_hits(kb):
+    result = kb.search("GB/T 1.1—2020 3.1", k=10)
+    assert result.hits == [] and result.low_confidence and "GB/T 1.1—2020" in result.notice
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label, query", __import__("web.overview", fromlist=["EXAMPLES"]).EXAMPLES)
+def test_every_example_the_home_page_offers_is_answered(full_kb_dir, label, query):
+    from index.index import Index
+
+    result = Index(full_kb_dir).search(query, k=5)
+    assert result.hits and not result.low_confidence, (label, result.notice)

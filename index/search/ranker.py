@@ -63,6 +63,10 @@ class Searcher:
         plan = analyse(query, snap.titles)
         lookup = resolve(self.catalog, snap.documents, plan, allowed) if plan.is_citation else Lookup()
         pinned = [self._hit(0, 1.0, c, d, text) for c, d, text in lookup.hits]
+        if plan.citation is not None and plan.citation.is_standard and not pinned:
+            # A standard the knowledge base does not hold: its clause 3.1 shares only a number with
+            # whatever else matches, so nothing else is offered in its place.
+            return SearchResult(query=query, low_confidence=True, hits=[], notice=" ".join(lookup.notices))
         # A query citing an article asks about that work: its other hits come from the work too,
         # which also keeps a citation's cost to the size of the work, not of the knowledge base.
         scope = (self._sources_of([m.work for m in plan.cited], allowed) if pinned else None) or allowed
