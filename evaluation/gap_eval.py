@@ -96,11 +96,11 @@ def main() -> None:
     scored = score(report, gold)
     print(json.dumps(scored, ensure_ascii=False, indent=1))
     if args.out:
-        from evaluation.run_eval import commit
+        from evaluation.run_eval import commit, portable
 
         Path(args.out).write_text(json.dumps({
             "draft": args.draft, "gold": args.gold, "embedder": kb.embedder_description(), "seconds": seconds,
-            "commit": commit(), "command": "evaluation/gap_eval.py " + " ".join(sys.argv[1:]), "score": scored,
+            "commit": commit(), "command": "evaluation/gap_eval.py " + portable(sys.argv[1:]), "score": scored,
         }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

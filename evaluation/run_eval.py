@@ -39,8 +39,13 @@ def main() -> None:
     report = evaluate(kb, Path(args.questions), corpus=settings.corpus, baselines=not args.no_baselines,
                       progress=ProgressBar())
     kb.close()
-    report.update(commit=commit(), command="python -m evaluation.run_eval " + " ".join(sys.argv[1:]))
+    report.update(commit=commit(), command="python -m evaluation.run_eval " + portable(sys.argv[1:]))
     Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def portable(argv: list[str]) -> str:
+    """The command as anyone would type it: the data directory is the reader's own."""
+    return " ".join("DIR" if i and argv[i - 1] == "--data-dir" else a for i, a in enumerate(argv))
 
 
 if __name__ == "__main__":
