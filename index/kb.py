@@ -46,8 +46,9 @@ class Works(Protocol):
     def work(self, name: str) -> Work | None:
         """All versions of the work a title or short name means, when one stands out."""
 
-    def works_named(self, name: str) -> list[DocumentInfo]:
-        """The current version of each work `name` may mean, best first."""
+    def works_named(self, name: str, abbreviations: bool = False) -> list[DocumentInfo]:
+        """The current version of each work `name` may mean, best first; with `abbreviations`, also
+        the works it abbreviates (节能条例 → 公共机构节能条例)."""
 
     def standard_documents(self, code: str) -> list[DocumentInfo]:
         """Documents carrying a standard number (GB/T 30520), oldest first."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from api.cli import documents
 from api.cli import gap as cli_gap
+from api.cli import implement as cli_implement
 from api.cli import remote
 from api.cli import system as cli_system
 from api.cli.common import open_index, print_json, settings_of, with_index
@@ -183,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_gap.add_parser(sub, data_dir, with_index)
     cli_system.add_parser(sub, data_dir, with_index)
+    cli_implement.add_parser(sub, data_dir)
 
     p = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1")

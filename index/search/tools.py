@@ -64,9 +64,10 @@ class HeldWorks:
         matches = self._holder.current().titles.resolve(name, strict=True)
         return matches[0].work if matches else None
 
-    def works_named(self, name: str) -> list[DocumentInfo]:
-        """The current version of each work `name` may mean (no abbreviation guesses), best first."""
-        return [m.work.current() for m in self._holder.current().titles.resolve(name, strict=True)]
+    def works_named(self, name: str, abbreviations: bool = False) -> list[DocumentInfo]:
+        """The current version of each work `name` may mean, best first; with `abbreviations`, also
+        the works it abbreviates as a citation would (节能条例 → 公共机构节能条例)."""
+        return [m.work.current() for m in self._holder.current().titles.resolve(name, strict=not abbreviations)]
 
     def standard_documents(self, code: str) -> list[DocumentInfo]:
         """Documents carrying a standard number (GB 31654, DB33/T 1234), oldest first."""

@@ -1,0 +1,68 @@
+"""标准实施: a self-assessment checklist holds every requirement sentence of its document, at its clause."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from analysis.implement.checklist import checklist, kind_of
+from api.cli.main import main
+from ingest.parse import parse_file
+
+from .conftest import SHARED
+
+DRAFT = SHARED / "drafts" / "dev_draft.md"
+
+
+def _requirement_sentences(path) -> list[tuple[str, str]]:
+    """Counted from the file itself, not by the checklist: numbered lines outside chapters 1 and 2,
+    cut at 。 and ；, holding a modal word (and not only inside 供应, 相应, 应急, 适宜, 反应)."""
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^(\d+(?:\.\d+)+)\s+(.*)$", line)
+        if not m or m.group(1).split(".")[0] in ("1", "2"):
+            continue
+        for sentence in re.split(r"(?<=[。；])", m.group(2)):
+            if sentence.strip() and re.search("应|不得|宜|须|可", re.sub("供应|相应|应急|适宜|反应", "", sentence)):
+                found.append((m.group(1), sentence.strip()))
+    return found
+
+
+def test_the_checklist_of_the_dev_draft_has_an_item_for_every_requirement_sentence_at_its_clause():
+    doc = parse_file(DRAFT)
+    items = [(i.clause, i.requirement) for i in checklist(doc.title, doc.clauses).items]
+    assert items == _requirement_sentences(DRAFT)
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("食堂应建立食材采购验收制度。", "要求"),
+    ("从业人员不得佩戴戒指、手镯等饰物。", "禁止"),
+    ("就餐区宜设置公示栏。", "推荐"),
+    ("就餐人数较少的食堂可参照执行。", "允许"),
+    ("食堂应对每餐次供应的菜品进行留样。", "要求"),
+    ("各单位积极应对突发事件。", None),
+    ("本文件规定了机关食堂餐饮服务的要求。", None),
+])
+def test_a_sentence_is_a_requirement_a_prohibition_a_recommendation_or_a_permission(sentence, kind):
+    assert kind_of(sentence) == kind
+
+
+def test_the_checklist_of_a_draft_file_keeps_the_json_contract(capsys):
+    assert main(["checklist", str(DRAFT), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["document"].startswith("机关事务管理") and data["items"]
+    assert set(data["items"][0]) == {"clause", "requirement", "kind", "evidence"}
+    assert all(i["kind"] in ("要求", "禁止", "推荐", "允许") and i["evidence"] for i in data["items"])
+
+
+def test_a_document_of_the_knowledge_base_is_named_by_its_title(kb_dir, capsys):
+    assert main(["checklist", "《公共机构节能条例》", "--json", "--data-dir", str(kb_dir)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["document"] == "公共机构节能条例" and data["items"][0]["clause"].startswith("第")
+
+
+def test_a_title_the_knowledge_base_does_not_hold_is_an_error_naming_it(kb_dir, capsys):
+    assert main(["checklist", "公务用车管理办法", "--data-dir", str(kb_dir)]) == 3
+    assert "公务用车管理办法" in capsys.readouterr().err
