@@ -66,3 +66,62 @@ def test_a_document_of_the_knowledge_base_is_named_by_its_title(kb_dir, capsys):
 def test_a_title_the_knowledge_base_does_not_hold_is_an_error_naming_it(kb_dir, capsys):
     assert main(["checklist", "公务用车管理办法", "--data-dir", str(kb_dir)]) == 3
     assert "公务用车管理办法" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------- training sets
+BLANK = "（    ）"
+
+
+def _training(doc_title, clauses, others=()):
+    from analysis.implement.training import training_set
+
+    return training_set(doc_title, checklist(doc_title, clauses).items, n=30, other_titles=list(others))
+
+
+def _clause_sentences(clauses) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for c in clauses:
+        out.setdefault(c.label, []).extend(s.strip() for s in re.split(r"(?<=[。；])|\n", c.text) if s and s.strip())
+    return out
+
+
+def _check(questions, clauses):
+    """Each question against its clause's own text, not the generator's flags."""
+    text = _clause_sentences(clauses)
+    for q in questions:
+        sentences = text[q.citation.article]
+        assert q.proof in sentences, q
+        if q.kind == "判断题":
+            assert (q.answer == "正确") == (q.stem in sentences), q
+            if q.answer == "错误":
+                assert q.stem != q.proof and len(q.stem) >= len(q.proof) - 2, q
+        elif q.kind == "填空题":
+            assert q.stem.replace(BLANK, q.answer) == q.proof, q
+        elif q.kind == "单选题":
+            supported = [o for o in q.options if q.stem.replace(BLANK, o, 1).replace(" ", "") == q.proof.replace(" ", "")]
+            assert supported == [q.answer] and len(set(q.options)) == len(q.options) == 4, q
+        else:
+            assert q.answer in q.options and len(q.options) == 4, q
+
+
+def test_a_training_set_of_the_dev_draft_is_decided_by_each_clause_s_text():
+    doc = parse_file(DRAFT)
+    result = _training(doc.title, doc.clauses, others=["中华人民共和国食品安全法", "公共机构节能条例", "机关事务管理条例"])
+    assert len(result.questions) == 30 and {q.kind for q in result.questions} == {"判断题", "填空题", "单选题", "文件题"}
+    _check(result.questions, doc.clauses)
+    assert len({(q.kind, q.stem) for q in result.questions}) == len(result.questions)
+
+
+def test_a_training_set_of_a_regulation_is_decided_by_each_article_s_text(kb):
+    page = kb.document("行政法规/公共机构节能条例(2017-03-01).md")
+    result = _training(page.title, page.clauses)
+    assert result.questions
+    _check(result.questions, page.clauses)
+
+
+def test_stdkb_train_keeps_the_json_contract(capsys):
+    assert main(["train", str(DRAFT), "-n", "8", "--json", "--data-dir", "/nonexistent-stdkb-data"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["questions"]) == 8
+    assert set(data["questions"][0]) == {"kind", "stem", "options", "answer", "citation", "proof", "difficulty"}
+    assert set(data["questions"][0]["citation"]) == {"title", "article"}

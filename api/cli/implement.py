@@ -1,5 +1,5 @@
-"""`stdkb checklist`: the self-assessment checklist (自查表) of a document of the knowledge base or
-of a file (a draft)."""
+"""`stdkb checklist` and `stdkb train`: the self-assessment checklist (自查表) and a training set
+(宣贯试题) of a document of the knowledge base or of a file (a draft)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from api.cli.common import open_index, settings_of
 from index.errors import DocumentNotFound
+from index.search.filters import SearchFilters
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:
@@ -16,21 +17,9 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     the evidence that shows it is met. DOC is a file, or a title the knowledge base holds
     (《公共机构节能条例》, 节能条例)."""
     from analysis.implement.checklist import checklist
-    from ingest.parse import parse_file
 
-    if Path(args.doc).is_file():
-        doc = parse_file(Path(args.doc))
-        result = checklist(doc.title, doc.clauses)
-    else:
-        index = open_index(settings_of(args))
-        try:
-            found = index.works.works_named(args.doc, abbreviations=True)
-            page = index.document(found[0].source) if found else None
-            if page is None:
-                raise DocumentNotFound(args.doc)
-            result = checklist(page.title, page.clauses)
-        finally:
-            index.close()
+    title, clauses, _ = _document(args)
+    result = checklist(title, clauses)
     if args.json:
         sys.stdout.write(result.model_dump_json() + "\n")
         return 0
@@ -40,6 +29,29 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def _document(args: argparse.Namespace):
+    """The title and clauses DOC names (a file, or a title of the knowledge base), and the titles of
+    the knowledge base's other current documents (none when it has no data directory yet)."""
+    from ingest.parse import parse_file
+
+    settings = settings_of(args)
+    parsed = parse_file(Path(args.doc)) if Path(args.doc).is_file() else None
+    if parsed is not None and not settings.data_dir.is_dir():
+        return parsed.title, parsed.clauses, []
+    index = open_index(settings)
+    try:
+        others = sorted({d.title for d in index.documents(SearchFilters(status=["现行有效"])).documents})
+        if parsed is not None:
+            return parsed.title, parsed.clauses, others
+        found = index.works.works_named(args.doc, abbreviations=True)
+        page = index.document(found[0].source) if found else None
+        if page is None:
+            raise DocumentNotFound(args.doc)
+        return page.title, page.clauses, others
+    finally:
+        index.close()
+
+
 def add_parser(sub, data_dir) -> None:
     p = sub.add_parser("checklist", help="the self-assessment checklist (自查表) of a document",
                        description=cmd_checklist.__doc__)
@@ -47,3 +59,28 @@ def add_parser(sub, data_dir) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     data_dir(p)
     p.set_defaults(func=cmd_checklist)
+
+    p = sub.add_parser("train", help="a training set (宣贯试题) of a document", description=cmd_train.__doc__)
+    p.add_argument("doc", help="a file (a draft), or the title of a document of the knowledge base")
+    p.add_argument("-n", type=int, default=30, help="questions at most (default 30)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    data_dir(p)
+    p.set_defaults(func=cmd_train)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """A training set (宣贯试题) of a document: 判断题, 填空题, 单选题 and 文件题, each with its answer,
+    its clause and the sentence that proves it. DOC as for `stdkb checklist`."""
+    from analysis.implement.checklist import checklist
+    from analysis.implement.training import training_set
+
+    title, clauses, others = _document(args)
+    result = training_set(title, checklist(title, clauses).items, n=args.n, other_titles=others)
+    if args.json:
+        sys.stdout.write(result.model_dump_json() + "\n")
+        return 0
+    print(f"{result.document}：{len(result.questions)} 题")
+    for n, q in enumerate(result.questions, start=1):
+        options = "  ".join(f"{chr(65 + i)}. {o}" for i, o in enumerate(q.options)) if q.kind != "判断题" else ""
+        print(f"{n:>3}. [{q.kind}·{q.difficulty}] {q.stem} {options}\n     答案：{q.answer}（{q.citation.article}）")
+    return 0
