@@ -66,3 +66,14 @@ def test_the_measurements_are_as_the_benchmarks_wrote_them():
     assert PAGE.read_text(encoding="utf-8") == page, "docs/measurements.md: run python -m evaluation.measurements"
     readme = README.read_text(encoding="utf-8")
     assert readme[readme.index(START) + len(START):readme.index(END)].strip() == block.strip()
+
+
+def test_the_ocr_workers_setting_reaches_the_reader_that_reads_scans(monkeypatch):
+    from api.settings import load_settings
+    from ingest.readers import ocr
+
+    monkeypatch.setenv("STDKB_OCR_WORKERS", "3")
+    try:
+        assert load_settings().ocr_workers == 3 and ocr.workers() == 3
+    finally:
+        ocr.set_workers(2)
