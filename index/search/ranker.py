@@ -4,12 +4,12 @@ For one query:
   1. `query.analyse` reads what the query names: a citation, works, regions, levels, terms.
   2. A citation that resolves is answered by exact lookup and ranked first; one naming an article
      that does not exist gets a notice saying so.
-  3. Ranked lists are fused by weighted reciprocal rank: keyword (FTS5 BM25 over jieba tokens),
-     dense (the configured embedder over Chroma), the same two restricted to the works the query
-     names, and the clauses defining the term a definition question asks about.
-  4. The fused scores are adjusted by what the query says about documents: works it names,
-     regions, levels; superseded versions yield to the version in force unless the user chose
-     versions by filter.
+  3. Ranked lists, by name (fusion.LISTS): keyword (BM25 over jieba tokens), dense (the configured
+     embedder), the same two restricted to the works the query names, and the clauses defining the
+     term a definition question asks about; fused by weighted reciprocal rank (fusion.py).
+  4. The fused scores are adjusted by what the query says about documents (fusion.Evidence): works
+     it names, regions, levels; superseded versions yield to the version in force unless the user
+     chose versions by filter.
   5. Parts of one long article collapse into one hit; `confidence` (0..1) weighs how near and
      how well covered the best clauses are, and `low_confidence` is set below the embedder's
      calibrated threshold (see `confidence.py`).
