@@ -18,6 +18,7 @@ from index.search.highlight import spans
 from ingest.sentences import sentences
 
 from ..cite import short_citation
+from .asked import NOT_STATED, asked_for, holds
 
 EVIDENCE = 5
 NO_PROVISION = "知识库中没有关于这个问题的规定。"
@@ -92,5 +93,11 @@ def answer(index: KnowledgeBase, question: str, filters: SearchFilters | None = 
                       evidence=evidence, terms=result.terms)
     terms = result.terms
     quoted = best_sentences(evidence[0].text, terms, lambda parts: index.text.similarity(question, parts))
+    wanted = asked_for(question)
+    if wanted and not holds(wanted, evidence[0].text):
+        # The nearest clause is about the question but does not answer what it asks: say so.
+        return Answer(question=question, answered=False, answer="", citation=evidence[0].citation,
+                      notice=(result.notice + " " + NOT_STATED[wanted] + " 下面是最接近的条文，仅供参考。").strip(),
+                      evidence=evidence, terms=result.terms)
     return Answer(question=question, answered=True, answer=quoted, highlights=spans(quoted, terms),
                   citation=evidence[0].citation, notice=result.notice, evidence=evidence, terms=result.terms)

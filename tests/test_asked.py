@@ -1,0 +1,58 @@
+"""A question that asks for a number of years, a period or an amount is answered only by a clause
+that states one; otherwise the answer says the clause does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.answer.ask import answer
+from analysis.answer.asked import asked_for, holds
+from index.results import Hit, SearchResult
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("公务用车使用满几年可以更新？", "年限"),
+    ("食堂从业人员多久体检一次？", "期限"),
+    ("公共机构的空调温度夏天最低能设到多少度？", "数值"),
+    ("公务接待能不能安排宴请？", None),
+])
+def test_what_a_question_asks_for(question, kind):
+    assert asked_for(question) == kind
+
+
+@pytest.mark.parametrize("kind, sentence, held", [
+    ("年限", "公务用车按照规定年限更新。", False),
+    ("年限", "公务用车使用满8年的，可以更新。", True),
+    ("期限", "直接接触入口食品的从业人员应当定期进行健康检查。", False),
+    ("期限", "直接接触入口食品的从业人员应当每年进行健康检查。", True),
+    ("期限", "在5个工作日内答复。", True),
+    ("期限", "制定年度节能目标和实施方案。", True),
+    ("数值", "夏季不得低于二十六摄氏度。", True),
+    ("数值", "温度设置应当符合国家有关规定。", False),
+])
+def test_whether_a_sentence_holds_that_answer(kind, sentence, held):
+    assert holds(kind, sentence) is held
+
+
+class _Confident:
+    """The knowledge base as search would answer: confidently, with the real clause given."""
+
+    def __init__(self, kb, citation):
+        self.text, self._hit = kb.text, kb.clause(citation).hits[0]
+
+    def search(self, question, k=10, filters=None):
+        return SearchResult(query=question, hits=[Hit(**self._hit.model_dump(include=set(Hit.model_fields)))],
+                            confidence=0.9, terms=["公务用车", "更新"])
+
+
+def test_a_question_for_years_answered_by_a_clause_without_a_number_says_so(kb):
+    # 机关事务管理条例第二十五条 speaks of 公务用车 but names no number of years.
+    result = answer(_Confident(kb, "机关事务管理条例第二十五条"), "公务用车使用满几年可以更新？")
+    assert not result.answered and result.answer == "" and "条文未规定具体年限" in result.notice
+    assert result.evidence[0].article == "第二十五条"
+
+
+def test_a_question_for_a_period_answered_by_a_clause_that_states_one_is_answered(kb):
+    # 公共机构节能条例第十三条: 制定年度节能目标 — a yearly target is a period.
+    result = answer(_Confident(kb, "公共机构节能条例第十三条"), "公共机构节能目标多长时间定一次？")
+    assert result.answered and "年度节能目标" in result.answer
