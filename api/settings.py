@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     llm_url: str = Field("", description="OpenAI-compatible endpoint for synthesised answers on /ask; empty: off.")
     llm_model: str = Field("", description="Model name sent to that endpoint.")
     llm_api_key: str = Field("", repr=False, description="Key for that endpoint, if it needs one.")
+    home_region: str = Field("", description="The user's own region(s), e.g. 浙江省/杭州市: /ask quotes a national "
+                             "rule or one of these before another region's, and says whose rule it quotes.")
     ocr_workers: int = Field(2, ge=1, le=32, description="Scanned pages read at once by OCR, each by one "
                              "Tesseract process on one thread; default 2, this machine's cores.")
     url: str = Field("", description="A running stdkb server (http://host:port). `stdkb search` and `stdkb clause` "
@@ -67,6 +69,11 @@ class Settings(BaseSettings):
                                        "embedder (index/search/data/confidence.json, by `python -m evaluation.calibrate`).")
     fault_at: str = Field("", description="For crash tests only: 'STAGE:N' makes an ingest SIGKILL itself the Nth "
                           f"time it reaches STAGE ({', '.join(STAGES)}); see index/store/faults.py.")
+
+    @property
+    def home(self) -> list[str]:
+        """STDKB_HOME_REGION as a list of regions."""
+        return [r.strip() for r in self.home_region.replace("，", "/").replace(",", "/").split("/") if r.strip()]
 
     def open_index(self, background_refresh: bool = False):
         """The knowledge base these settings describe (an `index.index.Index`)."""

@@ -56,3 +56,41 @@ def test_a_question_for_a_period_answered_by_a_clause_that_states_one_is_answere
     # 公共机构节能条例第十三条: 制定年度节能目标 — a yearly target is a period.
     result = answer(_Confident(kb, "公共机构节能条例第十三条"), "公共机构节能目标多长时间定一次？")
     assert result.answered and "年度节能目标" in result.answer
+
+
+# ----------------------------------------------------------------------------- whose rule
+def _hit(kb, citation):
+    return kb.clause(citation).hits[0]
+
+
+def test_an_answer_says_whose_rule_it_quotes(kb):
+    from analysis.answer.ask import whose_rule
+
+    national, local = _hit(kb, "机关事务管理条例第十条"), _hit(kb, "杭州市会展业促进条例第十九条")
+    assert whose_rule(national, []) == ("全国性规定", "")
+    assert whose_rule(local, ["浙江省", "杭州市"]) == ("本地规定（杭州市）", "")
+    assert whose_rule(local, ["浙江省"]) == ("本地规定（杭州市）", "")     # a province holds its cities
+    assert whose_rule(local, ["山东省"]) == ("外地规定（杭州市）", "杭州市")
+
+
+def test_a_national_or_home_rule_of_the_first_hits_is_quoted_before_another_region_s(kb):
+    from analysis.answer.ask import preferred_first
+
+    national, local = _hit(kb, "机关事务管理条例第十条"), _hit(kb, "杭州市会展业促进条例第十九条")
+    assert preferred_first([local, national], home=["山东省"])[0] is national
+    assert preferred_first([local, national], home=["浙江省", "杭州市"])[0] is local
+
+
+def test_a_rule_that_states_what_is_asked_comes_before_one_that_does_not(kb):
+    from analysis.answer.ask import preferred_first
+
+    vague, stated = _hit(kb, "机关事务管理条例第十条"), _hit(kb, "公共机构节能条例第十三条")
+    assert not holds("期限", vague.text) and holds("期限", stated.text)
+    assert preferred_first([vague, stated], home=[], wanted="期限")[0] is stated
+
+
+def test_the_home_region_setting_is_a_list_of_regions():
+    from api.settings import Settings
+
+    assert Settings(home_region="浙江省/杭州市").home == ["浙江省", "杭州市"]
+    assert Settings().home == []

@@ -183,9 +183,10 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
         index = _kb(request)
         settings = request.app.state.settings
         result = answer_with_llm(index, q, None, settings.llm_url, settings.llm_model,
-                                 settings.llm_api_key) if q.strip() else None
+                                 settings.llm_api_key, home=settings.home) if q.strip() else None
         terms = result.terms if result else []
-        return _render(request, "ask.html", q=q, result=result, terms=terms, page="ask")
+        return _render(request, "ask.html", q=q, result=result, terms=terms, page="ask",
+                       home="/".join(settings.home))
 
     @r.get("/review", response_class=HTMLResponse)
     def review_page(request: Request, topic: str = Query("", max_length=100), level: list[str] = Query([]),

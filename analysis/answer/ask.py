@@ -15,9 +15,11 @@ from index.kb import KnowledgeBase
 from index.results import Hit
 from index.search.filters import SearchFilters
 from index.search.highlight import spans
+from ingest.regions import province_of
 from ingest.sentences import sentences
 
 from ..cite import short_citation
+from ..gap.regions import NATIONAL_LEVELS, region_of_hit, with_parents
 from .asked import NOT_STATED, asked_for, holds
 
 EVIDENCE = 5
@@ -51,6 +53,8 @@ class Answer(BaseModel):
     notice: str = ""
     evidence: list[Evidence]
     terms: list[str] = Field(default_factory=list, description="The question's words as search matched them.")
+    whose: str = Field("", description="Whose rule the quoted clause is: 全国性规定, 本地规定（杭州市）, "
+                       "外地规定（山东省）, or 地方规定（…） when no home region is set.")
     llm: LLMAnswer | None = None
 
 
@@ -83,21 +87,60 @@ def best_sentences(text: str, terms: list[str], similarity: Callable[[list[str]]
     return "\n".join(chosen) if len(chosen) > 1 else chosen[0]
 
 
-def answer(index: KnowledgeBase, question: str, filters: SearchFilters | None = None) -> Answer:
-    """Search the question; quote the best clause's answering sentence(s) unless confidence is low."""
+PREFERRED_AMONG = 3   # the first hits a national or home-region rule is looked for in
+
+
+def whose_rule(hit: Hit, home: list[str]) -> tuple[str, str]:
+    """(全国性规定 | 本地规定（region） | 外地规定（region）, the other region when it is one); without
+    a home region a local rule is only 地方规定（region）."""
+    if hit.level in NATIONAL_LEVELS:
+        return "全国性规定", ""
+    region = region_of_hit(hit)
+    if not region:
+        return "", ""
+    if not home:
+        return f"地方规定（{region}）", ""
+    if region in with_parents(home) or province_of().get(region) in home:
+        return f"本地规定（{region}）", ""
+    return f"外地规定（{region}）", region
+
+
+def preferred_first(evidence: list, home: list[str], wanted: str | None = None) -> list:
+    """The evidence with the best of the first few moved to the front: one that states what the
+    question asks for (a number, a period) first, then a national or home-region rule before
+    another region's — a trainee in 杭州 asking about air-conditioning is told 杭州's 26℃ first."""
+    def key(n: int):
+        e = evidence[n]
+        return (bool(wanted) and not holds(wanted, e.text), not whose_rule(e, home)[0].startswith(("全国", "本地")), n)
+
+    if not evidence:
+        return evidence
+    best = evidence[min(range(min(PREFERRED_AMONG, len(evidence))), key=key)]
+    return [best, *(e for e in evidence if e is not best)]
+
+
+def answer(index: KnowledgeBase, question: str, filters: SearchFilters | None = None,
+           home: list[str] = ()) -> Answer:
+    """Search the question; quote the best clause's answering sentence(s) unless confidence is low.
+
+    Of the first hits, a national rule or one of the user's `home` regions (杭州市, 浙江省) is quoted
+    before another region's; the answer says whose rule it quotes."""
     result = index.search(question, k=EVIDENCE, filters=filters)
     evidence = [Evidence(**h.model_dump(), citation=short_citation(h.title, h.article)) for h in result.hits]
+    wanted = asked_for(question)
+    evidence = preferred_first(evidence, list(home), wanted)
     if not evidence or result.low_confidence:
         notice = NO_PROVISION + (" 下面是最接近的条文，仅供参考。" if evidence else "")
         return Answer(question=question, answered=False, answer="", notice=(result.notice + " " + notice).strip(),
                       evidence=evidence, terms=result.terms)
     terms = result.terms
     quoted = best_sentences(evidence[0].text, terms, lambda parts: index.text.similarity(question, parts))
-    wanted = asked_for(question)
     if wanted and not holds(wanted, evidence[0].text):
         # The nearest clause is about the question but does not answer what it asks: say so.
         return Answer(question=question, answered=False, answer="", citation=evidence[0].citation,
                       notice=(result.notice + " " + NOT_STATED[wanted] + " 下面是最接近的条文，仅供参考。").strip(),
                       evidence=evidence, terms=result.terms)
+    whose, elsewhere = whose_rule(evidence[0], list(home))
+    notice = (result.notice + (f" 这是{elsewhere}的规定，不一定适用于本地。" if elsewhere else "")).strip()
     return Answer(question=question, answered=True, answer=quoted, highlights=spans(quoted, terms),
-                  citation=evidence[0].citation, notice=result.notice, evidence=evidence, terms=result.terms)
+                  citation=evidence[0].citation, notice=notice, evidence=evidence, terms=result.terms, whose=whose)

@@ -66,9 +66,10 @@ def synthesise(index, question: str, evidence: list, url: str, model: str, api_k
     return LLMAnswer(text=text, model=model, citations=kept, dropped=dropped)
 
 
-def answer_with_llm(index, question: str, filters, url: str = "", model: str = "", api_key: str = "") -> Answer:
+def answer_with_llm(index, question: str, filters, url: str = "", model: str = "", api_key: str = "",
+                    home: list[str] = ()) -> Answer:
     """The extractive answer, plus the endpoint's answer when one is configured (its errors never hide the first)."""
-    result = answer(index, question, filters)
+    result = answer(index, question, filters, home=home)
     if url and result.answered:
         try:
             result.llm = synthesise(index, question, result.evidence, url, model, api_key)

@@ -127,7 +127,7 @@ def routes() -> APIRouter:
             filters: SearchFilters = Depends(search_filters)):
         settings = request.app.state.settings
         return answer_with_llm(_kb(request), q, filters, settings.llm_url, settings.llm_model,
-                               settings.llm_api_key)
+                               settings.llm_api_key, home=settings.home)
 
     # --------------------------------------------------------------------------- documents
     @r.get("/documents", response_model=DocumentList, summary="List documents, with filters and paging")
