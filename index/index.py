@@ -14,13 +14,14 @@ import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from index.diff import VersionDiff, compare
 from index.embed.lifecycle import Embedding, groups
 from index.embed.model import DOMAIN
 from index.embed.vector_cache import CACHE_FILE
 from index.errors import DocumentNotFound, StorageError, VectorStoreError
+from index.kb import Progress
 from index.outline import article_neighbours, outline
 from index.results import (CheckReport, ClauseInContext, ClauseLookup, ClauseView, Definition, DocumentInfo,
                            DocumentList, DocumentPage, Hit, IngestReport, Neighbour, SearchResult, Stats, VersionInfo)
@@ -43,7 +44,6 @@ from ingest.models import UPLOADS, Document, SkippedFile, Status, level_rank
 from ingest.segment import Segmenter
 
 STORE_FILES = ("catalog.sqlite3", "chroma", "models", CACHE_FILE, UPLOADS)
-Progress = Callable[[str, int, int], None]
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
