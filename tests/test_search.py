@@ -278,3 +278,44 @@ def test_every_example_the_home_page_offers_is_answered(full_kb_dir, label, quer
 
     result = Index(full_kb_dir).search(query, k=5)
     assert result.hits and not result.low_confidence, (label, result.notice)
+
+
+# ------------------------------------------------------------------ a version named in the query (issue 33)
+IN_FORCE_BY_DEFAULT = SearchFilters(status=["现行有效", "状态不详"], status_is_default=True)
+
+
+@pytest.mark.parametrize("query", ["2010年保守国家秘密法第二十条", "旧版保守国家秘密法第二十条",
+                                   "2024年修正前的保守国家秘密法第二十条", "保守国家秘密法（2015年）第二十条"])
+def test_a_version_named_in_the_query_wins_over_a_default_status(kb, query):
+    result = kb.search(query, k=3, filters=IN_FORCE_BY_DEFAULT)
+    assert (result.hits[0].publish_date, result.hits[0].article) == ("2010-04-29", "第二十条")
+    assert "已被修订" in result.notice
+
+
+def test_a_question_naming_a_version_is_answered_from_that_version(kb):
+    result = kb.search("2010年保守国家秘密法关于涉密载体的规定", k=3, filters=IN_FORCE_BY_DEFAULT)
+    assert {h.publish_date for h in result.hits} == {"2010-04-29"}
+
+
+def test_a_year_without_a_version_of_its_own_gets_the_version_then_in_force_and_says_so(kb):
+    result = kb.search("保守国家秘密法（2015年）第二十条", k=1)
+    assert result.hits[0].publish_date == "2010-04-29"
+    assert "没有《中华人民共和国保守国家秘密法》2015年的版本" in result.notice
+    assert "2015年时施行的是2010-04-29的版本" in result.notice
+
+
+def test_a_chosen_status_is_kept_and_the_version_shown_instead_is_named(kb):
+    result = kb.search("2010年保守国家秘密法第二十条", k=1, filters=SearchFilters(status=["现行有效"]))
+    assert result.hits[0].publish_date == "2024-02-27"
+    assert "2010-04-29的版本不符合筛选条件，以下是2024-02-27的版本" in result.notice
+
+
+def test_a_query_naming_no_version_keeps_the_default_status(kb):
+    result = kb.search("保守国家秘密法第二十条", k=3, filters=IN_FORCE_BY_DEFAULT)
+    assert {h.publish_date for h in result.hits} == {"2024-02-27"} and not result.notice
+
+
+def test_an_older_version_of_a_work_held_once_is_said_to_be_missing(kb):
+    result = kb.search("旧版机关事务管理条例第十条", k=1)
+    assert result.hits[0].article == "第十条"
+    assert "知识库中没有《机关事务管理条例》更早的版本" in result.notice

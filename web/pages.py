@@ -103,7 +103,9 @@ def _kb(request: Request) -> KnowledgeBase:
 
 def _filters(level: list[str], status: str, region: str, as_of: str) -> SearchFilters:
     statuses = {"": [], "all": [], IN_FORCE: [Status.CURRENT.value, Status.UNKNOWN.value]}.get(status, [status])
-    return SearchFilters(level=[x for x in level if x], status=statuses, region=region, as_of=as_of)
+    # The page's default is a preference: a query that names a version (2010年…, 旧版…) is shown that version.
+    return SearchFilters(level=[x for x in level if x], status=statuses, region=region, as_of=as_of,
+                         status_is_default=status == IN_FORCE)
 
 
 def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable[[Exception], int]) -> APIRouter:

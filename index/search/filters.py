@@ -28,6 +28,8 @@ class SearchFilters(BaseModel):
     as_of: str = Field("", description="YYYY-MM-DD: only the versions in force on that day.")
     date_from: str = Field("", description="Published on or after (YYYY-MM-DD).")
     date_to: str = Field("", description="Published on or before (YYYY-MM-DD).")
+    status_is_default: bool = Field(False, description="The statuses are a page's default, not the user's "
+                                    "choice: a version the query names (2010年…, 旧版…) wins over them.")
     exclude: list[str] = Field(default_factory=list, description="Sources of documents whose works (every "
                                "version) never come back: to search around a work, or to ask what answers a "
                                "question when a rule is not there.")
@@ -70,6 +72,12 @@ class SearchFilters(BaseModel):
     def chooses_versions(self) -> bool:
         """The user picked versions explicitly: do not re-rank by status."""
         return bool(self.status or self.as_of or self.document)
+
+
+def for_named_version(filters: SearchFilters) -> SearchFilters:
+    """The filters a query naming a version is searched with: a default status gives way."""
+    return filters.model_copy(update={"status": [], "status_is_default": False}) \
+        if filters.status_is_default and filters.status else filters
 
 
 def allowed_sources(documents: list[DocumentInfo], filters: SearchFilters) -> set[str] | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from index.results import DocumentInfo
 from index.search.citations import ArticleRef, Citation, standard_key
 from index.search.query import QueryPlan
+from index.search.titles import Work, of_year
 from index.store.catalog import Catalog
 from ingest.metadata import book_title
 from ingest.models import Clause, Status
@@ -41,10 +42,11 @@ def resolve(catalog: Catalog, documents: list[DocumentInfo], plan: QueryPlan,
     # a citation of the code finds its article in whichever part holds it.
     groups: dict[str, list[DocumentInfo]] = {}
     for match in plan.cited:
-        doc = match.work.pick(citation.year, allowed)
+        doc = plan.version_of(match.work, allowed)
         if doc is None:
             out.notices.append(f"{book_title(match.work.versions[-1].title)}没有符合筛选条件的版本。")
             continue
+        out.notices.extend(version_notices(match.work, doc, plan))
         groups.setdefault(match.work.code or match.work.key, []).append(doc)
     for docs in groups.values():
         for ref in citation.articles:
@@ -56,6 +58,22 @@ def resolve(catalog: Catalog, documents: list[DocumentInfo], plan: QueryPlan,
             doc, clauses = found
             out.hits.append((clauses[0], doc, "\n".join(c.text for c in clauses)))
     return out
+
+
+def version_notices(work: Work, shown: DocumentInfo, plan: QueryPlan) -> list[str]:
+    """What to tell a user when the version of `work` shown is not the one the query asked for."""
+    title, date = book_title(shown.title), shown.publish_date or "日期不详"
+    meant = plan.version_of(work)   # among every version, whatever the filters let through
+    if meant is not None and meant.source != shown.source:
+        return [f"{title}{meant.publish_date}的版本不符合筛选条件，以下是{date}的版本。"]
+    year = plan.version_year
+    if year and not of_year(shown, year):
+        if shown.publish_date[:4] > year:
+            return [f"知识库中没有{title}{year}年及以前的版本，以下是{date}的版本。"]
+        return [f"知识库中没有{title}{year}年的版本；{year}年时施行的是{date}的版本，以下是该版本。"]
+    if plan.older and shown.publish_date >= work.current().publish_date:
+        return [f"知识库中没有{title}更早的版本，以下是{date}的版本。"]
+    return []
 
 
 def _missing_in_code(parts: list[DocumentInfo], ref: ArticleRef) -> str:

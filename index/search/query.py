@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from index.results import DocumentInfo
 from index.search.citations import Citation, clean_title, parse_citation
 from index.search.titles import TitleIndex, Work, WorkMatch, kind_of
 
@@ -25,6 +26,10 @@ LEVEL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("地方标准", ("地方标准", "标准")),
     ("试点", ("试点文件",)),
 )
+# A version named in words: 2010年保守国家秘密法…, 保密法（2010年版）…, 旧版保密法…, 修订前的…
+_VERSION_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:版|修订|修正|修改|施行)?")
+_BEFORE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:修订|修正|修改)前")
+_OLDER = re.compile(r"旧版|老版|修订前|修改前|修正前|原版本|以前的版本|之前的版本|上一版")
 # "什么是X" / "X是指什么" / "X是什么意思" / "如何定义X" / "X的定义" …
 _DEFINITION_PATTERNS = (
     re.compile(r"什么(?:是|叫|叫做)[“\"「]?([^？?，,。“”\"」]{2,20})"),
@@ -48,6 +53,18 @@ class QueryPlan:
     terms: list[str] = field(default_factory=list)
     content: str = ""     # the query without the names of works and regions: what is asked about
     missing_work: str = ""  # a cited instrument (…条例第二十条) that the knowledge base does not hold
+    version_year: str = ""  # the year of the version asked for (2010年保密法…)
+    older: bool = False     # an earlier version asked for (旧版, 修订前, 2024年修正前)
+    before_year: str = ""   # the year of the amendment whose earlier version is asked for
+
+    def version_of(self, work: Work, allowed: set[str] | None = None) -> DocumentInfo | None:
+        """The version of `work` the query asks for, of those `allowed` (the current one if it names none)."""
+        return work.pick(self.version_year, allowed, self.older, self.before_year)
+
+    @property
+    def names_version(self) -> bool:
+        """The query asks for a version of a work it names, not simply for the rule in force."""
+        return bool(self.cited or self.mentioned) and bool(self.version_year or self.older)
 
     @property
     def is_citation(self) -> bool:
@@ -90,6 +107,14 @@ def analyse(query: str, titles: TitleIndex) -> QueryPlan:
         if word in query:
             plan.levels.extend(lv for lv in levels if lv not in plan.levels)
     plan.terms = definition_terms(query)
+    before = _BEFORE_YEAR.search(query)
+    year = _VERSION_YEAR.search(query)
+    if before:   # 2024年修正前的会计法: the version the amendment of 2024 replaced
+        plan.before_year, plan.older = before.group(1), True
+    else:
+        plan.version_year = (citation.year if citation is not None and citation.year else "") or \
+            (year.group(1) if year else "")
+        plan.older = bool(_OLDER.search(query))
     content = query
     for w in plan.mentioned:
         for name in (w.key, w.base):

@@ -21,11 +21,11 @@ from index.errors import VectorStoreError
 from index.results import DocumentInfo, Hit, SearchResult
 from index.search.citations import parse_citation
 from index.search.confidence import BY_NAME, ConfidenceModel, answered_by_name, model_for, signals
-from index.search.filters import SearchFilters, allowed_sources
+from index.search.filters import SearchFilters, allowed_sources, for_named_version
 from index.search.fusion import Evidence, Weights, fuse
 from index.search.highlight import query_terms
 from index.search.holder import SnapshotHolder
-from index.search.lookup import Lookup, resolve
+from index.search.lookup import Lookup, resolve, version_notices
 from index.search.query import QueryPlan, analyse, clean_query, has_content
 from index.search.query_vectors import QueryVectors
 from index.search.snapshot import Snapshot
@@ -59,8 +59,11 @@ class Searcher:
                                 notice="查询中没有可检索的文字（只有空白、标点或控制字符）。")
         terms = query_terms(query, self.segmenter)
         snap = self._current()
-        allowed = allowed_sources(snap.documents, filters)
         plan = analyse(query, snap.titles)
+        asked = for_named_version(filters) if plan.names_version else filters
+        widened = asked is not filters
+        filters = asked
+        allowed = allowed_sources(snap.documents, filters)
         lookup = resolve(self.catalog, snap.documents, plan, allowed) if plan.is_citation else Lookup()
         pinned = [self._hit(0, 1.0, c, d, text) for c, d, text in lookup.hits]
         if plan.citation is not None and plan.citation.is_standard and not pinned:
@@ -95,6 +98,11 @@ class Searcher:
             score = self.confidence.score(measured) if hits else 0.0
         low = not hits or score < self.confidence.threshold
         notices = list(lookup.notices)
+        if not pinned and plan.names_version:
+            notices += [n for w in plan.mentioned if (shown := plan.version_of(w, allowed))
+                        for n in version_notices(w, shown, plan)]
+        if widened and any(h.status in SUPERSEDED for h in hits):
+            notices.append("查询指明了版本，因此也显示已被修订或废止的版本（页面默认只显示现行有效的文件）。")
         if plan.missing_work:
             # The rules asked for are not here: whatever else matches must not pass for them.
             notices.append(f"知识库中没有名为“{plan.missing_work}”的文件，以下条文仅供参考。")
@@ -127,6 +135,8 @@ class Searcher:
             lists["dense"] = self._dense(snap, vector, w.pool, allowed)
             nearest = lists["dense"][0][1] if lists["dense"] else 0.0
         named = self._sources_of(plan.mentioned, allowed)
+        if plan.names_version:   # 2010年保密法…: the version asked for, not every version of the work
+            named = {v.source for w in plan.mentioned if (v := plan.version_of(w, allowed))}
         if named:
             content_tokens = self.segmenter.query_tokens(plan.content) or tokens
             lists["named_keyword"] = snap.keyword.search(content_tokens, w.pool, sources=named)
@@ -148,7 +158,8 @@ class Searcher:
                 named=doc.source in named,
                 region=bool(plan.regions) and any(doc.title.startswith(r) or r in doc.issuer for r in plan.regions),
                 level=bool(plan.levels) and doc.level in plan.levels,
-                superseded=doc.status in SUPERSEDED and not filters.chooses_versions)
+                superseded=doc.status in SUPERSEDED and not filters.chooses_versions
+                and not (plan.names_version and doc.source in named))
         return out
 
     def _dense(self, snap: Snapshot, vector, k: int, sources: set[str] | None) -> list[tuple[str, float]]:

@@ -76,17 +76,34 @@ class Work:
         """The version in force: the newest 现行有效 one, else simply the newest."""
         return self.pick()
 
-    def pick(self, year: str = "", allowed: set[str] | None = None) -> DocumentInfo | None:
-        """The version a citation means: of those `allowed`, the one of `year` if given, else the current one."""
+    def pick(self, year: str = "", allowed: set[str] | None = None, older: bool = False,
+             before: str = "") -> DocumentInfo | None:
+        """The version a citation means, of those `allowed`: the one of `year` if there is one, else the
+        one in force in `year` (the newest published by then); with `older` (旧版, 修订前) the newest
+        before the current one, or before the year `before` (2024年修正前); else the current one."""
         versions = [v for v in self.versions if allowed is None or v.source in allowed]
         if not versions:
             return None
         if year:
             for v in reversed(versions):
-                if v.publish_date.startswith(year) or v.effective_date.startswith(year):
+                if of_year(v, year):
                     return v
+            by_then = [v for v in versions if v.publish_date and v.publish_date[:4] <= year]
+            if by_then:
+                return by_then[-1]
         in_force = [v for v in versions if v.status == Status.CURRENT]
-        return (in_force or versions)[-1]
+        current = (in_force or versions)[-1]
+        if older:
+            # 2024年修正前: before the amendment of 2024; 旧版 alone: before the version in force
+            limit = before or current.publish_date
+            earlier = [v for v in versions if v.publish_date and v.publish_date[:len(limit)] < limit]
+            return earlier[-1] if earlier else current
+        return current
+
+
+def of_year(doc: DocumentInfo, year: str) -> bool:
+    """Whether `doc` is the version of `year` (published or taking effect in it)."""
+    return doc.publish_date.startswith(year) or doc.effective_date.startswith(year)
 
 
 @dataclass(frozen=True)
