@@ -13,13 +13,13 @@ from pathlib import Path
 
 from .definitions import defined_terms
 from .errors import DocumentError
-from .metadata import MANIFEST_NAME, extract_meta, read_manifest, split_header
+from .metadata import MANIFEST_NAME, extract_meta, read_manifest, split_header, strip_front_matter
 from .models import LEVELS_IN_ORDER, Clause, ClauseId, Document, DocumentMeta
 from .readers import SUPPORTED_SUFFIXES, read_document
 from .structure import detect_family, parse_body
 
 # Bump when parsing changes what a file turns into, so re-ingest replaces stale clauses.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"   # 4: front matter (印发 lines, 发文字号) is metadata, not a （序） clause
 
 
 def parse_file(path: Path | str, root: Path | str | None = None, meta: DocumentMeta | None = None,
@@ -53,7 +53,7 @@ def parse_text(text: str, source: str, meta: DocumentMeta | None = None, raw_has
     folder = source.split("/")[0] if "/" in source else ""
     if meta is None:
         meta = extract_meta(text, source, folder_level=folder if folder in LEVELS_IN_ORDER else "")
-    body = split_header(text).body
+    body = strip_front_matter(split_header(text).body)
     family = detect_family(body, meta.level)
     # A plain-text file's first line is often just the title; it is metadata, not a clause.
     raw = [r for r in parse_body(body, family) if not (r.kind == "preamble" and r.text.strip() == meta.title)]

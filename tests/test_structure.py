@@ -139,3 +139,33 @@ def test_manifest_metadata_is_used(corpus_docs):
     doc = next(d for p, d in corpus_docs if d.source == "行政法规/机关事务管理条例(2012-06-28).md")
     assert (doc.title, doc.level, doc.issuer, doc.publish_date, doc.status) == (
         "机关事务管理条例", "行政法规", "国务院", "2012-06-28", "现行有效")
+
+
+# ------------------------------------------------------------ front matter is metadata (issue 33)
+ISSUED = ("会议室使用管理办法\n（2023年5月8日国管局印发　国管办发〔2023〕12号）\n发布日期：2023-05-08\n"
+          "第一条 会议室应当按预约顺序使用。\n第二条 会议结束后应当关闭空调和照明。\n")
+
+
+def test_front_matter_of_an_uploaded_notice_is_metadata_not_a_clause():
+    from ingest.parse import parse_text
+
+    doc = parse_text(ISSUED, "会议室使用管理办法.txt")
+    assert [c.label for c in doc.clauses] == ["第一条", "第二条"]
+    assert (doc.title, doc.issuer, doc.doc_number, doc.publish_date) == \
+        ("会议室使用管理办法", "国管局", "国管办发〔2023〕12号", "2023-05-08")
+
+
+@pytest.mark.parametrize("line", ["（2012年6月13日国务院第208次常务会议通过）", "发文字号：国办发〔2021〕36号",
+                                  "国管办发〔2023〕12号", "2012年6月28日中华人民共和国国务院令第621号公布"])
+def test_issuing_lines_are_front_matter(line):
+    from ingest.metadata import is_front_matter
+
+    assert is_front_matter(line)
+
+
+@pytest.mark.parametrize("line", ["第一条 为了规范机关事务工作，制定本条例。", "（一）2023年5月8日以前购置的车辆；",
+                                  "本办法自2023年5月8日起施行。"])
+def test_a_rule_that_mentions_a_date_is_not_front_matter(line):
+    from ingest.metadata import is_front_matter
+
+    assert not is_front_matter(line)

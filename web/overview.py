@@ -26,6 +26,14 @@ EXAMPLES = (
     ("分编引用", "民法典第1165条"),
 )
 
+# Questions for the empty /ask page, each answered by a clause of the shared corpus (tests/test_web_drafter.py asks them).
+ASK_EXAMPLES = (
+    "机关事务工作应当遵循什么原则？",
+    "国家机关的办公用房可以出租吗？",
+    "涉密载体可以通过普通邮寄寄送吗？",
+    "什么是公共机构？",
+)
+
 
 class Holdings(BaseModel):
     documents: int

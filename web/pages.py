@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from analysis.answer.llm import answer_with_llm
-from analysis.cite import hit_reference, short_citation
+from analysis.cite import gbt7714, hit_reference, short_citation
 from analysis.exports import explanation_export, gap_export, results_export
 from analysis.gap.draft import problem_in_chinese, read_draft
 from analysis.gap.gap import analyse_draft
@@ -32,7 +32,7 @@ from ingest.errors import StdkbError
 from ingest.models import LEVELS_IN_ORDER, ClauseId, Status, level_rank
 from ingest.uploads import parse_received, safe_filename
 
-from .overview import EXAMPLES, holdings
+from .overview import ASK_EXAMPLES, EXAMPLES, holdings
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -73,12 +73,20 @@ def marked(text: str, terms: list[str]) -> list[tuple[str, bool]]:
     return [r for r in runs if r[0]]
 
 
+def neighbours(clauses: list) -> dict[str, tuple]:
+    """Each article's previous and next article (parts of an article are not articles), by clause id."""
+    tops = [c for c in clauses if not c.parent]
+    return {c.id: (tops[n - 1] if n else None, tops[n + 1] if n + 1 < len(tops) else None)
+            for n, c in enumerate(tops)}
+
+
 def citation_forms(hit) -> tuple[str, str]:
     """A hit cited two ways: 《题名》第X条 for the text of a standard, GB/T 7714 for its reference list."""
     return short_citation(hit.title, hit.article), hit_reference(hit)
 
 
 templates.env.globals.update(doc_url=doc_url, anchor=anchor, marked=marked, status_class=STATUS_CLASS,
+                             short_citation=short_citation,
                              citation_forms=citation_forms, problem_in_chinese=problem_in_chinese,
                              status_choices=STATUS_CHOICES, default_status=DEFAULT_STATUS,
                              levels=LEVELS_IN_ORDER)
@@ -176,7 +184,9 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
                 diff = index.diff(older, newer)
             except DocumentNotFound:
                 diff = None   # the page says the other version is not in the knowledge base
-        return _render(request, "document.html", doc=doc, diff=diff, compare=compare, page="documents")
+        return _render(request, "document.html", doc=doc, diff=diff, compare=compare, page="documents",
+                       neighbours=neighbours(doc.clauses), reference=gbt7714(doc),
+                       removable=bool(request.app.state.settings.api_key))
 
     @r.get("/ask", response_class=HTMLResponse)
     def ask_page(request: Request, q: str = Query("", max_length=1000)):
@@ -188,7 +198,7 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
                                  settings.llm_api_key, home=settings.home) if q.strip() else None
         terms = result.terms if result else []
         return _render(request, "ask.html", q=q, result=result, terms=terms, page="ask",
-                       home="/".join(settings.home))
+                       home="/".join(settings.home), ask_examples=ASK_EXAMPLES)
 
     @r.get("/review", response_class=HTMLResponse)
     def review_page(request: Request, topic: str = Query("", max_length=100), level: list[str] = Query([]),
@@ -244,7 +254,8 @@ def login_page() -> APIRouter:
     @r.get("/login", response_class=HTMLResponse)
     def login_form(request: Request, failed: int = Query(0, ge=0, le=1), next: str = Query("/", max_length=200)):
         return _render(request, "login.html", status_code=401 if failed else 200, failed=bool(failed),
-                       next=next if next.startswith("/") and not next.startswith("//") else "/", page="")
+                       next=next if next.startswith("/") and not next.startswith("//") else "/", page="",
+                       private=request.app.state.settings.private_reads)
 
     return r
 

@@ -1,4 +1,5 @@
-"""The upload page: a drafter adds documents from her browser and sees what became of each file.
+"""The upload page: a drafter adds documents from her browser and sees what became of each file;
+and the removal of a document, confirmed on a page of its own.
 
 Behind the server's API key: the login form sets a cookie derived from it (SameSite=Strict, so
 another site cannot post here in her name). Without script the form posts all files at once; with
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 from typing import Callable, Literal
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel
 
@@ -55,9 +58,9 @@ def upload_pages(render: Callable[..., HTMLResponse], access: Callable[[Request]
     r = APIRouter(include_in_schema=False)
     choices = dict(levels=LEVELS_IN_ORDER, statuses=STATUSES, page="upload")
 
-    def refused(request: Request, state: str):
+    def refused(request: Request, state: str, back: str = "/upload"):
         if state == "login":
-            return RedirectResponse("/login?next=/upload", status_code=303)
+            return RedirectResponse("/login?" + urlencode({"next": back}), status_code=303)
         return render(request, "upload.html", status_code=403, disabled=True, rows=[], **choices)
 
     @r.get("/upload", response_class=HTMLResponse)
@@ -88,5 +91,28 @@ def upload_pages(render: Callable[..., HTMLResponse], access: Callable[[Request]
         if "application/json" in request.headers.get("accept", ""):
             return JSONResponse([row.model_dump() for row in rows], status_code=code)
         return render(request, "upload.html", status_code=code, disabled=False, rows=rows, **choices)
+
+    @r.get("/remove", response_class=HTMLResponse)
+    def remove_form(request: Request, source: str = Query(..., min_length=1, max_length=300)):
+        if (state := access(request)) != "ok":
+            return refused(request, state, "/remove?" + urlencode({"source": source}))
+        doc = request.app.state.kb.document_info(source)
+        if doc is None:
+            return render(request, "error.html", status_code=404, message=f"知识库中没有文件“{source}”。")
+        return render(request, "remove.html", doc=doc, removed=False, page="documents")
+
+    @r.post("/remove", response_class=HTMLResponse)
+    def remove(request: Request, source: str = Form(..., min_length=1, max_length=300),
+               confirm: str = Form("", max_length=10)):
+        if (state := access(request)) != "ok":
+            return refused(request, state, "/remove?" + urlencode({"source": source}))
+        kb = request.app.state.kb
+        doc = kb.document_info(source)
+        if doc is None:
+            return render(request, "error.html", status_code=404, message=f"知识库中没有文件“{source}”。")
+        if confirm != "yes":   # only the confirmation page's button removes
+            return render(request, "remove.html", status_code=422, doc=doc, removed=False, page="documents")
+        kb.remove(source)
+        return render(request, "remove.html", doc=doc, removed=True, page="documents")
 
     return r

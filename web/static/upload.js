@@ -29,7 +29,7 @@
 
   function show(files) {
     chosen.textContent = files.length ? `已选 ${files.length} 个文件：` + files.slice(0, 5).map((f) => f.name).join("、") +
-      (files.length > 5 ? " 等" : "") : "";
+      (files.length > 5 ? " 等" : "") : "未选择文件";
   }
 
   function chosenFiles() {
