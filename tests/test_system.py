@@ -104,6 +104,26 @@ def test_documents_cited_but_missing_include_what_the_bianzhi_shuoming_cites(ful
     assert "《浙江日报》" not in cited    # a newspaper is cited, but it is no document to add
 
 
+@pytest.mark.slow
+def test_a_standard_the_corpus_cites_is_a_row_known_but_not_held(full_report):
+    row = next(r for r in full_report.standards if r.code == "GB/T30520-2014")
+    assert (row.title, row.status, row.origin, row.area) == ("会议分类和术语", "已知未入库", "引用", ["后勤服务", "会议服务"])
+    assert any("会议服务规范" in title for title in row.cited_by)
+    # given with its title, the standard is one row, not a number and a title
+    assert not any(r.title == "会议分类和术语" and not r.code for r in full_report.standards)
+
+
+@pytest.mark.slow
+def test_an_area_whose_standards_are_cited_is_not_marked_to_draft(full_report):
+    meetings = next(c for c in full_report.coverage if c.area == ["后勤服务", "会议服务"])
+    assert meetings.known >= 4 and not meetings.no_standard
+
+
+@pytest.mark.slow
+def test_a_law_cited_by_title_is_no_row_of_the_standards_table(full_report):
+    assert not any(r.title == "党政机关公务用车管理办法" for r in full_report.standards)
+
+
 # --------------------------------------------------- registrations and overrides (a small knowledge base)
 def test_an_override_survives_re_ingest_and_replaces_the_computed_areas(kb_copy, subset_corpus):
     kb = Index(kb_copy)

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from analysis.system.framework import load_framework
 from analysis.system.registry import PlanStatus, register_standard, registration
 from analysis.system.system import SystemReport, build_system
+from analysis.system.table import KNOWN
 from ingest.errors import StdkbError
 from ingest.models import LEVELS_IN_ORDER, STANDARD_LEVELS
 
@@ -74,7 +75,8 @@ def system_pages(render: Callable[..., HTMLResponse], access: Callable[[Request]
         return render(request, "system.html", status_code=code, report=report, rows=rows, heat=heat_map(report),
                       area=area, level=level, status=status, error=error, can_write=access(request) == "ok",
                       standard_levels=sorted(STANDARD_LEVELS, key=LEVELS_IN_ORDER.index),
-                      plan_statuses=get_args(PlanStatus), cell=CELL, page="system")
+                      plan_statuses=get_args(PlanStatus), row_statuses=[*get_args(PlanStatus), KNOWN, "已被代替"],
+                      cell=CELL, page="system")
 
     @r.get("/system", response_class=HTMLResponse)
     def system_page(request: Request, area: str = "", level: str = "", status: str = ""):

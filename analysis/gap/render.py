@@ -14,6 +14,22 @@ DRAFTING_RULES = {"element_order": "要素顺序", "lead_in": "引导语", "self
                   "reference_form": "引用形式"}
 
 
+SUMMARY_LABELS = {"conflict": "冲突", "duplicate": "照抄", "basis": "有依据", "no_basis": "未找到依据"}
+
+
+def summary(report) -> str:
+    """The counts of a report in one sentence, the same on the page, in the Markdown and in the DOCX:
+    draft clauses by finding, and the applicable provisions the draft does not reflect."""
+    counts = "，".join(f"{name} {sum(f.label == label for f in report.clauses)} 条"
+                      for label, name in SUMMARY_LABELS.items())
+    return f"草案 {len(report.clauses)} 条：{counts}；草案未体现的规定 {len(report.missing)} 条。"
+
+
+def _heading(title: str, rows: list[tuple]) -> str:
+    """A finding's heading counts draft clauses (as the summary does), not the rows of evidence under it."""
+    return f"{title}（{len({row[0] for row in rows})} 条草案条款）"
+
+
 def _section_of(level: str) -> str:
     return "standards" if level in STANDARD_LEVELS else "laws"
 
@@ -34,7 +50,7 @@ def gap_rows(report, section: str) -> dict[str, list[tuple[str, str, str, str]]]
 
 def gap_markdown(report) -> str:
     lines = [f"# 协调性分析：{report.title}", "",
-             f"草案：{report.draft}。适用地区：{'、'.join(report.regions) or '全国'}。", ""]
+             f"草案：{report.draft}。适用地区：{'、'.join(report.regions) or '全国'}。", "", summary(report), ""]
     for section, heading in (("laws", "与法律法规、政策文件的协调性"), ("standards", "与国家标准、行业标准、地方标准的协调性")):
         lines += [f"## {heading}", ""]
         rows = gap_rows(report, section)
@@ -43,7 +59,7 @@ def gap_markdown(report) -> str:
         for label, title in GAP_LABELS.items():
             if not rows[label]:
                 continue
-            lines += [f"### {title}（{len(rows[label])}）", "", "| 草案条款 | 条文 | 原文 | 说明 |", "| --- | --- | --- | --- |"]
+            lines += [f"### {_heading(title, rows[label])}", "", "| 草案条款 | 条文 | 原文 | 说明 |", "| --- | --- | --- | --- |"]
             lines += [f"| {' | '.join(_cell(x) for x in row)} |" for row in rows[label]]
             lines.append("")
     lines += ["## 草案未体现的适用规定", ""]
@@ -75,6 +91,7 @@ def gap_docx(report) -> bytes:
     document = new_document()
     document.add_heading(f"协调性分析：{report.title}", level=0)
     document.add_paragraph(f"草案：{report.draft}。适用地区：{'、'.join(report.regions) or '全国'}。")
+    document.add_paragraph(summary(report))
     for section, heading in (("laws", "与法律法规、政策文件的协调性"), ("standards", "与国家标准、行业标准、地方标准的协调性")):
         document.add_heading(heading, level=1)
         rows = gap_rows(report, section)
@@ -82,7 +99,7 @@ def gap_docx(report) -> bytes:
             document.add_paragraph("知识库中没有相关文件。")
         for label, title in GAP_LABELS.items():
             if rows[label]:
-                document.add_heading(f"{title}（{len(rows[label])}）", level=2)
+                document.add_heading(_heading(title, rows[label]), level=2)
                 add_table(document, ("草案条款", "条文", "原文", "说明"), rows[label])
     document.add_heading("草案未体现的适用规定", level=1)
     if report.missing:

@@ -26,7 +26,8 @@ def _tree(report: SystemReport) -> list[tuple[int, str]]:
     def walk(parent: str, depth: int) -> None:
         for area in (a for a in report.framework if a.parent == parent):
             c = counts.get(area.id)
-            extra = f"（文件 {c.documents}，标准 {c.standards}{'，待制定' if c.no_standard else ''}）" if c else ""
+            extra = (f"（文件 {c.documents}，标准 {c.standards}{f'，已知未入库 {c.known}' if c.known else ''}"
+                     f"{'，待制定' if c.no_standard else ''}）") if c else ""
             lines.append((depth, f"{area.id} {area.name}{extra}"))
             walk(area.id, depth + 1)
 
@@ -50,7 +51,7 @@ def system_markdown(report: SystemReport) -> str:
     out += [f"| {' / '.join(c.area)} | " + " | ".join(f"{c.by_level.get(lv, 0)} / {c.provisions_by_level.get(lv, 0)}"
                                                      for lv in levels) + f" | {c.standards} |"
             for c in report.coverage]
-    out += ["", "## 四、待制定：有法规要求而尚无标准的领域", ""]
+    out += ["", "## 四、待制定：有法规要求而既无标准、也无引用标准的领域", ""]
     for c in report.coverage:
         if c.no_standard:
             out.append(f"- {' / '.join(c.area)}：" + "；".join(d.citation for d in c.duties))
@@ -108,8 +109,8 @@ def system_xlsx(report: SystemReport) -> bytes:
     book = Workbook()
     sheets = [("标准明细表", TABLE_HEADER, _table_rows(report))]
     levels = _levels_used(report)
-    sheets.append(("统计表", ("编号", "一级领域", "二级领域", *levels, "标准", "待制定"),
-                   [(c.id, *(c.area + [""])[:2], *(c.by_level.get(lv, 0) for lv in levels), c.standards,
+    sheets.append(("统计表", ("编号", "一级领域", "二级领域", *levels, "标准", "已知未入库", "待制定"),
+                   [(c.id, *(c.area + [""])[:2], *(c.by_level.get(lv, 0) for lv in levels), c.standards, c.known,
                      "是" if c.no_standard else "") for c in report.coverage]))
     sheets.append(("体系框架", ("编号", "上级编号", "名称", "说明"),
                    [(a.id, a.parent, a.name, a.description) for a in report.framework]))

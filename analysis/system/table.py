@@ -22,6 +22,12 @@ TARGETS_FILE = Path(__file__).resolve().parent / "data" / "targets.tsv"
 # Statuses of the 明细表 (GB/T 13016): what the knowledge base's status means there.
 FROM_STATUS = {Status.CURRENT: "现行", Status.AMENDED: "已被代替", Status.REPEALED: "已废止", Status.UNKNOWN: "现行"}
 COUNTED = ("现行", "在编")   # what counts towards a target: standards issued or being drafted
+# A standard that documents here cite but whose text the knowledge base does not hold: it exists (so
+# its area is not 待制定), it is simply to be added.
+KNOWN = "已知未入库"
+# Titles that name a standard rather than a law or a policy document (《会议中心运营服务规范》).
+STANDARD_TITLE_ENDINGS = ("标准", "规范", "指南", "导则", "准则", "技术要求", "服务要求")
+CODE_LEVELS = (("GB", "国家标准"), ("DB", "地方标准"))
 
 
 class TableRow(BaseModel):
@@ -35,9 +41,10 @@ class TableRow(BaseModel):
     replaces: str = ""
     lead_unit: str = ""
     plan_year: str = ""
-    origin: Literal["知识库", "登记", "知识库+登记"]
+    origin: Literal["知识库", "登记", "知识库+登记", "引用"]
     source: str = ""                 # the document in the knowledge base, when it holds the text
     note: str = ""                   # why 待修订, for instance
+    cited_by: list[str] = []         # for 已知未入库: the documents that cite it
 
 
 class TargetProgress(BaseModel):
@@ -74,10 +81,28 @@ def _references(kb: KnowledgeBase, source: str):
     return [check_reference(kb, line) for line in lines]
 
 
+def cited_standards(missing, names: dict[str, list[str]]) -> list[TableRow]:
+    """Rows 已知未入库 for the standards documents here cite (by number, or by a title that names a
+    standard) that the knowledge base does not hold, in the area of the first citing document."""
+    rows = []
+    for m in missing:
+        title = m.title or m.cited.strip("《》")
+        if m.kind == "title" and (m.cited.startswith("《中华人民共和国") or not title.endswith(STANDARD_TITLE_ENDINGS)):
+            continue
+        code = m.cited if m.kind == "standard" else ""
+        level = next((lv for prefix, lv in CODE_LEVELS if code.startswith(prefix)), "行业标准" if code else "")
+        area_id = m.area_ids[0] if m.area_ids else ""
+        rows.append(TableRow(number="", code=code, title=title if (m.title or m.kind == "title") else "（题名见引用文件）",
+                             level=level, status=KNOWN, area=names.get(area_id, []), area_id=area_id,
+                             origin="引用", cited_by=m.cited_by, note="被引用：" + "、".join(m.cited_by[:3])))
+    return rows
+
+
 def standards_table(kb: KnowledgeBase, placed: list[Placement], registered: list[RegisteredStandard],
-                    names: dict[str, list[str]]) -> list[TableRow]:
+                    names: dict[str, list[str]], cited: list[TableRow] = ()) -> list[TableRow]:
     """Held and registered standards, one row per number; a registration fills in what the text lacks
-    (its status and plan) and places the row in its area. `names` maps area ids to their paths."""
+    (its status and plan) and places the row in its area. `names` maps area ids to their paths.
+    `cited` rows (已知未入库) come in only where neither the text nor a registration has the number."""
     rows = {standard_key(r.code, r.title): r for r in held_rows(kb, placed)}
     for reg in registered:
         held = rows.get(reg.key)
@@ -87,6 +112,8 @@ def standards_table(kb: KnowledgeBase, placed: list[Placement], registered: list
             rows[reg.key] = held.model_copy(update={**fields, "code": held.code or reg.code, "origin": "知识库+登记"})
         else:
             rows[reg.key] = TableRow(number="", origin="登记", **fields)
+    for row in cited:
+        rows.setdefault(standard_key(row.code, row.title), row)
     ordered = sorted(rows.values(), key=lambda r: (r.area_id or "~", level_rank(r.level), r.code, r.title))
     counters: dict[str, int] = {}
     for row in ordered:
