@@ -45,6 +45,24 @@ def test_ingest_killed_at_planned_points_leaves_every_document_whole_or_absent(t
 
 
 @pytest.mark.slow
+def test_the_text_is_marked_searchable_before_the_vectors_are_done(tmp_path):
+    """scripts/run starts the server on this mark (issue 33): an ingest killed while it embeds has
+    made the mark, and every document answers citations, with a notice that meaning is still coming."""
+    corpus = copy_subset(tmp_path / "corpus", SUBSET[:3])
+    data, mark = tmp_path / "kb", tmp_path / "text-ready"
+    killed = subprocess.run(stdkb("ingest", str(corpus), "--text-ready", str(mark), data_dir=data),
+                            env=_env("document-vectors:1"), cwd=ROOT, capture_output=True)
+    assert killed.returncode == -signal.SIGKILL and mark.exists()
+    index = Index(data)
+    stats = index.stats()
+    assert stats.documents == 3 and stats.vectors < stats.clauses
+    found = index.search("公共机构节能条例第十条", k=1)
+    assert found.hits[0].article == "第十条"
+    assert "向量还在生成" in index.search("公共机构的能源消耗统计", k=3).notice
+    index.close()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("plan", ["document-complete:1", "document-vectors:1", "model-link-removed:1"])
 def test_a_kill_between_two_store_writes_is_repaired_by_the_next_ingest(tmp_path, plan):
     corpus = copy_subset(tmp_path / "corpus", SUBSET[:3])

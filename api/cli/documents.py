@@ -77,7 +77,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     index = open_index(settings)
     print(f"stdkb: data directory {settings.data_dir}; embedder: {index.embedder_description()}", file=sys.stderr)
     progress = ProgressBar()
+    if args.text_ready:
+        progress = _marking_text_ready(progress, Path(args.text_ready))
     report = index.upsert(*collect(paths, progress), progress=progress)
+    if args.text_ready:
+        Path(args.text_ready).touch()   # nothing to embed (or all embedded): the text is in all the same
     if args.json:
         print_json(report.model_dump())
     else:
@@ -90,6 +94,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"skipped {s.path}: {s.reason}")
     index.close()
     return 0
+
+
+def _marking_text_ready(progress, marker: Path):
+    """`progress` that also creates `marker` when embedding begins: from then on every document is
+    searchable by citation and keyword, and a server may start while the vectors fill in behind."""
+    def report(stage: str, done: int, total: int) -> None:
+        if stage.startswith("embedding") and not marker.exists():
+            marker.touch()
+        progress(stage, done, total)
+    return report
 
 
 def cmd_check(args: argparse.Namespace) -> int:

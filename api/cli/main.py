@@ -146,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", help="corpus folder ingested when no path is given (default: $STDKB_CORPUS or ../shared/corpus)")
     data_dir(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--text-ready", metavar="FILE", help="create FILE once every document is searchable by citation "
+                   "and keyword, before the vectors are done (scripts/run starts the server then)")
     p.set_defaults(func=documents.cmd_ingest)
 
     def filters(p):
