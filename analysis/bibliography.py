@@ -114,9 +114,17 @@ def review_references(review: Review, base_url: str = "", lookup: Lookup | None 
     return hit_references((c for doc in ordered for c in doc.clauses), base_url, lookup)
 
 
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its "1." line before each record: in RIS a record starts at its TY
+    line, and an importer that reads strictly (EndNote's) should meet nothing else between records."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
 def ris(references: list[Reference]) -> str:
     """RIS, as NoteExpress, Zotero and EndNote import it."""
-    return rispy.dumps([_ris_entry(r) for r in references])
+    return rispy.dumps([_ris_entry(r) for r in references], implementation=_RisWriter)
 
 
 def _ris_entry(ref: Reference) -> dict:

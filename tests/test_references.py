@@ -215,3 +215,24 @@ def test_gbt7714_of_a_document_is_what_the_style_renders_for_its_fields():
     item = {"id": "x.md", "type": "legislation", "title": doc.title, "author": [{"literal": doc.issuer}],
             "issued": {"date-parts": [[2018, 10, 26]]}}
     assert _fields(_rendered([item])[0]) == _fields(gbt7714(doc))
+
+
+# ---------------------------------------------------------------------------------------- pages
+def test_the_review_page_links_its_references_as_ris_and_csl(client):
+    page = client.get("/review", params={"topic": "公共机构节能"}).text
+    links = dict(re.findall(r'href="(/api/v1/review\?[^"]*format=(ris|csl))"', page.replace("&amp;", "&")))
+    assert set(links.values()) == {"ris", "csl"}
+    ris_link = next(link for link, fmt in links.items() if fmt == "ris")
+    assert rispy.loads(client.get(ris_link).text)
+
+
+def test_the_search_page_exports_its_results_as_ris(client):
+    r = client.get("/export", params={"q": "公共机构节能", "k": 5, "format": "ris"})
+    assert r.status_code == 200 and all(e["urls"][0].startswith("http://testserver/doc/") for e in rispy.loads(r.text))
+
+
+def test_the_gap_page_gives_the_explanations_references_as_ris(client):
+    draft = (SHARED / "drafts" / "dev_draft.md").read_bytes()
+    r = client.post("/gap", files={"file": ("dev_draft.md", draft)}, data={"format": "explain-ris"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-research-info-systems")
+    assert all(e["title"] and e["year"] for e in rispy.loads(r.text))
