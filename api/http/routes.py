@@ -87,6 +87,8 @@ SEARCH_FORMATS = ("json", *RESULT_FORMATS, *REFERENCE_FORMATS)
 REVIEW_FORMATS = ("json", *FORMATS, *REFERENCE_FORMATS)
 EXPLAIN_FORMATS = (*FORMATS, *REFERENCE_FORMATS)
 REFERENCE_RESPONSES = {RIS: {}, CSL_JSON: {}}
+# `format` is checked by check_format, not by FastAPI, so that an unknown one is refused through the
+# error table (422, naming the formats) like every other bad request; the schema still lists them.
 
 
 class Health(BaseModel):
@@ -123,8 +125,9 @@ def routes() -> APIRouter:
                k: int = Query(10, ge=1, le=MAX_K),
                limit: int | None = Query(None, ge=1, le=MAX_K, description="The same as k, as other search APIs call it"),
                filters: SearchFilters = Depends(search_filters),
-               format: str = Query("json", max_length=10, description="json, or a file: md, docx, csv, ris (RIS) or "
-                                   "csl (CSL-JSON), one reference a document")):
+               format: str = Query("json", max_length=10, json_schema_extra={"enum": list(SEARCH_FORMATS)},
+                                   description="json, or a file: md, docx, csv, ris (RIS) or csl (CSL-JSON), "
+                                   "one reference a document")):
         check_format(format, SEARCH_FORMATS)
         kb = _kb(request)
         result = kb.search(q, k=limit or k, filters=filters)
@@ -207,7 +210,8 @@ def routes() -> APIRouter:
             responses={200: {"content": {"text/markdown": {}, DOCX: {}, **REFERENCE_RESPONSES}}, **LIMIT_RESPONSES})
     def explain(request: Request, file: UploadFile = File(..., description="the draft: .md, .txt, .docx or .pdf"),
                 region: list[str] = Form([], description="jurisdictions binding the draft (default: from its cover)"),
-                format: str = Form("docx", max_length=10, description="md, docx, or its 参考文献 as ris or csl")):
+                format: str = Form("docx", max_length=10, json_schema_extra={"enum": list(EXPLAIN_FORMATS)},
+                                   description="md, docx, or its 参考文献 as ris or csl")):
         check_format(format, EXPLAIN_FORMATS)
         kb = _kb(request)
         draft = parse_received(file.filename or "", file.file)
@@ -228,7 +232,8 @@ def routes() -> APIRouter:
     def review(request: Request, topic: str = Query(..., min_length=1, max_length=100, description="e.g. 公务用车"),
                filters: SearchFilters = Depends(search_filters),
                max_documents: int = Query(20, ge=1, le=MAX_REVIEW_DOCUMENTS),
-               format: str = Query("json", max_length=10, description="json, md, docx, or its 参考文献 as ris or csl")):
+               format: str = Query("json", max_length=10, json_schema_extra={"enum": list(REVIEW_FORMATS)},
+                                   description="json, md, docx, or its 参考文献 as ris or csl")):
         check_format(format, REVIEW_FORMATS)
         kb = _kb(request)
         result = literature_review(kb, topic, filters=filters, max_documents=max_documents)
