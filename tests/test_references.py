@@ -126,6 +126,12 @@ def test_on_the_cli_a_reference_links_to_stdkb_url_or_else_to_a_relative_path(kb
     assert item["URL"] == doc_url(REGULATION, anchor(f"{REGULATION}#第十条"))
 
 
+def test_asking_a_server_the_cli_links_the_references_to_its_clause_pages(kb_url, capsys, monkeypatch):
+    monkeypatch.setenv("STDKB_URL", kb_url)
+    code, out, _ = _cli(capsys, "search", "机关事务管理条例第十条", "-k", "1", "--format", "ris")
+    assert code == 0 and rispy.loads(out)[0]["urls"] == [kb_url.rstrip("/") + doc_url(REGULATION, anchor(f"{REGULATION}#第十条"))]
+
+
 def test_a_review_exported_as_ris_imports_with_every_title_and_date(client):
     review = client.get("/api/v1/review", params={"topic": "公共机构节能"}).json()
     docs = sorted((d for g in review["groups"] for d in g["documents"]), key=lambda d: d["number"])
@@ -207,6 +213,9 @@ def test_an_unknown_format_is_refused_over_http_naming_the_formats(client):
 def test_an_unknown_format_is_refused_on_the_cli_naming_the_formats(kb_dir, capsys):
     code, _, err = _cli(capsys, "search", "节约能源", "--format", "bib", "--data-dir", str(kb_dir))
     assert code == 2 and "ris, csl" in err
+    code, _, err = _cli(capsys, "explain", str(SHARED / "drafts" / "dev_draft.md"), "--references", "bib",
+                        "--out", "参考文献.bib", "--data-dir", str(kb_dir))
+    assert code == 2 and "ris, csl" in err
 
 
 def test_gbt7714_of_a_document_is_what_the_style_renders_for_its_fields():
@@ -236,3 +245,12 @@ def test_the_gap_page_gives_the_explanations_references_as_ris(client):
     r = client.post("/gap", files={"file": ("dev_draft.md", draft)}, data={"format": "explain-ris"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-research-info-systems")
     assert all(e["title"] and e["year"] for e in rispy.loads(r.text))
+
+
+def test_the_explain_endpoint_gives_its_references_as_csl_json(client):
+    draft = (SHARED / "drafts" / "dev_draft.md").read_bytes()
+    r = client.post("/api/v1/explain", files={"file": ("dev_draft.md", draft)}, data={"format": "csl"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.citationstyles.csl+json")
+    items = r.json()
+    assert items and len({i["id"] for i in items}) == len(items) and all(i["URL"].startswith("http://testserver/")
+                                                                         for i in items)
