@@ -26,14 +26,19 @@ def gbt7714(doc: DocumentInfo) -> str:
     title = doc.title.strip() or doc.source
     # GB/T 7714—2015 document-type codes: S 标准, Z 其他 (laws and policy documents have no code of their own).
     kind = "S" if doc.level in STANDARD_LEVELS else "Z"
-    extra = doc.doc_number.strip()
-    if kind == "S" and not extra:
-        found = _STANDARD_CODE.search(title)
-        extra = found.group(0) if found else ""
+    extra = document_number(title, doc.level, doc.doc_number)
     head = f"{doc.issuer.strip()}. " if doc.issuer.strip() else ""
     body = f"{title}: {extra}" if extra and extra not in title else title
     date = doc.publish_date or "[出版日期不详]"
     return f"{head}{body}[{kind}]. {date}."
+
+
+def document_number(title: str, level: str, doc_number: str) -> str:
+    """The 发文字号, or for a standard without one the standard number its title carries (GB/T 30520—2014)."""
+    if doc_number.strip() or level not in STANDARD_LEVELS:
+        return doc_number.strip()
+    found = _STANDARD_CODE.search(title)
+    return found.group(0) if found else ""
 
 
 def hit_reference(hit: Hit) -> str:

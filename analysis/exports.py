@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from index.errors import InvalidRequest
 from index.results import SearchResult
 
+from .bibliography import Lookup, Reference, csl_json, hit_references, review_references, ris
 from .gap.gap import GapReport
 from .gap.render import gap_docx, gap_markdown
 from .results_render import results_csv, results_docx, results_markdown
@@ -18,8 +20,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKDOWN = "text/markdown; charset=utf-8"
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RIS = "application/x-research-info-systems"
+CSL_JSON = "application/vnd.citationstyles.csl+json"
 FORMATS = ("md", "docx")
 RESULT_FORMATS = ("md", "docx", "csv")
+# Reference lists for reference managers (issue 32): RIS, and CSL-JSON written as .json.
+REFERENCE_FORMATS = ("ris", "csl")
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,26 @@ class Export:
                                        f"filename*=UTF-8''{quote(self.filename)}"}
 
 
-def review_export(review: Review, format: str) -> Export:
+def check_format(format: str, allowed: tuple[str, ...]) -> str:
+    """`format`, or InvalidRequest (422, exit code 2) naming the formats there are."""
+    if format not in allowed:
+        raise InvalidRequest(f"unknown format '{format}'; the formats are {', '.join(allowed)}")
+    return format
+
+
+def references_export(references: list[Reference], format: str, name: str, ascii_name: str) -> Export:
+    """A reference list as a file: `format` ris or csl (CSL-JSON)."""
+    check_format(format, REFERENCE_FORMATS)
+    if format == "ris":
+        return Export(f"{name}.ris", f"{ascii_name}.ris", RIS, ris(references).encode("utf-8"))
+    return Export(f"{name}.json", f"{ascii_name}.json", CSL_JSON, csl_json(references).encode("utf-8"))
+
+
+def review_export(review: Review, format: str, base_url: str = "", lookup: Lookup | None = None) -> Export:
+    """The 文献综述: md or docx; ris or csl for its 参考文献, linked to the clause pages under `base_url`."""
+    if format in REFERENCE_FORMATS:
+        return references_export(review_references(review, base_url, lookup), format,
+                                 f"文献综述-{review.topic}-参考文献", "review-references")
     content = review_markdown(review).encode("utf-8") if format == "md" else review_docx(review)
     return Export(f"文献综述-{review.topic}.{format}", f"review.{format}", _media(format), content)
 
@@ -46,21 +71,28 @@ def gap_export(report: GapReport, format: str) -> Export:
                   _media(format), content)
 
 
-def results_export(result: SearchResult, format: str) -> Export:
-    """A search's result list; `format` md, docx or csv."""
-    if format not in RESULT_FORMATS:
-        raise ValueError(f"unknown export format '{format}'")
+def results_export(result: SearchResult, format: str, base_url: str = "", lookup: Lookup | None = None) -> Export:
+    """A search's result list; `format` md, docx or csv, or ris or csl: one reference a document."""
+    check_format(format, RESULT_FORMATS + REFERENCE_FORMATS)
+    if format in REFERENCE_FORMATS:
+        return references_export(hit_references(result.hits, base_url, lookup), format,
+                                 f"检索结果-{result.query[:30]}", "search-results")
     content = {"md": lambda: results_markdown(result).encode("utf-8"), "csv": lambda: results_csv(result),
                "docx": lambda: results_docx(result)}[format]()
     return Export(f"检索结果-{result.query[:30]}.{format}", f"search-results.{format}",
                   CSV if format == "csv" else _media(format), content)
 
 
-def explanation_export(report: GapReport, draft, format: str) -> Export:
-    """The 编制说明 drafted from a gap report: docx or md."""
+def explanation_export(report: GapReport, draft, format: str, base_url: str = "",
+                       lookup: Lookup | None = None) -> Export:
+    """The 编制说明 drafted from a gap report: docx or md; ris or csl for its 参考文献."""
     from .gap.explain import explain, explanation_docx, explanation_markdown
 
+    check_format(format, FORMATS + REFERENCE_FORMATS)
     doc = explain(report, draft)
+    if format in REFERENCE_FORMATS:
+        return references_export(hit_references(doc.cited, base_url, lookup), format,
+                                 f"编制说明-{Path(report.draft).stem or 'draft'}-参考文献", "explanation-references")
     content = explanation_markdown(doc).encode("utf-8") if format == "md" else explanation_docx(doc)
     return Export(f"编制说明-{Path(report.draft).stem or 'draft'}.{format}", f"explanation.{format}", _media(format), content)
 

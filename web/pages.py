@@ -159,10 +159,12 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
     def export_results(request: Request, q: str = Query(..., min_length=1, max_length=1000),
                        level: list[str] = Query([]), status: str = Query(DEFAULT_STATUS, max_length=10),
                        region: str = Query("", max_length=50), as_of: str = Query("", max_length=20),
-                       k: int = Query(50, ge=1, le=100), format: str = Query("md", pattern="^(md|docx|csv)$")):
-        """The result list of a search as a file: the first k hits, with both citation forms."""
-        result = _kb(request).search(q, k=k, filters=_filters(level, status, region, as_of))
-        export = results_export(result, format)
+                       k: int = Query(50, ge=1, le=100), format: str = Query("md", pattern="^(md|docx|csv|ris|csl)$")):
+        """The result list of a search as a file: the first k hits, with both citation forms; or as
+        references (RIS, CSL-JSON) linked to this server's clause pages."""
+        index = _kb(request)
+        result = index.search(q, k=k, filters=_filters(level, status, region, as_of))
+        export = results_export(result, format, str(request.base_url).rstrip("/"), index.document_info)
         return Response(export.content, media_type=export.media_type, headers=export.headers())
 
     @r.get("/documents", response_class=HTMLResponse)
@@ -209,7 +211,8 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
         if topic.strip():
             review = literature_review(_kb(request), topic, filters=_filters(level, "", region, ""))
             params = [("topic", topic), *[("level", x) for x in level if x], ("region", region)]
-            downloads = {fmt: "/api/v1/review?" + urlencode([*params, ("format", fmt)]) for fmt in ("md", "docx")}
+            downloads = {fmt: "/api/v1/review?" + urlencode([*params, ("format", fmt)])
+                         for fmt in ("md", "docx", "ris", "csl")}
         return _render(request, "review.html", topic=topic, level=level, region=region, review=review,
                        downloads=downloads, page="review")
 
@@ -218,7 +221,7 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
         return _render(request, "gap.html", report=None, error="", page="gap")
 
     @r.post("/gap")
-    def gap_page(request: Request, file: UploadFile = File(...), format: str = Form("html", pattern="^(html|md|docx|explain)$"),
+    def gap_page(request: Request, file: UploadFile = File(...), format: str = Form("html", pattern="^(html|md|docx|explain|explain-ris|explain-csl)$"),
                  region: str = Form("", max_length=100)):
         if refused := limited(request):
             return refused
@@ -229,8 +232,9 @@ def pages(reader_guard: Callable, expensive_guard: Callable, status_of: Callable
         except StdkbError as exc:
             return _render(request, "gap.html", status_code=status_of(exc), report=None, error=str(exc),
                            page="gap")
-        if format == "explain":   # the 编制说明 drafted from this report
-            export = explanation_export(report, read_draft(draft), "docx")
+        if format.startswith("explain"):   # the 编制说明 drafted from this report, or its 参考文献
+            export = explanation_export(report, read_draft(draft), format.partition("-")[2] or "docx",
+                                        str(request.base_url).rstrip("/"), _kb(request).document_info)
             return Response(export.content, media_type=export.media_type, headers=export.headers())
         if format != "html":
             export = gap_export(report, format)

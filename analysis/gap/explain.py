@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from index.results import Hit
 from ingest.metadata import book_title
 from ingest.models import STANDARD_LEVELS, Level
 
@@ -53,13 +54,17 @@ class Explanation(BaseModel):
     title: str
     sections: list[Section]
     references: list[str]           # GB/T 7714 entries of every document cited
+    cited: list[Hit] = Field(default_factory=list, description="Every clause cited, in order of citation: "
+                             "the 参考文献 as RIS or CSL-JSON (analysis/bibliography.py), one entry a document.")
 
 
 def explain(report: GapReport, draft: Draft) -> Explanation:
     cited: OrderedDict[str, str] = OrderedDict()     # source → GB/T 7714 entry, in order of first citation
+    clauses: list[Hit] = []
 
     def cite(hit) -> str:
         cited.setdefault(hit.source, hit_reference(hit))
+        clauses.append(Hit.model_validate(hit.model_dump(include=set(Hit.model_fields))))
         return short_citation(hit.title, hit.article)
 
     strong = {e.source for f in report.clauses for e in f.evidence
@@ -80,7 +85,7 @@ def explain(report: GapReport, draft: Draft) -> Explanation:
                 _placeholder("5"), _placeholder("6"), _placeholder("7")]
     name = report.title.replace("（草案）", "").strip()
     return Explanation(title=f"《{name}》编制说明" if not name.startswith("《") else f"{name}编制说明",
-                       sections=sections, references=list(cited.values()))
+                       sections=sections, references=list(cited.values()), cited=clauses)
 
 
 def _placeholder(number: str) -> Section:

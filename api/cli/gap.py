@@ -39,17 +39,24 @@ def cmd_gap(args: argparse.Namespace, settings, index) -> int:
 
 def cmd_explain(args: argparse.Namespace, settings, index) -> int:
     """Write the 编制说明 of a draft from the evidence (3.1, 3.2, 4.1, 4.2; the rest as marked
-    placeholders): --out 编制说明.docx or .md."""
-    from analysis.exports import explanation_export
+    placeholders): --out 编制说明.docx or .md. With --references ris or csl, --out gets its 参考文献
+    instead, as RIS or CSL-JSON for a reference manager."""
+    from analysis.exports import REFERENCE_FORMATS, check_format, explanation_export
     from analysis.gap.draft import read_draft
     from analysis.gap.gap import analyse_draft
 
     out = Path(args.out)
-    if out.suffix.lower() not in (".docx", ".md"):
-        raise InvalidRequest(f"--out {out}: the 编制说明 is written as .docx or .md")
+    if args.references:
+        format = check_format(args.references, REFERENCE_FORMATS)
+    elif out.suffix.lower() in (".docx", ".md"):
+        format = out.suffix.lower().lstrip(".")
+    else:
+        raise InvalidRequest(f"--out {out}: the 编制说明 is written as .docx or .md (its 参考文献 with --references ris|csl)")
     report = analyse_draft(index, Path(args.draft), regions=args.region if args.region else None,
                            progress=ProgressBar())
-    out.write_bytes(explanation_export(report, read_draft(Path(args.draft)), out.suffix.lower().lstrip(".")).content)
+    # STDKB_URL, if set, is where the references' clause pages are; else they are relative paths
+    export = explanation_export(report, read_draft(Path(args.draft)), format, settings.url, index.document_info)
+    out.write_bytes(export.content)
     print(f"wrote {out}", file=sys.stderr)
     return 0
 
@@ -68,7 +75,9 @@ def add_parser(sub, data_dir, run) -> None:
 
     p = sub.add_parser("explain", help="write the 编制说明 of a draft from the evidence", description=cmd_explain.__doc__)
     p.add_argument("draft", help="the draft: .md, .txt, .docx or .pdf")
-    p.add_argument("--out", required=True, help="编制说明.docx or .md")
+    p.add_argument("--out", required=True, help="编制说明.docx or .md (参考文献.ris or .json with --references)")
+    p.add_argument("--references", metavar="ris|csl", help="write the 参考文献 to --out instead: ris (RIS) or "
+                   "csl (CSL-JSON), linked to STDKB_URL's clause pages if set")
     p.add_argument("--region", action="append", help="jurisdictions whose local rules bind the draft")
     data_dir(p)
     p.set_defaults(func=run(cmd_explain))

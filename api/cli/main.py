@@ -51,16 +51,25 @@ def _print_hit(h, highlight) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    """Search clauses by question or citation. With '-' as the query, read one query per line from standard input."""
+    """Search clauses by question or citation. With '-' as the query, read one query per line from standard input.
+    --format ris or csl prints the hits as one reference list (RIS, CSL-JSON) for a reference manager."""
+    from analysis.exports import REFERENCE_FORMATS, check_format
+
+    if args.format:
+        check_format(args.format, REFERENCE_FORMATS)
     settings = settings_of(args)
     filters = _filters(args)
     index = None if settings.url else open_index(settings)
     queries = (line.strip() for line in sys.stdin) if args.query == "-" else iter([args.query])
+    hits = []
     for q in queries:
         if not q and args.query == "-":
             continue
         result = remote.search(settings.url, q, args.k, filters) if index is None else \
             index.search(q, k=args.k, filters=filters)
+        if args.format:
+            hits += result.hits   # every query's hits make one list: one reference a document
+            continue
         if args.json:
             sys.stdout.write(result.model_dump_json() + "\n")
             sys.stdout.flush()
@@ -71,9 +80,21 @@ def cmd_search(args: argparse.Namespace) -> int:
         highlight = _highlighter(result.terms)
         for h in result.hits:
             _print_hit(h, highlight)
+    if args.format:
+        _print_references(hits, args.format, settings.url, index)
     if index is not None:
         index.close()
     return 0
+
+
+def _print_references(hits, format: str, url: str, index) -> None:
+    """The references link to the clause pages of STDKB_URL when it is set, else to paths relative to
+    wherever the knowledge base is served (/doc/…#第十条): the CLI knows no server of its own."""
+    from analysis.bibliography import csl_json, hit_references, ris
+
+    references = hit_references(hits, url, index.document_info if index is not None else None)
+    sys.stdout.write(ris(references) if format == "ris" else csl_json(references))
+    sys.stdout.flush()
 
 
 def cmd_clause(args: argparse.Namespace) -> int:
@@ -164,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help="a question or a citation; '-' reads queries from standard input")
     p.add_argument("-k", type=int, default=10, choices=range(1, 101), metavar="N", help="number of hits (1-100)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--format", metavar="ris|csl", help="print the hits as references, one a document: ris (RIS, "
+                   "for NoteExpress, Zotero, EndNote) or csl (CSL-JSON); linked to STDKB_URL's clause pages if set")
     filters(p)
     data_dir(p)
     p.set_defaults(func=cmd_search)

@@ -11,7 +11,8 @@ from pydantic import BaseModel
 
 from analysis.answer.ask import Answer
 from analysis.answer.llm import answer_with_llm
-from analysis.exports import DOCX, Export, explanation_export, gap_export, review_export
+from analysis.exports import (CSL_JSON, DOCX, FORMATS, REFERENCE_FORMATS, RESULT_FORMATS, RIS, Export, check_format,
+                              explanation_export, gap_export, results_export, review_export)
 from analysis.gap.draft import read_draft
 from analysis.gap.gap import GapReport, analyse_draft
 from analysis.review.review import Review, literature_review
@@ -77,6 +78,19 @@ def download(export: Export) -> Response:
     return Response(export.content, media_type=export.media_type, headers=export.headers())
 
 
+def base_url(request: Request) -> str:
+    """Where this server is, as the client reached it: exported references link to its clause pages."""
+    return str(request.base_url).rstrip("/")
+
+
+SEARCH_FORMATS = ("json", *RESULT_FORMATS, *REFERENCE_FORMATS)
+REVIEW_FORMATS = ("json", *FORMATS, *REFERENCE_FORMATS)
+EXPLAIN_FORMATS = (*FORMATS, *REFERENCE_FORMATS)
+REFERENCE_RESPONSES = {RIS: {}, CSL_JSON: {}}
+# `format` is checked by check_format, not by FastAPI, so that an unknown one is refused through the
+# error table (422, naming the formats) like every other bad request; the schema still lists them.
+
+
 class Health(BaseModel):
     """/api/v1/health: "ok", or "degraded" while the vector store cannot be read."""
 
@@ -104,13 +118,21 @@ def routes() -> APIRouter:
     r = APIRouter(dependencies=[Depends(require_read_key), Depends(known_parameters)])
 
     # ------------------------------------------------------------------------------ search
-    @r.get("/search", response_model=SearchResult, summary="Search clauses by question or citation")
+    @r.get("/search", response_model=SearchResult, summary="Search clauses by question or citation",
+           responses={200: {"content": {"text/markdown": {}, DOCX: {}, "text/csv": {}, **REFERENCE_RESPONSES}}})
     def search(request: Request,
                q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS, description="A question or a citation"),
                k: int = Query(10, ge=1, le=MAX_K),
                limit: int | None = Query(None, ge=1, le=MAX_K, description="The same as k, as other search APIs call it"),
-               filters: SearchFilters = Depends(search_filters)):
-        return _kb(request).search(q, k=limit or k, filters=filters)
+               filters: SearchFilters = Depends(search_filters),
+               format: str = Query("json", max_length=10, json_schema_extra={"enum": list(SEARCH_FORMATS)},
+                                   description="json, or a file: md, docx, csv, ris (RIS) or csl (CSL-JSON), "
+                                   "one reference a document")):
+        check_format(format, SEARCH_FORMATS)
+        kb = _kb(request)
+        result = kb.search(q, k=limit or k, filters=filters)
+        return result if format == "json" else \
+            download(results_export(result, format, base_url(request), kb.document_info))
 
     @r.get("/clause", response_model=ClauseLookup, summary="Exact lookup of a citation",
            responses={404: {"description": "The citation does not resolve; the body says why"}})
@@ -185,14 +207,17 @@ def routes() -> APIRouter:
 
     @r.post("/explain", summary="The 编制说明 of an uploaded draft, written from its gap analysis (md or docx)",
             dependencies=[Depends(rate_limited)],
-            responses={200: {"content": {"text/markdown": {}, DOCX: {}}}, **LIMIT_RESPONSES})
+            responses={200: {"content": {"text/markdown": {}, DOCX: {}, **REFERENCE_RESPONSES}}, **LIMIT_RESPONSES})
     def explain(request: Request, file: UploadFile = File(..., description="the draft: .md, .txt, .docx or .pdf"),
                 region: list[str] = Form([], description="jurisdictions binding the draft (default: from its cover)"),
-                format: str = Form("docx", pattern="^(md|docx)$")):
+                format: str = Form("docx", max_length=10, json_schema_extra={"enum": list(EXPLAIN_FORMATS)},
+                                   description="md, docx, or its 参考文献 as ris or csl")):
+        check_format(format, EXPLAIN_FORMATS)
+        kb = _kb(request)
         draft = parse_received(file.filename or "", file.file)
-        report = analyse_draft(_kb(request), draft, regions=[x for x in region if x] or None,
+        report = analyse_draft(kb, draft, regions=[x for x in region if x] or None,
                                name=safe_filename(file.filename or ""))
-        return download(explanation_export(report, read_draft(draft), format))
+        return download(explanation_export(report, read_draft(draft), format, base_url(request), kb.document_info))
 
     # ----------------------------------------------------------------------- terms, review
     @r.get("/terms", response_model=TermDefinitions,
@@ -203,13 +228,17 @@ def routes() -> APIRouter:
 
     @r.get("/review", response_model=Review, summary="Literature review of a drafting topic, grouped by level",
            dependencies=[Depends(rate_limited)],
-           responses={200: {"content": {"text/markdown": {}, DOCX: {}}}, **LIMIT_RESPONSES})
+           responses={200: {"content": {"text/markdown": {}, DOCX: {}, **REFERENCE_RESPONSES}}, **LIMIT_RESPONSES})
     def review(request: Request, topic: str = Query(..., min_length=1, max_length=100, description="e.g. 公务用车"),
                filters: SearchFilters = Depends(search_filters),
                max_documents: int = Query(20, ge=1, le=MAX_REVIEW_DOCUMENTS),
-               format: str = Query("json", pattern="^(json|md|docx)$", description="json, md or docx")):
-        result = literature_review(_kb(request), topic, filters=filters, max_documents=max_documents)
-        return result if format == "json" else download(review_export(result, format))
+               format: str = Query("json", max_length=10, json_schema_extra={"enum": list(REVIEW_FORMATS)},
+                                   description="json, md, docx, or its 参考文献 as ris or csl")):
+        check_format(format, REVIEW_FORMATS)
+        kb = _kb(request)
+        result = literature_review(kb, topic, filters=filters, max_documents=max_documents)
+        return result if format == "json" else \
+            download(review_export(result, format, base_url(request), kb.document_info))
 
     # ------------------------------------------------------------------------------ health
     @r.get("/health", response_model=Health, summary="Liveness and what the knowledge base holds")
