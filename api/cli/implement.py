@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from api.cli.common import open_index, settings_of
-from index.errors import DocumentNotFound
+from index.errors import DocumentNotFound, InvalidRequest
 from index.search.filters import SearchFilters
 
 
@@ -20,6 +20,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
     title, clauses, _ = _document(args)
     result = checklist(title, clauses)
+    if args.out:
+        return _write(args.out, result, "checklist")
     if args.json:
         sys.stdout.write(result.model_dump_json() + "\n")
         return 0
@@ -52,11 +54,32 @@ def _document(args: argparse.Namespace):
         index.close()
 
 
+OUT_SUFFIXES = (".xlsx", ".docx", ".md", ".json")
+
+
+def _write(out: str, result, what: str) -> int:
+    """Write the checklist or training set to OUT by its suffix; say where on stderr."""
+    from analysis.exports import checklist_export, training_export
+
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix not in OUT_SUFFIXES:
+        raise InvalidRequest(f"--out {out}: write a .xlsx, .docx, .md or .json file")
+    if suffix == ".json":
+        path.write_text(result.model_dump_json(indent=1), encoding="utf-8")
+    else:
+        export = checklist_export if what == "checklist" else training_export
+        path.write_bytes(export(result, suffix.lstrip(".")).content)
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
 def add_parser(sub, data_dir) -> None:
     p = sub.add_parser("checklist", help="the self-assessment checklist (自查表) of a document",
                        description=cmd_checklist.__doc__)
     p.add_argument("doc", help="a file (a draft), or the title of a document of the knowledge base")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--out", help="write 自查表.xlsx (to fill in), .docx (A4, to print), .md or .json")
     data_dir(p)
     p.set_defaults(func=cmd_checklist)
 
@@ -64,6 +87,7 @@ def add_parser(sub, data_dir) -> None:
     p.add_argument("doc", help="a file (a draft), or the title of a document of the knowledge base")
     p.add_argument("-n", type=int, default=30, help="questions at most (default 30)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--out", help="write 试题.docx (试卷, a page break, 答案与解析), .xlsx (题库), .md or .json")
     data_dir(p)
     p.set_defaults(func=cmd_train)
 
@@ -76,6 +100,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     title, clauses, others = _document(args)
     result = training_set(title, checklist(title, clauses).items, n=args.n, other_titles=others)
+    if args.out:
+        return _write(args.out, result, "training")
     if args.json:
         sys.stdout.write(result.model_dump_json() + "\n")
         return 0
