@@ -9,6 +9,7 @@ from pathlib import Path
 
 from api.cli.common import open_index, settings_of
 from index.errors import DocumentNotFound, InvalidRequest
+from ingest.errors import DocumentError
 from index.search.filters import SearchFilters
 
 
@@ -18,6 +19,10 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     (《公共机构节能条例》, 节能条例)."""
     from analysis.implement.checklist import checklist
 
+    if args.doc == "import":
+        return cmd_import(args)
+    if args.file:
+        raise InvalidRequest(f"stdkb checklist takes one DOC; did you mean `stdkb checklist import {args.file}`?")
     title, clauses, _ = _document(args)
     result = checklist(title, clauses)
     if args.out:
@@ -28,6 +33,33 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     print(f"{result.document}：自查表，{len(result.items)} 项")
     for n, item in enumerate(result.items, start=1):
         print(f"{n:>3}. [{item.kind}] {item.clause}  {item.requirement}  （证据：{'、'.join(item.evidence)}）")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """`stdkb checklist import FILE --unit NAME --date YYYY-MM-DD`: take a filled 自查表 back, whole
+    or not at all, and keep the unit's 达标率 in the catalogue."""
+    from analysis.implement.assessment import import_sheet
+
+    if not args.file:
+        raise InvalidRequest("stdkb checklist import FILE: name the filled 自查表 (.xlsx)")
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(path, f"cannot read the file: {exc.strerror}") from None
+    index = open_index(settings_of(args))
+    try:
+        result = import_sheet(index, path.name, content, unit=args.unit or "", date=args.date or "",
+                              expected=args.expect or "")
+    finally:
+        index.close()
+    if args.json:
+        sys.stdout.write(result.model_dump_json() + "\n")
+        return 0
+    rate = "无法计算（没有适用的要求、禁止类条目）" if result.rate is None else f"{result.rate:.1%}"
+    counts = "，".join(f"{k} {v}" for k, v in result.counts.items())
+    print(f"《{result.document}》{result.unit} {result.date}：达标率 {rate}（{counts}）")
     return 0
 
 
@@ -75,9 +107,18 @@ def _write(out: str, result, what: str) -> int:
 
 
 def add_parser(sub, data_dir) -> None:
-    p = sub.add_parser("checklist", help="the self-assessment checklist (自查表) of a document",
-                       description=cmd_checklist.__doc__)
-    p.add_argument("doc", help="a file (a draft), or the title of a document of the knowledge base")
+    p = sub.add_parser("checklist", help="the self-assessment checklist (自查表) of a document; import a filled one",
+                       description=f"{cmd_checklist.__doc__}\n\n{cmd_import.__doc__}",
+                       usage="stdkb checklist DOC [--out FILE | --json]\n"
+                             "       stdkb checklist import FILE --unit NAME --date YYYY-MM-DD [--doc DOC]")
+    # One positional and an optional second rather than subcommands: argparse cannot take both
+    # `checklist DOC` and `checklist import FILE` with subparsers, since DOC would be read as one.
+    p.add_argument("doc", metavar="DOC", help="a file (a draft), or the title of a document of the knowledge "
+                                              "base; or the word import")
+    p.add_argument("file", nargs="?", metavar="FILE", help="with import: the filled 自查表 (.xlsx)")
+    p.add_argument("--unit", help="with import: 被评价单位 (else the sheet's)")
+    p.add_argument("--date", help="with import: 评价日期 YYYY-MM-DD (else the sheet's)")
+    p.add_argument("--doc", dest="expect", help="with import: refuse a sheet of any other document")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--out", help="write 自查表.xlsx (to fill in), .docx (A4, to print), .md or .json")
     data_dir(p)
