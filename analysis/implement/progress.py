@@ -95,7 +95,8 @@ def _document(title: str, found: list[Assessment], placed: dict[str, list[str]])
     latest: dict[str, Assessment] = {}
     for a in found:   # oldest first: a later assessment of the same unit replaces an earlier one
         latest[a.unit] = a
-    return DocumentAssessments(document=title, source=source, area_ids=placed.get(source, []),
+    # its strongest area only: a document counted in every area it touches would lift them all
+    return DocumentAssessments(document=title, source=source, area_ids=placed.get(source, [])[:1],
                                units=sorted(latest), history=[RatePoint(date=a.date, unit=a.unit, rate=a.rate) for a in found],
                                latest_rate=_mean([a.rate for a in latest.values() if a.rate is not None]))
 
