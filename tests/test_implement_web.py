@@ -3,7 +3,6 @@ test leaves a screenshot (in $STDKB_SCREENSHOTS, e.g. docs/screenshots, or the t
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import urllib.request
