@@ -101,3 +101,13 @@ def test_the_train_page_scores_an_answer_sheet_and_shows_the_clause_of_each_wron
     r = client.post("/train", data={"doc": DOC, "n": 4, **answers})
     assert r.status_code == 200 and "得分：3 / 4" in r.text
     assert paper[0]["proof"] in r.text and "/doc/" in r.text
+
+
+def test_stdkb_train_of_two_documents_shares_the_questions_between_them(kb_dir, capsys):
+    import json
+
+    from api.cli.main import main
+
+    assert main(["train", DOC, "机关事务管理条例", "-n", "6", "--json", "--data-dir", str(kb_dir)]) == 0
+    questions = json.loads(capsys.readouterr().out)["questions"]
+    assert len(questions) == 6 and {q["citation"]["title"] for q in questions} == {DOC, "机关事务管理条例"}

@@ -124,8 +124,9 @@ def add_parser(sub, data_dir) -> None:
     data_dir(p)
     p.set_defaults(func=cmd_checklist)
 
-    p = sub.add_parser("train", help="a training set (宣贯试题) of a document", description=cmd_train.__doc__)
-    p.add_argument("doc", help="a file (a draft), or the title of a document of the knowledge base")
+    p = sub.add_parser("train", help="a training set (宣贯试题) of documents", description=cmd_train.__doc__)
+    p.add_argument("doc", nargs="*", help="a file (a draft), or the title of a document of the knowledge base")
+    p.add_argument("--area", help="also the documents the 标准体系 places in this area (its id, e.g. 302)")
     p.add_argument("-n", type=int, default=30, help="questions at most (default 30)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--out", help="write 试题.docx (试卷, a page break, 答案与解析), .xlsx (题库), .md or .json")
@@ -134,13 +135,27 @@ def add_parser(sub, data_dir) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """A training set (宣贯试题) of a document: 判断题, 填空题, 单选题 and 文件题, each with its answer,
-    its clause and the sentence that proves it. DOC as for `stdkb checklist`."""
+    """A training set (宣贯试题) of documents: 判断题, 填空题, 单选题 and 文件题, each with its answer,
+    its clause and the sentence that proves it. DOC as for `stdkb checklist`; several DOCs, or
+    --area ID (the documents the 标准体系 places there), share the questions in turn."""
     from analysis.implement.checklist import checklist
+    from analysis.implement.documents import paper_of
     from analysis.implement.training import training_set
 
-    title, clauses, others = _document(args)
-    result = training_set(title, checklist(title, clauses).items, n=args.n, other_titles=others)
+    docs = args.doc or []
+    if not docs and not args.area:
+        raise InvalidRequest("stdkb train: name a DOC or an --area")
+    if len(docs) == 1 and not args.area:
+        args.doc = docs[0]
+        title, clauses, others = _document(args)
+        result = training_set(title, checklist(title, clauses).items, n=args.n, other_titles=others)
+    else:
+        settings = settings_of(args)
+        index = open_index(settings)
+        try:
+            result = paper_of(index, docs, n=args.n, area=args.area or "", system_file=settings.system_file)
+        finally:
+            index.close()
     if args.out:
         return _write(args.out, result, "training")
     if args.json:
