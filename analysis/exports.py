@@ -109,6 +109,34 @@ def system_export(report, format: str) -> Export:
     return Export(f"{name}.{format}", f"standards-system.{format}", XLSX if format == "xlsx" else _media(format), content)
 
 
+IMPLEMENT_FORMATS = ("md", "docx", "xlsx")
+
+
+def checklist_export(checklist, format: str) -> Export:
+    """The 自查表: xlsx (to fill in and import again), docx (to print) or md."""
+    from .implement.render import checklist_docx, checklist_markdown, checklist_xlsx
+
+    return _implement_export(f"自查表-{checklist.document}", "checklist", format,
+                             {"md": lambda: checklist_markdown(checklist).encode("utf-8"),
+                              "docx": lambda: checklist_docx(checklist), "xlsx": lambda: checklist_xlsx(checklist)})
+
+
+def training_export(paper, format: str) -> Export:
+    """A training set: docx (试卷, a page break, 答案与解析), xlsx (题库) or md."""
+    from .implement.render import training_docx, training_markdown, training_xlsx
+
+    return _implement_export(f"宣贯试题-{paper.document[:40]}", "training", format,
+                             {"md": lambda: training_markdown(paper).encode("utf-8"),
+                              "docx": lambda: training_docx(paper), "xlsx": lambda: training_xlsx(paper)})
+
+
+def _implement_export(name: str, ascii_name: str, format: str, makers: dict) -> Export:
+    if format not in IMPLEMENT_FORMATS:
+        raise ValueError(f"unknown export format '{format}'")
+    media = XLSX if format == "xlsx" else _media(format)
+    return Export(f"{name}.{format}", f"{ascii_name}.{format}", media, makers[format]())
+
+
 def _media(format: str) -> str:
     if format not in FORMATS:
         raise ValueError(f"unknown export format '{format}'")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.implement.assessment import SheetError
 from analysis.system.registry import AreaNotFound, SystemInputError
 from api.cli.remote import RemoteError
 from api.settings import SettingsError
@@ -27,6 +28,7 @@ class Outcome:
 # The first matching row wins, so subclasses come before their bases.
 ERROR_TABLE: list[tuple[type[StdkbError], Outcome]] = [
     (ManifestError, Outcome(422, "清单文件有误", 3)),
+    (SheetError, Outcome(422, "自查表未导入", 3)),   # a filled 自查表 refused whole (analysis/implement/assessment.py)
     (DocumentError, Outcome(422, "文件无法读取", 3)),
     (TableError, Outcome(500, "规则表有误", 3)),   # stdkb's own rule tables: a fault of the install
     (DocumentNotFound, Outcome(404, "知识库中没有这个文件", 3)),

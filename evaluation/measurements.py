@@ -8,6 +8,7 @@ Files it reads (each optional; a missing one is a missing section):
   retrieval-heldout.json, retrieval-dev.json   `stdkb eval QUESTIONS --json` (evaluation/run_eval.py adds the commit)
   gap-heldout-*.json, gap-firstrun-*.json, gap-tuning-*.json   `evaluation/gap_eval.py … --out`
   scale.json, vector_cache.json                `evaluation/bench_scale.py`, `evaluation/bench_vector_cache.py`
+  implement.json                               `python -m evaluation.bench_implement --out …`
 """
 
 from __future__ import annotations
@@ -92,6 +93,17 @@ def vector_cache(rows: list[dict]) -> list[str]:
                                                               for r in rows])]
 
 
+def implement(data: dict) -> list[str]:
+    """evaluation/bench_implement.py: a training set and a 自查表 of the largest documents."""
+    rows = [[d["document"], d["characters"], d["checklist_items"], d["questions"], "、".join(d["kinds"]),
+             f"{d['parse_s']:.3f}", f"{d['train_s']:.3f}", f"{d['paper_docx_s']:.3f}", f"{d['checklist_xlsx_s']:.3f}"]
+            for d in data["documents"]]
+    return ["### Training sets and checklists, the largest documents", "",
+            f"{data['n']} questions, median of {data['runs']} runs; `{data['command']}`.", "",
+            *_table(["document", "characters", "自查表 items", "questions", "kinds", "parse s", "questions s",
+                     "试题.docx s", "自查表.xlsx s"], rows)]
+
+
 def _gap_files(prefix: str) -> list[tuple[str, dict]]:
     return [(p.stem.removeprefix(prefix), json.loads(p.read_text(encoding="utf-8")))
             for p in sorted(DIR.glob(f"{prefix}*.json"))]
@@ -115,6 +127,8 @@ def build() -> tuple[str, str]:
             page += gap(files, title, note)
             if prefix == "gap-heldout-":
                 block += gap(files, "Gap analysis, held out", note)
+    if _load("implement.json"):
+        block += implement(_load("implement.json"))
     page += ["## Tuning material (dev, and our own folds)", ""]
     dev = _load("retrieval-dev.json")
     if dev:
@@ -127,6 +141,8 @@ def build() -> tuple[str, str]:
         page += scale(_load("scale.json"))
     if _load("vector_cache.json"):
         page += vector_cache(_load("vector_cache.json"))
+    if _load("implement.json"):
+        page += implement(_load("implement.json"))
     return "\n".join(page).rstrip() + "\n", "\n".join(block).rstrip()
 
 

@@ -73,6 +73,8 @@ TOUR: dict[str, Callable] = {
     "document": _goto("/doc/法律/保守国家秘密法(2024-02-27).md?compare=法律/保守国家秘密法(2010-04-29).md"),
     "upload": _upload,
     "system": _goto("/system"),
+    "train": _goto("/train?doc=公共机构节能条例&n=10"),
+    "checklist": _goto("/checklist?doc=公共机构节能条例"),
 }
 
 

@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from api.errors import classify
+from api.http.implement_routes import implement_routes
 from api.http.metrics import MetricsStore, RequestMetrics
 from api.http.routes import routes
 from api.http.security import BodyLimit, RateLimiter, login_router, page_write_access, rate_limited, require_page_reader
@@ -41,6 +42,7 @@ DOCS_PATHS = ("/docs", "/redoc", "/swagger-ui")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     from web.pages import STATIC_DIR, error_page, login_page, pages, render
+    from web.implement import implement_pages
     from web.system import system_pages
     from web.upload import upload_pages
 
@@ -94,12 +96,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(routes(), prefix=API_PREFIX)
     app.include_router(system_routes(), prefix=API_PREFIX)
+    app.include_router(implement_routes(), prefix=API_PREFIX)
     app.include_router(login_page())
     app.include_router(login_router())
     app.include_router(pages(require_page_reader, rate_limited, lambda exc: classify(exc).status))
     app.include_router(upload_pages(render, page_write_access))
     app.include_router(system_pages(render, page_write_access, require_page_reader,
                                     lambda exc: classify(exc).status))
+    app.include_router(implement_pages(render, page_write_access, require_page_reader, lambda exc: classify(exc).status))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_docs(app)
     threading.Thread(target=_warm, args=(app,), name="stdkb-warm", daemon=True).start()
