@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags chromium keeps trying to reach Google on this closed network.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 WIDTHS = (1280, 390)

@@ -104,3 +104,15 @@ def full_kb_dir(tmp_path_factory) -> Path:
     index.upsert(*collect([CORPUS]))
     index.close()
     return data
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (never a downloaded browser), one for the whole run."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    from evaluation.screenshots import CHROMIUM, CHROMIUM_ARGS
+
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

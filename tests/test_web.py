@@ -13,25 +13,12 @@ from ingest.collect import collect
 from .servers import serve_in_thread
 
 playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags chromium keeps trying to reach Google on this closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
 pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def base_url(kb_url):
     return kb_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
