@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.system.registry import AreaNotFound, SystemInputError
-from api.cli.remote import RemoteError
+from api.remote import RemoteError
 from api.settings import SettingsError
 from index.errors import (CitationNotFound, DocumentNotFound, EmbedderError, IndexMismatch, IngestBusy, InvalidRequest,
                           StorageError, VectorStoreError)

@@ -10,27 +10,21 @@ from pathlib import Path
 from api.cli import documents
 from api.cli import gap as cli_gap
 from api.cli import implement as cli_implement
-from api.cli import remote
+from api import remote
 from api.cli import system as cli_system
 from api.cli.common import open_index, print_json, settings_of, with_index
 from api.cli.progress import ProgressBar
 from api.errors import classify
-from index.errors import CitationNotFound, InvalidRequest
+from api.filters import FILTER_FIELDS, search_filters
+from index.errors import CitationNotFound
 from ingest.errors import StdkbError
 
 
 def _filters(args: argparse.Namespace):
-    from pydantic import ValidationError
-
-    from index.search.filters import SearchFilters
-
-    try:
-        return SearchFilters(level=args.level or [], status=args.status or [], region=args.region or "",
-                             document=args.document or "", as_of=args.as_of or "", date_from=args.date_from or "",
-                             date_to=args.date_to or "")
-    except ValidationError as exc:
-        raise InvalidRequest("; ".join(f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}"
-                                       for e in exc.errors())) from None
+    # A bad value is named by the option that carried it (--from, not date_from).
+    options = {"date_from": "--from", "date_to": "--to"}
+    return search_filters(lambda field: options.get(field, "--" + field.replace("_", "-")),
+                          **{name: getattr(args, name, None) for name in FILTER_FIELDS})
 
 
 def _highlighter(terms: list[str]):
