@@ -121,6 +121,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    """Serve the knowledge base to an LLM assistant over the Model Context Protocol (stdio).
+    Tools: search, clause, gap, review, system; resources: stdkb://documents, stdkb://doc/{source}.
+    --http serves streamable HTTP at /mcp; it has no API key, so keep it on 127.0.0.1."""
+    from api.mcp.server import run
+
+    run(settings_of(args), http=args.http, host=args.host, port=args.port)
+    return 0
+
+
 # ----------------------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stdkb", description="Knowledge base of laws, regulations and "
@@ -187,6 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="server processes; each holds its own search views in memory (default 1)")
     data_dir(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("mcp", help=cmd_mcp.__doc__.splitlines()[0], description=cmd_mcp.__doc__)
+    p.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp instead of stdio")
+    p.add_argument("--host", default="127.0.0.1", help="with --http (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="with --http (default 8000)")
+    data_dir(p)
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("check", help=documents.cmd_check.__doc__, description=documents.cmd_check.__doc__)
     p.add_argument("--repair", action="store_true", help="remove half-written documents and fix the stores")
