@@ -74,6 +74,11 @@ def test_clause_looks_a_citation_up_exactly(client):
     assert found.found and found.hits[0].article == "第十条" and found.hits[0].next is not None
 
 
+def test_clause_takes_the_filters_of_search(client):
+    result = call(client, "clause", citation="保守国家秘密法第十条", as_of="2015-01-01")
+    assert ClauseLookup.model_validate_json(result.content[0].text).hits[0].publish_date == "2010-04-29"
+
+
 def test_a_citation_not_held_is_an_error_saying_which_article_is_missing(client):
     error = _error(call(client, "clause", citation="机关事务管理条例第九十九条"))
     assert error["type"] == "CitationNotFound" and error["title"] == "知识库中没有这条引用" and error["status"] == 404
@@ -125,3 +130,20 @@ def test_a_bad_search_input_gets_the_error_tables_answer_not_a_traceback(client,
 def test_an_empty_draft_is_refused_saying_so(client):
     error = _error(call(client, "gap", draft="  \n"))
     assert error["type"] == "InvalidRequest" and "empty" in error["error"]
+
+
+def test_the_http_and_mcp_faces_import_no_other_face():
+    """They share only what sits in api/ itself (settings, errors, filters, remote). The command line
+    imports them, and only to start them (`stdkb serve`, `stdkb mcp`)."""
+    import ast
+
+    faces = ("api.cli", "api.http", "api.mcp")
+    crossing = []
+    for face in ("api.http", "api.mcp"):
+        for path in (ROOT / face.replace(".", "/")).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                crossing += [f"{path.relative_to(ROOT)} imports {n}" for n in names
+                             if any(n == other or n.startswith(other + ".") for other in faces if other != face)]
+    assert crossing == []

@@ -103,10 +103,13 @@ def build_server(kb: KnowledgeBase, system_file: Path | None = None) -> MCPServe
     @server.tool(structured_output=True)
     def clause(citation: Annotated[str, Field(min_length=1, max_length=300, description=(
             "e.g. 机关事务管理条例第十条, 《标准化法》第2条第二款, GB/T 30520—2014 3.1"))],
-               status: StatusF = [], as_of: AsOf = "") -> ClauseLookup:
+               level: Level = [], status: StatusF = [], region: Region = "", document: DocumentF = "",
+               as_of: AsOf = "", date_from: DateFrom = "", date_to: DateTo = "") -> ClauseLookup:
         """Look a citation up exactly: the clause's text, the articles before and after it and the
         document's outline. A citation the knowledge base does not hold is an error saying why."""
-        result = kb.clause(citation, filters=search_filters(status=status, as_of=as_of))
+        filters = search_filters(level=level, status=status, region=region, document=document, as_of=as_of,
+                                 date_from=date_from, date_to=date_to)
+        result = kb.clause(citation, filters=filters)
         if not result.found:
             return error_result(CitationNotFound(citation), result.notice or f"no clause '{citation}' is held")
         return typed_result(result)
@@ -133,11 +136,12 @@ def build_server(kb: KnowledgeBase, system_file: Path | None = None) -> MCPServe
     @server.tool(structured_output=True)
     def review(topic: Annotated[str, Field(min_length=1, max_length=100, description="e.g. 公务用车")],
                max_documents: Annotated[int, Field(ge=1, le=MAX_REVIEW_DOCUMENTS)] = 20,
-               level: Level = [], status: StatusF = [], region: Region = "",
-               as_of: AsOf = "") -> Review:
+               level: Level = [], status: StatusF = [], region: Region = "", document: DocumentF = "",
+               as_of: AsOf = "", date_from: DateFrom = "", date_to: DateTo = "") -> Review:
         """The 文献综述 of a drafting topic: the documents on it grouped by level (法律 → … → 试点文件),
         each with its best clauses and GB/T 7714 reference."""
-        filters = search_filters(level=level, status=status, region=region, as_of=as_of)
+        filters = search_filters(level=level, status=status, region=region, document=document, as_of=as_of,
+                                 date_from=date_from, date_to=date_to)
         return typed_result(literature_review(kb, topic, filters=filters, max_documents=max_documents))
 
     @server.tool(structured_output=True)
