@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from analysis.implement.assessment import SheetError
 from analysis.system.registry import AreaNotFound, SystemInputError
-from api.cli.remote import RemoteError
+from api.remote import RemoteError
 from api.settings import SettingsError
 from index.errors import (CitationNotFound, DocumentNotFound, EmbedderError, IndexMismatch, IngestBusy, InvalidRequest,
                           StorageError, VectorStoreError)

@@ -181,3 +181,9 @@ def test_an_unreachable_server_is_named_with_its_setting(capsys, monkeypatch):
     assert main(["search", "节能"]) == 10
     err = capsys.readouterr().err
     assert "STDKB_URL" in err and "127.0.0.1:9" in err
+
+
+def test_a_bad_filter_is_named_by_the_option_that_carried_it(kb_dir, capsys):
+    assert main(["search", "节能", "--from", "2020-13-45", "--status", "有效期内", "--data-dir", str(kb_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "--from: '2020-13-45' is not a date" in err and "--status: unknown status '有效期内'" in err

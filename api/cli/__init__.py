@@ -1,3 +1,3 @@
 """The `stdkb` command line: `main.py` parses the options and hands each command its settings and
 knowledge base; the commands live beside it by job (search and documents in `main.py`, `gap.py`,
-`system.py`); `remote.py` asks a running server instead (STDKB_URL); `progress.py` draws the bars."""
+`system.py`); `api/remote.py` asks a running server instead (STDKB_URL); `progress.py` draws the bars."""

@@ -10,27 +10,21 @@ from pathlib import Path
 from api.cli import documents
 from api.cli import gap as cli_gap
 from api.cli import implement as cli_implement
-from api.cli import remote
+from api import remote
 from api.cli import system as cli_system
 from api.cli.common import open_index, print_json, settings_of, with_index
 from api.cli.progress import ProgressBar
 from api.errors import classify
-from index.errors import CitationNotFound, InvalidRequest
+from api.filters import FILTER_FIELDS, search_filters
+from index.errors import CitationNotFound
 from ingest.errors import StdkbError
 
 
 def _filters(args: argparse.Namespace):
-    from pydantic import ValidationError
-
-    from index.search.filters import SearchFilters
-
-    try:
-        return SearchFilters(level=args.level or [], status=args.status or [], region=args.region or "",
-                             document=args.document or "", as_of=args.as_of or "", date_from=args.date_from or "",
-                             date_to=args.date_to or "")
-    except ValidationError as exc:
-        raise InvalidRequest("; ".join(f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}"
-                                       for e in exc.errors())) from None
+    # A bad value is named by the option that carried it (--from, not date_from).
+    options = {"date_from": "--from", "date_to": "--to"}
+    return search_filters(lambda field: options.get(field, "--" + field.replace("_", "-")),
+                          **{name: getattr(args, name, None) for name in FILTER_FIELDS})
 
 
 def _highlighter(terms: list[str]):
@@ -148,6 +142,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    """Serve the knowledge base to an LLM assistant over the Model Context Protocol (stdio).
+    Tools: search, clause, gap, review, system; resources: stdkb://documents, stdkb://doc/{source}.
+    --http serves streamable HTTP at /mcp; it has no API key, so keep it on 127.0.0.1."""
+    from api.mcp.server import run
+
+    run(settings_of(args), http=args.http, host=args.host, port=args.port)
+    return 0
+
+
 # ----------------------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stdkb", description="Knowledge base of laws, regulations and "
@@ -218,6 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="server processes; each holds its own search views in memory (default 1)")
     data_dir(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("mcp", help=cmd_mcp.__doc__.splitlines()[0], description=cmd_mcp.__doc__)
+    p.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp instead of stdio")
+    p.add_argument("--host", default="127.0.0.1", help="with --http (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="with --http (default 8000)")
+    data_dir(p)
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("check", help=documents.cmd_check.__doc__, description=documents.cmd_check.__doc__)
     p.add_argument("--repair", action="store_true", help="remove half-written documents and fix the stores")

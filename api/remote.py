@@ -1,8 +1,9 @@
-"""`stdkb search` and `stdkb clause` against a running server (STDKB_URL), over its JSON API.
+"""Search and clause lookup against a running server (STDKB_URL), over its JSON API: for `stdkb
+search`, `stdkb clause` and the LlamaIndex retriever (`api/llama.py`), so it sits beside the faces.
 
 A one-shot command that opens the knowledge base pays for importing the encoder and loading the
 model (seconds with e5) on every call; a server has paid it once. The answers are the API's own
-typed results, so the command prints exactly what it prints from a local knowledge base.
+typed results, so a face shows exactly what it shows from a local knowledge base.
 """
 
 from __future__ import annotations
