@@ -29,7 +29,8 @@ def clause(url: str, citation: str, filters: SearchFilters) -> ClauseLookup:
 
 
 def _params(filters: SearchFilters) -> dict:
-    return {k: v for k, v in filters.model_dump().items() if v not in ("", [], None)}
+    """The filters a user set, as query parameters (defaults are the server's defaults too)."""
+    return filters.model_dump(exclude_defaults=True)
 
 
 def _get(url: str, path: str, params: dict, not_found_ok: bool = False) -> dict:
