@@ -56,7 +56,10 @@ def is_front_matter(line: str) -> bool:
     bracketed = s[0] in "（(" and s[-1] in "）)"
     dated = bool(_DATE.search(s)) or any(p.search(s) for p in _DOC_NUMBER_PATTERNS[2:])
     # （2023年5月8日国管局印发 国管办发〔2023〕12号）; 2012年6月13日国务院第208次常务会议通过
-    return dated and (bracketed or (bool(_ENACTED.search(s)) and not s.endswith(("。", "；"))))
+    # A line that starts with its date and says what happened then; 《…法》（2010年修订） in a list of
+    # references starts with the title and stays text.
+    starts_dated = bool(_DATE.match(s)) and bool(_ENACTED.search(s)) and not s.endswith(("。", "；"))
+    return dated and (bracketed or starts_dated)
 
 
 def strip_front_matter(body: str) -> str:

@@ -164,7 +164,7 @@ def test_issuing_lines_are_front_matter(line):
 
 
 @pytest.mark.parametrize("line", ["第一条 为了规范机关事务工作，制定本条例。", "（一）2023年5月8日以前购置的车辆；",
-                                  "本办法自2023年5月8日起施行。"])
+                                  "本办法自2023年5月8日起施行。", "《中华人民共和国保守国家秘密法》（2010年4月29日修订）"])
 def test_a_rule_that_mentions_a_date_is_not_front_matter(line):
     from ingest.metadata import is_front_matter
 

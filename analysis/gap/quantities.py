@@ -43,7 +43,8 @@ FORBIDDEN_ABOVE = ("超过", "超出", "高于", "多于", "大于")
 FORBIDDEN_BELOW = ("少于", "低于", "小于", "不足")
 _PROHIBITION = re.compile(r"不得|禁止|严禁")
 _PROHIBITED_LIST = re.compile(r"(?:不得|禁止|严禁)[^。；;]*下列[^。；;]*[：:]")
-MIN_SUFFIXES = ("及以上", "以上")
+# 活动举办三十日前备案: at least thirty days ahead (a date's 前, 3月31日前, is no amount: dates are left out).
+MIN_SUFFIXES = ("及以上", "以上", "前")
 MAX_SUFFIXES = ("及以下", "以下", "以内", "内")
 
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+(?:点[{CN_NUMERAL_CHARS}]+)?)"
@@ -106,6 +107,55 @@ def _forbidden_bound(segment: str, start: int, prohibited_item: bool) -> tuple[s
     return "", start
 
 
+@dataclass(frozen=True)
+class Amount:
+    """A number with its unit as written in a sentence, where it stands and which way it binds."""
+
+    start: int          # the number's span in the text
+    end: int
+    number: str         # as written: 30, 三十
+    unit: str
+    value: float        # in `unit`
+    bound: str          # "min" (不少于…, …以上), "max" (不超过…, …以内) or "exact"
+
+
+# 3次, 三次以上; not 第一次 (an ordinal) or 一次性 (at one go).
+_COUNT = re.compile(rf"(?<!第)(?P<num>{_NUM})\s*(?P<unit>次)(?!性)")
+
+
+def amounts(text: str) -> list[Amount]:
+    """Every number with a unit (and every count of 次) in `text`, in order; dates are not amounts."""
+    out: list[Amount] = []
+    listed = _PROHIBITED_LIST.search(text)
+    for seg in _SEGMENT.finditer(text):
+        segment = seg.group(0)
+        prohibited_item = bool(listed) and seg.start() >= listed.end()
+        dates = [m.span() for m in _DATE.finditer(segment)]
+        found = sorted([*_AMOUNT.finditer(segment), *_COUNT.finditer(segment)], key=lambda m: m.start())
+        for m in found:
+            if not m.group("num") or any(s <= m.start() < e for s, e in dates):
+                continue
+            if m.group("unit") == "年" and segment[m.end():].startswith("度"):   # 上一年度 is a year, not a period
+                continue
+            try:
+                value = to_number(m.group("num"))
+            except ValueError:
+                continue
+            bound = _bound_of(segment, m, prohibited_item)[0]
+            out.append(Amount(seg.start() + m.start("num"), seg.start() + m.end("num"), m.group("num"),
+                              m.group("unit"), value, bound))
+    return out
+
+
+def _bound_of(segment: str, m: re.Match, prohibited_item: bool) -> tuple[str, int, int]:
+    """Which way the amount `m` binds, and the span of its phrase (不得低于二十六摄氏度)."""
+    bound, start = _bound_before(segment, m.start())
+    after, end = _bound_after(segment, m.end())
+    if not (bound or after):
+        bound, start = _forbidden_bound(segment, m.start(), prohibited_item)
+    return bound or after or "exact", start, end
+
+
 def requirements(text: str) -> list[Requirement]:
     """Every numeric requirement in `text`, in order."""
     out: list[Requirement] = []
@@ -140,11 +190,7 @@ def requirements(text: str) -> list[Requirement]:
             except ValueError:
                 continue
             dimension, size = UNITS[m.group("unit")] if m.group("unit") else ("percent", 1)
-            bound, start = _bound_before(segment, m.start())
-            after, end = _bound_after(segment, m.end())
-            if not (bound or after):
-                bound, start = _forbidden_bound(segment, m.start(), prohibited_item)
-            bound = bound or after or "exact"
+            bound, start, end = _bound_of(segment, m, prohibited_item)
             out.append(Requirement(dimension, value * size, bound, segment[start:end], segment, prohibited_item))
             taken.append(m.span())
     return out
