@@ -61,6 +61,8 @@ class Settings(BaseSettings):
                              "rule or one of these before another region's, and says whose rule it quotes.")
     ocr_workers: int = Field(2, ge=1, le=32, description="Scanned pages read at once by OCR, each by one "
                              "Tesseract process on one thread; default 2, this machine's cores.")
+    synonyms: bool = Field(True, description="Expand keyword queries with ingest/data/synonyms.tsv (公车 → 公务用车); "
+                           "off: each query keeps its own words, to measure what the map adds.")
     url: str = Field("", description="A running stdkb server (http://host:port). `stdkb search` and `stdkb clause` "
                      "then ask it over its JSON API instead of opening the data directory, so no model is loaded "
                      "per call.")
@@ -79,8 +81,10 @@ class Settings(BaseSettings):
         """The knowledge base these settings describe (an `index.index.Index`)."""
         from index.index import Index
         from index.store.faults import FaultPlan
+        from ingest.segment import Segmenter
 
         return Index(self.data_dir, embed_model=self.embed_model, vector_mode=self.chroma_mode,
+                     segmenter=Segmenter(expand_synonyms=self.synonyms),
                      vector_url=self.chroma_url, domain_tune_steps=self.domain_tune_steps,
                      background_refresh=background_refresh, min_evidence=self.min_evidence,
                      faults=FaultPlan(self.fault_at))

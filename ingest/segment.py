@@ -36,10 +36,13 @@ def _file_digest(*paths: Path) -> str:
 class Segmenter:
     """jieba with the domain dictionary; `tokens` for indexing, `query_tokens` adds synonyms."""
 
-    def __init__(self, dictionary: Path = DOMAIN_DICT, synonyms: Path = SYNONYMS):
+    def __init__(self, dictionary: Path = DOMAIN_DICT, synonyms: Path = SYNONYMS, expand_synonyms: bool = True):
         self.dictionary_path = dictionary
         self.synonyms_path = synonyms
         self.synonyms = _read_synonyms(synonyms)
+        # Off (STDKB_SYNONYMS=off), queries keep their own words only: what the map adds is then one
+        # command away. The variants stay in jieba's dictionary, so the stored tokens do not change.
+        self.expand_synonyms = expand_synonyms
         self.version = _file_digest(dictionary, synonyms)
 
     @cached_property
@@ -80,6 +83,8 @@ class Segmenter:
     def query_tokens(self, text: str) -> list[str]:
         """Tokens of a query, with the canonical terms of any synonym it contains added."""
         toks = self.tokens(text)
+        if not self.expand_synonyms:
+            return toks
         extra: list[str] = []
         for variant, canonical in self.synonyms.items():
             if variant in text:

@@ -319,3 +319,20 @@ def test_an_older_version_of_a_work_held_once_is_said_to_be_missing(kb):
     result = kb.search("旧版机关事务管理条例第十条", k=1)
     assert result.hits[0].article == "第十条"
     assert "知识库中没有《机关事务管理条例》更早的版本" in result.notice
+
+
+# ------------------------------------------------------------------ the synonym map, switchable (issue 29)
+def test_the_synonym_map_expands_a_query_unless_it_is_switched_off():
+    from ingest.segment import Segmenter
+
+    assert "公务用车" in Segmenter().query_tokens("公车能不能私用")
+    assert "公务用车" not in Segmenter(expand_synonyms=False).query_tokens("公车能不能私用")
+
+
+def test_stdkb_synonyms_off_reaches_the_knowledge_base(kb_dir, monkeypatch):
+    from api.settings import load_settings
+
+    monkeypatch.setenv("STDKB_SYNONYMS", "off")
+    index = load_settings(data_dir=kb_dir).open_index()
+    assert index.segmenter.expand_synonyms is False
+    index.close()
