@@ -44,6 +44,9 @@ def score(report: dict, gold: dict) -> dict:
                            "ok": right_label and right_evidence, "planted": bool(g.get("planted"))}
     reported_missing = {(m["source"], m["article"]) for m in report["missing"]}
     missing = {f"{m['title']} {m['article']}": bool(_provisions(m) & reported_missing) for m in gold["missing"]}
+    # The list for the drafter to check (not findings, so not in the planted score): does it hold them?
+    listed = {(m["source"], m["article"]) for m in report.get("to_check", [])}
+    to_check = {f"{m['title']} {m['article']}": bool(_provisions(m) & listed) for m in gold["missing"]}
     refs = {r["cited"]: r for r in report["references"]}
     references = {g["cited"]: _reference_right(refs.get(g["cited"]), g)
                   for g in gold["references"] + gold.get("more_references", [])}
@@ -66,7 +69,7 @@ def score(report: dict, gold: dict) -> dict:
     return {
         "clauses_right": sum(c["ok"] for c in clauses.values()), "clauses": len(clauses),
         "planted_found": sum(planted), "planted": len(planted),
-        "missing": missing, "references": references, "must_not": must_not, "structure_ok": structure_ok,
+        "missing": missing, "to_check": to_check, "to_check_listed": len(listed), "references": references, "must_not": must_not, "structure_ok": structure_ok,
         "flags": flags, "flags_outside_gold": extra_clause_flags + extra_missing,
         "share_outside_gold": round(len(extra_clause_flags + extra_missing) / flags, 3) if flags else 0.0,
         "unlabelled_flagged": round(len([n for n in clause_flags if n in unlabelled]) / len(unlabelled), 3) if unlabelled else 0.0,

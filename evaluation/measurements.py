@@ -70,13 +70,14 @@ def gap(files: list[tuple[str, dict]], title: str, note: str) -> list[str]:
     rows = []
     for name, data in files:
         s = data["score"]
-        missing = s["missing"]
+        missing, listed = s["missing"], s.get("to_check")
         rows.append([name, f"{s['clauses_right']} / {s['clauses']}", f"{s['planted_found']} / {s['planted']}",
-                     f"{sum(missing.values())} / {len(missing)}", s["unlabelled_flagged"], len(s["flags_outside_gold"]),
-                     data.get("seconds", "")])
+                     f"{sum(missing.values())} / {len(missing)}",
+                     f"{sum(listed.values())} / {len(listed)} ({s['to_check_listed']} listed)" if listed is not None else "—",
+                     s["unlabelled_flagged"], len(s["flags_outside_gold"]), data.get("seconds", "")])
     return [f"### {title}", "", note, "",
             *_table(["draft", "labelled clauses right", "planted items found", "gold missing duties found",
-                     "unlabelled clauses flagged", "flags outside gold", "seconds"], rows)]
+                     "of them in the 供核对 list", "unlabelled clauses flagged", "flags outside gold", "seconds"], rows)]
 
 
 def scale(rows: list[dict]) -> list[str]:

@@ -722,3 +722,47 @@ def test_a_structure_problem_is_said_in_chinese_on_the_page_and_in_the_reports(p
     from analysis.gap.draft import problem_in_chinese
 
     assert problem_in_chinese(problem) == chinese
+
+
+# ------------------------------------------------------------------ duties to check (issue 30)
+RESTS_ON_ONE_LAW = """# 机关事务管理 公共机构节能管理规范（草案）
+
+## 1 范围
+
+本文件规定了公共机构节能管理的要求。本文件适用于杭州市公共机构。
+
+## 3 管理要求
+
+3.1 公共机构应建立健全本单位节能管理的规章制度，开展节能宣传教育和岗位培训。
+
+3.2 公共机构应实行能源消费计量制度，区分用能种类、用能系统实行能源消费分户、分类、分项计量。
+
+3.3 公共机构应指定专人负责能源消费统计，如实记录能源消费计量原始数据，建立统计台账。
+"""
+
+
+@pytest.fixture(scope="module")
+def one_law_report(kb, tmp_path_factory):
+    path = tmp_path_factory.mktemp("drafts") / "节能管理规范.md"
+    path.write_text(RESTS_ON_ONE_LAW, encoding="utf-8")
+    return analyse_draft(kb, path)
+
+
+def test_duties_to_check_come_from_the_document_the_draft_rests_on_and_no_clause_cites(one_law_report):
+    from analysis.gap.neighbourhood import MAX_TO_CHECK, anchors
+
+    backed = anchors(one_law_report.clauses)
+    cited = {e.id for f in one_law_report.clauses for e in f.evidence} | {m.id for m in one_law_report.missing}
+    assert "行政法规/公共机构节能条例(2017-03-01).md" in backed
+    assert 0 < len(one_law_report.to_check) <= MAX_TO_CHECK
+    for m in one_law_report.to_check:
+        assert m.source in backed and m.id not in cited
+        assert "为依据，但没有体现其中的这项义务" in m.reason and ("应当" in m.reason or "不得" in m.reason)
+
+
+def test_duties_to_check_are_listed_in_the_report_files_apart_from_the_findings(one_law_report):
+    from analysis.gap.render import TO_CHECK, gap_markdown, summary
+
+    text = gap_markdown(one_law_report)
+    assert TO_CHECK in text and text.index(TO_CHECK) > text.index("## 草案未体现的适用规定")
+    assert f"草案未体现的规定 {len(one_law_report.missing)} 条" in summary(one_law_report)

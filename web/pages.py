@@ -21,7 +21,7 @@ from analysis.cite import gbt7714, hit_reference, short_citation
 from analysis.exports import explanation_export, gap_export, results_export
 from analysis.gap.draft import problem_in_chinese, read_draft
 from analysis.gap.gap import analyse_draft
-from analysis.gap.render import DRAFTING_RULES, GAP_LABELS, REFERENCE_STATUS, summary
+from analysis.gap.render import DRAFTING_RULES, GAP_LABELS, REFERENCE_STATUS, TO_CHECK, TO_CHECK_NOTE, summary
 from analysis.review.review import literature_review
 from analysis.review.terms import term_definitions
 from index.errors import DocumentNotFound
@@ -88,7 +88,8 @@ def citation_forms(hit) -> tuple[str, str]:
 templates.env.globals.update(doc_url=doc_url, anchor=anchor, marked=marked, status_class=STATUS_CLASS,
                              short_citation=short_citation,
                              citation_forms=citation_forms, problem_in_chinese=problem_in_chinese,
-                             gap_summary=summary, status_choices=STATUS_CHOICES, default_status=DEFAULT_STATUS,
+                             gap_summary=summary, to_check_title=TO_CHECK, to_check_note=TO_CHECK_NOTE,
+                             status_choices=STATUS_CHOICES, default_status=DEFAULT_STATUS,
                              levels=LEVELS_IN_ORDER)
 
 

@@ -32,6 +32,7 @@ from .coverage import DUTY_HELD, clause_coverage, content_words, coverage
 from .draft import Draft, read_draft, structure_problems
 from .drafting import DraftingFinding, drafting_findings
 from .missing import MissingHit, missing_provisions
+from .neighbourhood import duties_to_check
 from .modality import antonyms, binds_other_bodies, kinds, statements
 from .references import ReferenceCheck, check_reference, newer_edition_in_draft
 from .regions import NON_NORMATIVE, applicable
@@ -75,6 +76,9 @@ class GapReport(BaseModel):
     regions: list[str] = Field(default_factory=list, description="Jurisdictions the draft applies in.")
     clauses: list[ClauseFinding]
     missing: list[MissingHit]
+    to_check: list[MissingHit] = Field(default_factory=list, description="Duties of the documents the draft rests "
+                                       "on that no clause states, nearest its subject first: for the drafter to check, "
+                                       "not findings (neighbourhood.py).")
     references: list[ReferenceCheck]
     structure: Structure
     drafting: list[DraftingFinding] = Field(default_factory=list,
@@ -179,6 +183,7 @@ def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: l
     missing = missing_provisions(index, draft, draft_regions, filters, exclude=spoken_of, draft_kinds=draft_kinds,
                                  also_said=rests_on)
     findings = [_without_bases(f, {m.id for m in missing}) for f in findings]
+    to_check = duties_to_check(index, draft, findings, draft_regions, draft_kinds, exclude={m.id for m in missing})
     progress("applicable provisions the draft leaves out", 1, 1)
     references = [newer_edition_in_draft(check_reference(index, line), draft.text) for line in draft.references]
     problems = structure_problems(draft)
@@ -186,7 +191,7 @@ def analyse_draft(index: KnowledgeBase, source: Path | str | Document, levels: l
     drafting = drafting_findings(draft, index)
     progress("drafting rules (GB/T 1.1—2020)", 1, 1)
     return GapReport(draft=name or Path(draft.source).name, title=draft.title, regions=draft_regions, clauses=findings,
-                     missing=missing, references=references, structure=Structure(ok=not problems, problems=problems),
+                     missing=missing, to_check=to_check, references=references, structure=Structure(ok=not problems, problems=problems),
                      drafting=drafting)
 
 

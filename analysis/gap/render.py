@@ -14,6 +14,8 @@ DRAFTING_RULES = {"element_order": "要素顺序", "lead_in": "引导语", "self
                   "reference_form": "引用形式"}
 
 
+TO_CHECK = "依据文件中草案未涉及的义务（供核对）"
+TO_CHECK_NOTE = "草案多条条款所依据的文件中，还有以下义务没有哪一条条款体现；是否应写入标准，由起草人判断。"
 SUMMARY_LABELS = {"conflict": "冲突", "duplicate": "照抄", "basis": "有依据", "no_basis": "未找到依据"}
 
 
@@ -68,6 +70,10 @@ def gap_markdown(report) -> str:
         lines += [f"| {_cell(m.citation + '（' + m.status + '）')} | {_cell(m.text)} | {_cell(m.reason)} |" for m in report.missing]
     else:
         lines.append("未发现。")
+    if report.to_check:
+        lines += ["", f"## {TO_CHECK}", "", TO_CHECK_NOTE, "", "| 条文 | 原文 | 说明 |", "| --- | --- | --- |"]
+        lines += [f"| {_cell(m.citation + '（' + m.status + '）')} | {_cell(m.text)} | {_cell(m.reason)} |"
+                  for m in report.to_check]
     lines += ["", "## 规范性引用文件", "", "| 引用 | 状态 | 说明 |", "| --- | --- | --- |"]
     lines += [f"| {_cell(r.cited)} | {REFERENCE_STATUS[r.status]} | {_cell(r.note)} |" for r in report.references]
     lines += ["", "## 结构", ""]
@@ -107,6 +113,11 @@ def gap_docx(report) -> bytes:
                [(f"{m.citation}（{m.status}）", m.text, m.reason) for m in report.missing])
     else:
         document.add_paragraph("未发现。")
+    if report.to_check:
+        document.add_heading(TO_CHECK, level=1)
+        document.add_paragraph(TO_CHECK_NOTE)
+        add_table(document, ("条文", "原文", "说明"),
+                  [(f"{m.citation}（{m.status}）", m.text, m.reason) for m in report.to_check])
     document.add_heading("规范性引用文件", level=1)
     add_table(document, ("引用", "状态", "说明"), [(r.cited, REFERENCE_STATUS[r.status], r.note) for r in report.references])
     document.add_heading("结构", level=1)
