@@ -52,7 +52,7 @@ def rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
 
 def column_split(lines: list[OcrLine], page_width: float) -> float | None:
     """The x where a two-column page divides, or None for one column: a band around the middle of
-    the page that no line crosses, with enough lines on either side of it."""
+    the page that hardly a line crosses (a title may), with enough lines on either side of it."""
     if len(lines) < 6:
         return None
     body = [ln for ln in lines if ln.x1 - ln.x0 < 0.6 * page_width]   # a full-width title does not count
@@ -63,7 +63,7 @@ def column_split(lines: list[OcrLine], page_width: float) -> float | None:
         crossing = sum(1 for ln in lines if ln.x0 < x < ln.x1)
         left = sum(1 for ln in lines if ln.x1 <= x)
         right = sum(1 for ln in lines if ln.x0 >= x)
-        if crossing <= 0.05 * len(lines) and min(left, right) >= 0.25 * len(lines):
+        if crossing <= max(2, 0.05 * len(lines)) and min(left, right) >= 0.25 * len(lines):
             return x
     return None
 

@@ -84,7 +84,10 @@ def _rgb(image):
 
 def read(image) -> list[OcrLine]:
     """The lines of an upright page image (PIL), each with its box and confidence (0–100)."""
-    result = _engine(True, True, True)(_rgb(image))
+    # The line classifier is left out: the page is already upright (`orientation`), and the
+    # classifier, turning single lines it takes for upside down, garbled whole lines of upright
+    # print in the tuning scans (chars 0.964 with it, 0.984 without, on one regulation page).
+    result = _engine(True, False, True)(_rgb(image))
     if result.boxes is None or result.txts is None:
         return []
     out = []
