@@ -28,11 +28,12 @@ from ingest.errors import DocumentError
 from . import ocr_rapid, ocr_tesseract
 from .ocr_layout import OcrLine, body_lines, page_lines, restore_heading_spacing, running_lines
 
-DPI = 200
+DPI = 200                     # pages are rendered at this, or at the engine's RENDER_DPI
 PAGE_TIMEOUT_S = 180          # one page (Tesseract); a page that takes longer is left out and named
 MAX_OCR_PAGES = 300           # a longer scan is refused whole: OCR would take hours on two cores
 MAX_IMAGE_PIXELS = 80_000_000  # an image file larger than this is refused (a decompression bomb)
 MAX_PAGE_PIXELS_SIDE = 4000   # a rendered page's longer side at most (A4 at 200 dpi is 2339): no giant pages
+RULE_SHARE = 0.08             # a straight run of ink this share of the page wide is a ruling line
 MAX_SKEW = 5.0               # degrees a page may lie askew on the scanner and be straightened
 LOW_CONFIDENCE = 70.0         # pages below this mean line confidence are listed for checking
 ENGINES: dict[str, ModuleType] = {ocr_rapid.NAME: ocr_rapid, ocr_tesseract.NAME: ocr_tesseract}
@@ -116,8 +117,8 @@ def ocr_pdf_pages(pdf: Path, pages: list[int], progress=None) -> list[PageText]:
     progress = progress or page_progress.get() or (lambda done, total: None)
     if len(pages) > MAX_OCR_PAGES:
         raise DocumentError(pdf, f"{len(pages)} scanned pages (OCR limit {MAX_OCR_PAGES}); split the file")
-    dpis = page_dpis(pdf, pages)
     chosen = ENGINES[_engine]
+    dpis = page_dpis(pdf, pages, getattr(chosen, "RENDER_DPI", DPI))
 
     def one(number: int) -> _ReadPage:
         try:
@@ -154,8 +155,8 @@ def to_grey(image):
     return image.convert("RGB").getchannel("R")
 
 
-def page_dpis(pdf: Path, pages: list[int]) -> dict[int, int]:
-    """The resolution to render each page at: DPI, less for a page so large that DPI would make an
+def page_dpis(pdf: Path, pages: list[int], dpi: int = DPI) -> dict[int, int]:
+    """The resolution to render each page at: `dpi`, less for a page so large that it would make an
     image with a side over MAX_PAGE_PIXELS_SIDE (a poster-sized page is no reason to exhaust memory)."""
     from pypdf import PdfReader
 
@@ -164,7 +165,7 @@ def page_dpis(pdf: Path, pages: list[int]) -> dict[int, int]:
     for number in pages:
         box = reader.pages[number - 1].mediabox
         longest_inches = max(float(box.width), float(box.height)) / 72
-        out[number] = max(36, min(DPI, int(MAX_PAGE_PIXELS_SIDE / max(longest_inches, 0.1))))
+        out[number] = max(36, min(dpi, int(MAX_PAGE_PIXELS_SIDE / max(longest_inches, 0.1))))
     return out
 
 
@@ -201,7 +202,7 @@ def _read(chosen: ModuleType, image, number: int) -> _ReadPage:
         angle = skew(image)
         if angle:
             image = image.rotate(angle, expand=True, fillcolor=255, resample=_bicubic())
-        lines = chosen.read(image)
+        lines = chosen.read(without_rules(image))
     except subprocess.TimeoutExpired:
         return _ReadPage(number, [], image.width, image.height,
                          problem=f"page {number}: OCR timed out after {PAGE_TIMEOUT_S} s")
@@ -232,6 +233,41 @@ def skew(image) -> float:
     best = max(np.arange(best - 0.5, best + 0.51, 0.1), key=sharpness)
     # Less than a quarter degree shifts a line end by two pixels: not worth resampling the page.
     return 0.0 if abs(best) < 0.25 else round(float(best), 2)
+
+
+def without_rules(image):
+    """The page with the ruling lines of tables (and underlines, frames) painted out: a run of ink
+    longer than RULE_SHARE of the page's width, across or down, is a line, not a character, and an
+    engine reading a grid takes its lines for strokes (Tesseract read a ruled table as 'DIEIITIT')."""
+    import numpy as np
+    from PIL import Image
+
+    a = np.asarray(image)
+    ink = a < 128
+    length = max(20, int(RULE_SHARE * image.width))
+    rules = _long_runs(ink, length, axis=1) | _long_runs(ink, length, axis=0)
+    if not rules.any():
+        return image
+    out = a.copy()
+    out[rules] = 255
+    return Image.fromarray(out)
+
+
+def _long_runs(ink, length: int, axis: int):
+    """Pixels that lie on a run of at least `length` ink pixels along `axis` (an opening of the
+    ink by a 1×length line: the windows all ink, spread back over the pixels they cover)."""
+    import numpy as np
+
+    ink = ink if axis == 1 else ink.T
+    padded = np.concatenate([np.zeros((ink.shape[0], 1), dtype=np.int32), np.cumsum(ink, axis=1, dtype=np.int32)], axis=1)
+    full = (padded[:, length:] - padded[:, :-length]) == length          # window starting at j all ink
+    starts = np.concatenate([np.zeros((ink.shape[0], 1), dtype=np.int32), np.cumsum(full, axis=1, dtype=np.int32)], axis=1)
+    # pixel j is covered when a full window starts in (j - length, j]
+    j = np.arange(ink.shape[1])
+    hi = np.minimum(j + 1, full.shape[1])
+    lo = np.clip(j - length + 1, 0, full.shape[1])
+    cover = (starts[:, hi] - starts[:, lo]) > 0
+    return cover if axis == 1 else cover.T
 
 
 def _bicubic():

@@ -19,6 +19,7 @@ from .ocr_layout import OcrLine
 
 NAME = "tesseract"
 PAGE_TIMEOUT_S = 180
+RENDER_DPI = 300    # Tesseract is trained on print at 300 dpi
 PACKAGES = ("tesseract-ocr", "tesseract-ocr-chi-sim", "tesseract-ocr-osd")
 
 
