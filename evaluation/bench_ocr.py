@@ -172,6 +172,12 @@ def rasterise(pdf: Path, variant: str) -> list:
     return out
 
 
+def shown(path: Path) -> str:
+    """A path as the README names it: inside this checkout, or ../shared/… beside it."""
+    path = path.resolve()
+    return str(path.relative_to(ROOT)) if ROOT in path.parents else f"../{path.relative_to(ROOT.parent)}"
+
+
 def save_scan(images: list, path: Path, dpi: int) -> None:
     images[0].save(path, save_all=True, append_images=images[1:], resolution=dpi)
 
@@ -217,7 +223,7 @@ def run_one(source: Source, variant: str, first: int, pages: int, engine: str, t
     strip = lambda s: re.sub(r"\s", "", s)  # noqa: E731
     distance = sum(edit_distance(strip("".join(p)), strip(r.text)) for p, r in zip(printed, read))
     length = sum(max(len(strip("".join(p))), len(strip(r.text))) for p, r in zip(printed, read))
-    row = {"source": source.name, "document": str(source.path.relative_to(ROOT.parent)), "heldout": source.heldout,
+    row = {"source": source.name, "document": shown(source.path), "heldout": source.heldout,
            "variant": variant, "engine": engine, "first_page": first, "pages": len(printed),
            "chars": round(1 - distance / max(length, 1), 4), "s_per_page": round(seconds / len(printed), 2),
            "rotated": [r.rotated for r in read], "confidence": [r.confidence for r in read]}
@@ -254,8 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     from ingest.readers import ocr
 
     report = {"command": "nice .venv/bin/python -m evaluation.bench_ocr --out docs/measurements/ocr-engines.json",
-              "commit": _commit(), "default": ocr.DEFAULT_ENGINE, "tuning_documents": [str(s.path.relative_to(ROOT.parent)) for s in SOURCES if not s.heldout],
-              "heldout_documents": [str(s.path.relative_to(ROOT.parent)) for s in SOURCES if s.heldout], "rows": rows}
+              "commit": _commit(), "default": ocr.DEFAULT_ENGINE, "tuning_documents": [shown(s.path) for s in SOURCES if not s.heldout],
+              "heldout_documents": [shown(s.path) for s in SOURCES if s.heldout], "rows": rows}
     if args.out:
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextvars
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,15 +137,20 @@ def ocr_pdf_pages(pdf: Path, pages: list[int], progress=None) -> list[PageText]:
     return page_texts(read)
 
 
+_pdfium = threading.Lock()   # pdfium is not thread-safe; rendering is a small part of a page's time
+
+
 def render_page(pdf: Path, number: int, dpi: int):
     """Page `number` (1-based) of `pdf` as a greyscale PIL image at `dpi` (see `to_grey`)."""
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        return to_grey(document[number - 1].render(scale=dpi / 72).to_pil())
-    finally:
-        document.close()
+    with _pdfium:
+        document = pdfium.PdfDocument(str(pdf))
+        try:
+            image = document[number - 1].render(scale=dpi / 72).to_pil()
+        finally:
+            document.close()
+    return to_grey(image)
 
 
 def to_grey(image):
