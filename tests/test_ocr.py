@@ -59,6 +59,19 @@ def test_a_clause_number_glued_to_its_text_becomes_a_standard_heading():
     assert [c.label for c in doc.clauses if c.label[0].isdigit()] == ["1", "1.1", "1.1.1", "1.1.2"]
 
 
+def test_an_annex_clause_read_by_ocr_starts_a_clause_of_its_annex():
+    from ingest.models import DocumentMeta, Level
+    from ingest.parse import parse_text
+    from ingest.readers.pdf import _unwrap_pdf_lines
+
+    lines = [_line("1范围", 100), _line("本文件规定了机关食堂餐饮服务的基本要求和管理要求以及评价", 140),
+             _line("附录A", 180), _line("（资料性）", 220), _line("评价指标与评价方法的说明及其适用的对象和范围以及", 260),
+             _line("A.1评价指标", 300)]
+    text = _unwrap_pdf_lines(ocr.page_texts([ocr._ReadPage(1, lines, 1000, 1400)])[0].text)
+    doc = parse_text(text, "draft.md", meta=DocumentMeta(title="", level=Level.LOCAL_STANDARD))
+    assert [c.label for c in doc.clauses if c.kind != "preamble"][-2:] == ["附录A", "A.1"]
+
+
 def test_running_header_footer_and_page_number_are_left_out():
     pages = [ocr._ReadPage(n, [_line("DB3301/T XXXX—202X", 20), _line(f"{n}.1 第{n}章的条文。", 300),
                                _line(f"第 {n} 页", 1370, 450, 550)], 1000, 1414) for n in (1, 2, 3)]
