@@ -2,8 +2,8 @@
 
 A page of a PDF is rendered in greyscale by pdfium (`pypdfium2`, a wheel); an image file is opened
 as it is. The page is turned upright as a whole (0, 90, 180 or 270°, judged by the engine:
-ocr_rapid.orientation, ocr_tesseract.orientation), then an engine reads its lines with a box and a
-confidence each. ocr_layout puts the lines in reading order (rows, two columns), leaves out what
+ocr_rapid.orientation, ocr_tesseract.orientation), straightened and cleared of table rules
+(ocr_image), then an engine reads its lines with a box and a confidence each. ocr_layout puts the lines in reading order (rows, two columns), leaves out what
 repeats in the margins of the pages (running headers, footers, page numbers) and gives a
 standard's clause numbers ("5.1.4采用…") their space back, so that they are found as headings.
 
@@ -27,6 +27,7 @@ from types import ModuleType
 from ingest.errors import DocumentError
 
 from . import ocr_rapid, ocr_tesseract
+from .ocr_image import bicubic, skew, to_grey, without_rules
 from .ocr_layout import OcrLine, body_lines, page_lines, restore_heading_spacing, running_lines
 
 DPI = 200                     # pages are rendered at this, or at the engine's RENDER_DPI
@@ -34,8 +35,6 @@ PAGE_TIMEOUT_S = 180          # one page (Tesseract); a page that takes longer i
 MAX_OCR_PAGES = 300           # a longer scan is refused whole: OCR would take hours on two cores
 MAX_IMAGE_PIXELS = 80_000_000  # an image file larger than this is refused (a decompression bomb)
 MAX_PAGE_PIXELS_SIDE = 4000   # a rendered page's longer side at most (A4 at 200 dpi is 2339): no giant pages
-RULE_SHARE = 0.08             # a straight run of ink this share of the page wide is a ruling line
-MAX_SKEW = 5.0               # degrees a page may lie askew on the scanner and be straightened
 LOW_CONFIDENCE = 70.0         # pages below this mean line confidence are listed for checking
 ENGINES: dict[str, ModuleType] = {ocr_rapid.NAME: ocr_rapid, ocr_tesseract.NAME: ocr_tesseract}
 DEFAULT_ENGINE = "rapidocr"   # the measured winner (docs/measurements/ocr-engines.json)
@@ -153,14 +152,6 @@ def render_page(pdf: Path, number: int, dpi: int):
     return to_grey(image)
 
 
-def to_grey(image):
-    """A page image in grey by its red channel: black print stays black, and a red seal stamped
-    across the text (公章) turns pale instead of a grey blot over the characters it covers."""
-    if image.mode in ("L", "1"):
-        return image.convert("L")
-    return image.convert("RGB").getchannel("R")
-
-
 def page_dpis(pdf: Path, pages: list[int], dpi: int = DPI) -> dict[int, int]:
     """The resolution to render each page at: `dpi`, less for a page so large that it would make an
     image with a side over MAX_PAGE_PIXELS_SIDE (a poster-sized page is no reason to exhaust memory)."""
@@ -207,7 +198,7 @@ def _read(chosen: ModuleType, image, number: int) -> _ReadPage:
             image = image.rotate(-rotated, expand=True)
         angle = skew(image)
         if angle:
-            image = image.rotate(angle, expand=True, fillcolor=255, resample=_bicubic())
+            image = image.rotate(angle, expand=True, fillcolor=255, resample=bicubic())
         lines = chosen.read(without_rules(image))
     except subprocess.TimeoutExpired:
         return _ReadPage(number, [], image.width, image.height,
@@ -216,70 +207,6 @@ def _read(chosen: ModuleType, image, number: int) -> _ReadPage:
         return _ReadPage(number, [], image.width, image.height,
                          problem=f"page {number}: OCR failed: {type(exc).__name__}: {exc}")
     return _ReadPage(number, lines, image.width, image.height, rotated)
-
-
-def skew(image) -> float:
-    """Degrees (anticlockwise, as PIL turns) that straighten a page fed a little askew; 0.0 when it
-    lies straight. Lines of print make the row sums of a straight page alternate sharply between
-    ink and paper; the angle whose turn makes them alternate most (the largest variance) is the
-    one, searched on a small copy in quarter degrees, then refined. A skewed page otherwise gives
-    boxes so tall that neighbouring lines are taken for one row."""
-    import numpy as np
-
-    small = image.copy()
-    small.thumbnail((800, 800))
-    ink = small.point(lambda v: 255 if v < 160 else 0)     # ink white on black, for rotate's fill
-
-    def sharpness(angle: float) -> float:
-        return float(np.asarray(ink.rotate(angle, resample=_bicubic()), dtype=np.float32).sum(axis=1).var())
-
-    if not np.asarray(ink).any():
-        return 0.0
-    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.5), key=sharpness)
-    best = max(np.arange(best - 0.5, best + 0.51, 0.1), key=sharpness)
-    # Less than a quarter degree shifts a line end by two pixels: not worth resampling the page.
-    return 0.0 if abs(best) < 0.25 else round(float(best), 2)
-
-
-def without_rules(image):
-    """The page with the ruling lines of tables (and underlines, frames) painted out: a run of ink
-    longer than RULE_SHARE of the page's width, across or down, is a line, not a character, and an
-    engine reading a grid takes its lines for strokes (Tesseract read a ruled table as 'DIEIITIT')."""
-    import numpy as np
-    from PIL import Image
-
-    a = np.asarray(image)
-    ink = a < 128
-    length = max(20, int(RULE_SHARE * image.width))
-    rules = _long_runs(ink, length, axis=1) | _long_runs(ink, length, axis=0)
-    if not rules.any():
-        return image
-    out = a.copy()
-    out[rules] = 255
-    return Image.fromarray(out)
-
-
-def _long_runs(ink, length: int, axis: int):
-    """Pixels that lie on a run of at least `length` ink pixels along `axis` (an opening of the
-    ink by a 1×length line: the windows all ink, spread back over the pixels they cover)."""
-    import numpy as np
-
-    ink = ink if axis == 1 else ink.T
-    padded = np.concatenate([np.zeros((ink.shape[0], 1), dtype=np.int32), np.cumsum(ink, axis=1, dtype=np.int32)], axis=1)
-    full = (padded[:, length:] - padded[:, :-length]) == length          # window starting at j all ink
-    starts = np.concatenate([np.zeros((ink.shape[0], 1), dtype=np.int32), np.cumsum(full, axis=1, dtype=np.int32)], axis=1)
-    # pixel j is covered when a full window starts in (j - length, j]
-    j = np.arange(ink.shape[1])
-    hi = np.minimum(j + 1, full.shape[1])
-    lo = np.clip(j - length + 1, 0, full.shape[1])
-    cover = (starts[:, hi] - starts[:, lo]) > 0
-    return cover if axis == 1 else cover.T
-
-
-def _bicubic():
-    from PIL import Image
-
-    return Image.Resampling.BICUBIC
 
 
 def page_texts(pages: list[_ReadPage]) -> list[PageText]:
