@@ -3,9 +3,10 @@
 A page of a PDF is rendered in greyscale by pdfium (`pypdfium2`, a wheel); an image file is opened
 as it is. The page is turned upright as a whole (0, 90, 180 or 270°, judged by the engine:
 ocr_rapid.orientation, ocr_tesseract.orientation), straightened and cleared of table rules
-(ocr_image), then an engine reads its lines with a box and a confidence each. ocr_layout puts the lines in reading order (rows, two columns), leaves out what
-repeats in the margins of the pages (running headers, footers, page numbers) and gives a
-standard's clause numbers ("5.1.4采用…") their space back, so that they are found as headings.
+(ocr_image), then an engine reads its lines with a box and a confidence each. ocr_layout puts the
+lines in reading order (rows, two columns), leaves out what repeats in the margins of the pages
+(running headers, footers, page numbers) and gives a standard's clause numbers ("5.1.4采用…")
+their space back, so that they are found as headings.
 
 Engines (`STDKB_OCR_ENGINE`, api/settings.py): `rapidocr` (PP-OCRv6 on onnxruntime, the models
 inside the wheel, no Debian package) and `tesseract` (the Debian packages tesseract-ocr,
