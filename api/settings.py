@@ -28,6 +28,7 @@ def load_settings(**overrides) -> "Settings":
         raise SettingsError(problems) from None
     # The readers take no settings object (ingest/ never reads the environment): tell them here.
     ocr.set_workers(settings.ocr_workers)
+    ocr.set_engine(settings.ocr_engine)
     return settings
 
 
@@ -60,9 +61,12 @@ class Settings(BaseSettings):
     home_region: str = Field("", description="The user's own region(s), e.g. 浙江省/杭州市: /ask quotes a national "
                              "rule or one of these before another region's, and says whose rule it quotes.")
     ocr_workers: int = Field(2, ge=1, le=32, description="Scanned pages read at once by OCR, each by one "
-                             "Tesseract process on one thread; default 2, this machine's cores.")
+                             "engine call on one thread; default 2, this machine's cores.")
     synonyms: bool = Field(True, description="Expand keyword queries with ingest/data/synonyms.tsv (公车 → 公务用车); "
                            "off: each query keeps its own words, to measure what the map adds.")
+    ocr_engine: str = Field(ocr.DEFAULT_ENGINE, description="OCR engine for scans: 'rapidocr' (PP-OCRv6, models in "
+                            "the wheel, no Debian package) or 'tesseract' (needs tesseract-ocr, -chi-sim, -osd); "
+                            "the default is the one evaluation/bench_ocr.py measures better.")
     url: str = Field("", description="A running stdkb server (http://host:port). `stdkb search` and `stdkb clause` "
                      "then ask it over its JSON API instead of opening the data directory, so no model is loaded "
                      "per call.")
@@ -95,6 +99,13 @@ class Settings(BaseSettings):
         from index.store.faults import FaultPlan
 
         FaultPlan(v)  # raises ValueError naming the stages
+        return v
+
+    @field_validator("ocr_engine")
+    @classmethod
+    def _known_engine(cls, v: str) -> str:
+        if v not in ocr.ENGINES:
+            raise ValueError(f"ocr_engine must be one of {', '.join(repr(e) for e in ocr.ENGINES)}")
         return v
 
     @field_validator("chroma_mode")

@@ -9,6 +9,7 @@ Files it reads (each optional; a missing one is a missing section):
   gap-heldout-*.json, gap-firstrun-*.json, gap-tuning-*.json   `evaluation/gap_eval.py … --out`
   scale.json, vector_cache.json                `evaluation/bench_scale.py`, `evaluation/bench_vector_cache.py`
   implement.json                               `python -m evaluation.bench_implement --out …`
+  ocr-engines.json                             `evaluation/bench_ocr.py --out`
 """
 
 from __future__ import annotations
@@ -103,6 +104,25 @@ def implement(data: dict) -> list[str]:
             f"{data['n']} questions, median of {data['runs']} runs; `{data['command']}`.", "",
             *_table(["document", "characters", "自查表 items", "questions", "kinds", "parse s", "questions s",
                      "试题.docx s", "自查表.xlsx s"], rows)]
+def ocr_engines(data: dict) -> list[str]:
+    """Engines side by side: a row a document and variant (held out first), chars, labels and
+    seconds a page for each engine."""
+    engines = list(dict.fromkeys(r["engine"] for r in data["rows"]))
+    runs = list(dict.fromkeys((r["heldout"], r["source"], r["variant"]) for r in data["rows"]))
+    runs.sort(key=lambda run: not run[0])   # held out first, the benchmark's order otherwise
+    by = {(r["heldout"], r["source"], r["variant"], r["engine"]): r for r in data["rows"]}
+    rows = []
+    for heldout, source, variant in runs:
+        first = next(by[(heldout, source, variant, e)] for e in engines if (heldout, source, variant, e) in by)
+        row = ["held out" if heldout else "tuning", Path(first["document"]).stem, variant, first["pages"]]
+        for engine in engines:
+            r = by.get((heldout, source, variant, engine), {})
+            row += [r.get("chars", ""), r.get("labels", "–") if r else "", r.get("s_per_page", "")]
+        rows.append(row)
+    header = ["set", "document", "variant", "pages"] + [f"{e} {m}" for e in engines for m in ("chars", "labels", "s/page")]
+    return ["### OCR engines", "", f"Scans made from text and read back by each engine; {_source(data)}. "
+            "chars: 1 − edit distance / length; labels: share of the clause labels recovered; s/page with one worker. "
+            f"Default: {data.get('default', engines[0])}.", "", *_table(header, rows)]
 
 
 def _gap_files(prefix: str) -> list[tuple[str, dict]]:
@@ -130,6 +150,10 @@ def build() -> tuple[str, str]:
                 block += gap(files, "Gap analysis, held out", note)
     if _load("implement.json"):
         block += implement(_load("implement.json"))
+    engines = _load("ocr-engines.json")
+    if engines:
+        page += ocr_engines(engines)
+        block += ocr_engines(engines)
     page += ["## Tuning material (dev, and our own folds)", ""]
     dev = _load("retrieval-dev.json")
     if dev:

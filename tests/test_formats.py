@@ -143,13 +143,17 @@ def test_a_page_with_no_text_and_no_words_in_its_image_gives_a_clear_error(tmp_p
         parse_file(path)
 
 
-def test_a_scanned_pdf_without_tesseract_names_the_packages_to_install(tmp_path, monkeypatch):
+def test_a_scanned_pdf_read_by_tesseract_without_it_names_the_packages_to_install(tmp_path, monkeypatch):
     import ingest.readers.ocr as ocr
 
     monkeypatch.setattr(ocr, "missing_packages", lambda: ("tesseract-ocr", "tesseract-ocr-chi-sim"))
+    ocr.set_engine("tesseract")
     scan = _scan(tmp_path, _regulation_pdf(tmp_path))
-    with pytest.raises(DocumentError, match="apt-get install tesseract-ocr tesseract-ocr-chi-sim"):
-        parse_file(scan)
+    try:
+        with pytest.raises(DocumentError, match="apt-get install tesseract-ocr tesseract-ocr-chi-sim"):
+            parse_file(scan)
+    finally:
+        ocr.set_engine(ocr.DEFAULT_ENGINE)
 
 
 def test_truncated_pdf_is_refused(tmp_path):

@@ -99,7 +99,9 @@ def _page_with_tables(page, tables) -> str:
     return "\n".join(p for p in parts if p.strip())
 
 
-_STRUCTURAL_START = re.compile(r"^(\||第[一二三四五六七八九十百千零〇0-9]+[编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]|\d+(\.\d+)*\s|附\s*录|#)")
+# An annex clause ("A.1 …", "B.2.3 …") starts a line as a numbered clause does (issue 32: OCR of a
+# standard's annex lost them into the line above).
+_STRUCTURAL_START = re.compile(r"^(\||第[一二三四五六七八九十百千零〇0-9]+[编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]|\d+(\.\d+)*\s|[A-Z]\.\d+(\.\d+)*\s|附\s*录|#)")
 _SENTENCE_END = re.compile(r"[。；：:！？!?）)」”|]$")   # "|": a table row (see markdown_table)
 
 
