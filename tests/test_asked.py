@@ -14,7 +14,12 @@ from index.results import Hit, SearchResult
     ("公务用车使用满几年可以更新？", "年限"),
     ("食堂从业人员多久体检一次？", "期限"),
     ("公共机构的空调温度夏天最低能设到多少度？", "数值"),
-    ("公务接待能不能安排宴请？", None),
+    ("公务接待能不能安排宴请？", "可否"),
+    ("办公用房可以出租吗？", "可否"),
+    ("公务用车由谁负责管理？", "主体"),
+    ("机关食堂的浪费情况由哪个部门评估通报？", "主体"),
+    ("机关事务工作应当遵循什么原则？", None),
+    ("什么是公共机构？", None),
 ])
 def test_what_a_question_asks_for(question, kind):
     assert asked_for(question) == kind
@@ -32,6 +37,27 @@ def test_what_a_question_asks_for(question, kind):
 ])
 def test_whether_a_sentence_holds_that_answer(kind, sentence, held):
     assert holds(kind, sentence) is held
+
+
+@pytest.mark.parametrize("question, clause, held", [
+    ("公务接待能不能安排宴请？", "政府各部门和公务接待管理机构应当严格执行公务接待制度和标准。", False),
+    ("公务接待能不能安排宴请？", "接待单位不得安排宴请。", True),
+    ("办公用房可以出租吗？", "政府各部门不得出租、出借办公用房或者改变办公用房使用功能；", True),
+    ("办公用房可以出租吗？", "办公用房的出租收入按照规定上缴。", False),   # the act, but neither permitted nor forbidden
+])
+def test_a_yes_or_no_question_is_held_by_a_clause_that_permits_or_forbids_its_act(question, clause, held):
+    assert holds("可否", clause, question) is held
+
+
+def test_a_question_for_a_body_is_held_only_by_a_clause_naming_one():
+    assert holds("主体", "县级以上地方人民政府公务用车主管部门负责本级政府公务用车管理工作。")
+    assert not holds("主体", "公务用车应当严格按照规定用途使用。")
+
+
+def test_a_yes_or_no_question_answered_by_a_clause_silent_on_the_act_says_so(kb):
+    # 机关事务管理条例第二十八条 speaks of 公务接待 but neither permits nor forbids a 宴请.
+    result = answer(_Confident(kb, "机关事务管理条例第二十八条"), "公务接待能不能安排宴请？")
+    assert not result.answered and "条文没有直接规定可否这样做" in result.notice
 
 
 class _Confident:

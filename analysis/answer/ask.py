@@ -105,13 +105,13 @@ def whose_rule(hit: Hit, home: list[str]) -> tuple[str, str]:
     return f"外地规定（{region}）", region
 
 
-def preferred_first(evidence: list, home: list[str], wanted: str | None = None) -> list:
+def preferred_first(evidence: list, home: list[str], wanted: str | None = None, question: str = "") -> list:
     """The evidence with the best of the first few moved to the front: one that states what the
     question asks for (a number, a period) first, then a national or home-region rule before
     another region's — a trainee in 杭州 asking about air-conditioning is told 杭州's 26℃ first."""
     def key(n: int):
         e = evidence[n]
-        return (bool(wanted) and not holds(wanted, e.text), not whose_rule(e, home)[0].startswith(("全国", "本地")), n)
+        return (bool(wanted) and not holds(wanted, e.text, question), not whose_rule(e, home)[0].startswith(("全国", "本地")), n)
 
     if not evidence:
         return evidence
@@ -128,14 +128,14 @@ def answer(index: KnowledgeBase, question: str, filters: SearchFilters | None = 
     result = index.search(question, k=EVIDENCE, filters=filters)
     evidence = [Evidence(**h.model_dump(), citation=short_citation(h.title, h.article)) for h in result.hits]
     wanted = asked_for(question)
-    evidence = preferred_first(evidence, list(home), wanted)
+    evidence = preferred_first(evidence, list(home), wanted, question)
     if not evidence or result.low_confidence:
         notice = NO_PROVISION + (" 下面是最接近的条文，仅供参考。" if evidence else "")
         return Answer(question=question, answered=False, answer="", notice=(result.notice + " " + notice).strip(),
                       evidence=evidence, terms=result.terms)
     terms = result.terms
     quoted = best_sentences(evidence[0].text, terms, lambda parts: index.text.similarity(question, parts))
-    if wanted and not holds(wanted, evidence[0].text):
+    if wanted and not holds(wanted, evidence[0].text, question):
         # The nearest clause is about the question but does not answer what it asks: say so.
         return Answer(question=question, answered=False, answer="", citation=evidence[0].citation,
                       notice=(result.notice + " " + NOT_STATED[wanted] + " 下面是最接近的条文，仅供参考。").strip(),
