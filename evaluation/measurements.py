@@ -6,6 +6,7 @@ benchmarks wrote into docs/measurements/. No figure is typed by hand: rerun a be
 
 Files it reads (each optional; a missing one is a missing section):
   retrieval-heldout.json, retrieval-dev.json   `stdkb eval QUESTIONS --json` (evaluation/run_eval.py adds the commit)
+  retrieval-*-synonyms-off.json                the same with STDKB_SYNONYMS=off
   gap-heldout-*.json, gap-firstrun-*.json, gap-tuning-*.json   `evaluation/gap_eval.py … --out`
   scale.json, vector_cache.json                `evaluation/bench_scale.py`, `evaluation/bench_vector_cache.py`
   implement.json                               `python -m evaluation.bench_implement --out …`
@@ -65,6 +66,19 @@ def retrieval(data: dict, title: str) -> list[str]:
     return [f"### {title}", "", f"{data['count']} questions from `{data['questions']}`; {_source(data)}.", "",
             *_table(["system", "type", "n", "R@1", "R@5", "R@10", "MRR@10"], rows),
             *(f"- {line}" for line in [*styles, *flagged] if line), ""]
+
+
+def without_synonyms(pairs: list[tuple[str, dict, dict]]) -> list[str]:
+    """The same questions with the synonym map and without it (STDKB_SYNONYMS=off): what the map adds."""
+    rows = []
+    for name, on, off in pairs:
+        for label, data in (("on", on), ("off", off)):
+            s = data["systems"]["stdkb"]
+            rows.append([name, label, s["overall"]["recall@5"], s["overall"]["mrr@10"],
+                         s["by_type"].get("paraphrase", {}).get("recall@5", "")])
+    return ["### Search with and without the synonym map", "",
+            f"`ingest/data/synonyms.tsv` expands keyword queries; `{pairs[0][2]['command']}` measures without it.", "",
+            *_table(["questions", "synonyms", "R@5", "MRR@10", "paraphrase R@5"], rows), ""]
 
 
 def gap(files: list[tuple[str, dict]], title: str, note: str) -> list[str]:
@@ -139,6 +153,11 @@ def build() -> tuple[str, str]:
     if heldout:
         page += retrieval(heldout, "Search: evaluation/heldout/questions.jsonl")
         block += retrieval(heldout, "Search, held out")
+    pairs = [(name, _load(f"retrieval-{key}.json"), _load(f"retrieval-{key}-synonyms-off.json"))
+             for name, key in (("held out", "heldout"), ("dev", "dev"))]
+    pairs = [p for p in pairs if p[1] and p[2]]
+    if pairs:
+        page += without_synonyms(pairs)
     for prefix, title, note in (
             ("gap-heldout-", "Gap analysis: the blind drafts (evaluation/heldout/drafts/)", "As they score now."),
             ("gap-firstrun-", "Gap analysis: the blind drafts' first run",

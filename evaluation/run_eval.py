@@ -39,7 +39,10 @@ def main() -> None:
     report = evaluate(kb, Path(args.questions), corpus=settings.corpus, baselines=not args.no_baselines,
                       progress=ProgressBar())
     kb.close()
-    report.update(commit=commit(), command="python -m evaluation.run_eval " + portable(sys.argv[1:]))
+    # Settings that change the ranking go into the command, so that it says how to make the file again.
+    prefix = "" if settings.synonyms else "STDKB_SYNONYMS=off "
+    report.update(commit=commit(), synonyms=settings.synonyms,
+                  command=prefix + "python -m evaluation.run_eval " + portable(sys.argv[1:]))
     Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
