@@ -10,6 +10,7 @@ Files it reads (each optional; a missing one is a missing section):
   gap-heldout-*.json, gap-firstrun-*.json, gap-tuning-*.json   `evaluation/gap_eval.py … --out`
   scale.json, vector_cache.json                `evaluation/bench_scale.py`, `evaluation/bench_vector_cache.py`
   implement.json                               `python -m evaluation.bench_implement --out …`
+  training-check.json                          `python -m evaluation.training_check --out …`
   ocr-engines.json                             `evaluation/bench_ocr.py --out`
 """
 
@@ -118,6 +119,14 @@ def implement(data: dict) -> list[str]:
             f"{data['n']} questions, median of {data['runs']} runs; `{data['command']}`.", "",
             *_table(["document", "characters", "自查表 items", "questions", "kinds", "parse s", "questions s",
                      "试题.docx s", "自查表.xlsx s"], rows)]
+def training_check(data: dict) -> list[str]:
+    """evaluation/training_check.py: every question of every document's training set against its clause."""
+    kinds = "、".join(f"{k} {n}" for k, n in data["kinds"].items())
+    return [f"Training sets of all {data['documents']} documents of the shared corpus, checked against each clause "
+            f"by `{data['command']}`: {data['questions']} questions ({kinds}), {len(data['failing'])} not decided by "
+            "their clause's text.", ""]
+
+
 def ocr_engines(data: dict) -> list[str]:
     """Engines side by side: a row a document and variant (held out first), chars, labels and
     seconds a page for each engine."""
@@ -169,6 +178,8 @@ def build() -> tuple[str, str]:
                 block += gap(files, "Gap analysis, held out", note)
     if _load("implement.json"):
         block += implement(_load("implement.json"))
+    if _load("training-check.json"):
+        block += training_check(_load("training-check.json"))
     engines = _load("ocr-engines.json")
     if engines:
         page += ocr_engines(engines)
@@ -187,6 +198,8 @@ def build() -> tuple[str, str]:
         page += vector_cache(_load("vector_cache.json"))
     if _load("implement.json"):
         page += implement(_load("implement.json"))
+    if _load("training-check.json"):
+        page += training_check(_load("training-check.json"))
     return "\n".join(page).rstrip() + "\n", "\n".join(block).rstrip()
 
 

@@ -69,80 +69,19 @@ def test_a_title_the_knowledge_base_does_not_hold_is_an_error_naming_it(kb_dir, 
 
 
 # ------------------------------------------------------------------------------- training sets
-BLANK = "（    ）"
-
-
 def _training(doc_title, clauses, others=()):
     from analysis.implement.training import training_set
 
     return training_set(doc_title, checklist(doc_title, clauses).items, n=30, other_titles=list(others))
 
 
-def _clause_sentences(clauses) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for c in clauses:
-        out.setdefault(c.label, []).extend(s.strip() for s in re.split(r"(?<=[。；])|\n", c.text) if s and s.strip())
-    return out
-
-
-# Read here from the sentence, independently of analysis/gap/quantities.py: which way a number binds.
-_NUMBER = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
-_LOWER = re.compile(r"(?:不少于|不低于|至少|不得少于|不得低于|不应少于|不应低于)\s*" + _NUMBER)
-_UPPER = re.compile(r"(?:不超过|不得超过|不高于|不得高于|最多|不应超过)\s*" + _NUMBER)
-_AFTER = re.compile(_NUMBER + r"\s*(?:个工作日|工作日|小时|h|日|天|个月|年|次|人|名|g|℃)\s*(以上|以内|以下|内|前)")
-
-
-def _bound(sentence: str, number: str) -> str:
-    for pattern, bound in ((_LOWER, "min"), (_UPPER, "max")):
-        if any(m.group(1) == number for m in pattern.finditer(sentence)):
-            return bound
-    for m in _AFTER.finditer(sentence):
-        if m.group(1) == number:
-            return "min" if m.group(2) in ("以上", "前") else "max"
-    return "exact"
-
-
-def _value(text: str) -> float:
-    from ingest.numerals import cn_to_int
-
-    return float(text) if re.fullmatch(r"\d+(?:\.\d+)?", text) else float(cn_to_int(text))
-
-
-def _changed_number(stem: str, proof: str) -> tuple[str, str] | None:
-    """(number in the proof, number in the stem) where the stem differs from the proof only there."""
-    for m in re.finditer(_NUMBER, proof):
-        for n in re.finditer(_NUMBER, stem):
-            if proof[:m.start()] == stem[:n.start()] and proof[m.end():] == stem[n.end():] and m.group() != n.group():
-                return m.group(), n.group()
-    return None
-
-
 def _check(questions, clauses):
-    """Each question against its clause's own text, not the generator's flags."""
-    text = _clause_sentences(clauses)
+    """Each question against its clause's own text, not the generator's flags (evaluation/training_check.py)."""
+    from evaluation.training_check import clause_sentences, problems
+
+    text = clause_sentences(clauses)
     for q in questions:
-        sentences = text[q.citation.article]
-        assert q.proof in sentences, q
-        if q.kind == "判断题":
-            assert (q.answer == "正确") == (q.stem in sentences), q
-            if q.answer == "错误":
-                assert q.stem != q.proof and len(q.stem) >= len(q.proof) - 2, q
-                changed = _changed_number(q.stem, q.proof)
-                if changed:   # 不少于3次 holds 不少于2次: a false statement is not implied by the true one
-                    bound, (was, now) = _bound(q.proof, changed[0]), map(_value, changed)
-                    assert not (bound == "min" and now < was) and not (bound == "max" and now > was), q
-        elif q.kind == "填空题":
-            assert q.stem.replace(BLANK, q.answer) == q.proof, q
-        elif q.kind == "单选题":
-            supported = [o for o in q.options if q.stem.replace(BLANK, o, 1).replace(" ", "") == q.proof.replace(" ", "")]
-            assert supported == [q.answer] and len(set(q.options)) == len(q.options) == 4, q
-            number = re.match(_NUMBER, q.answer).group()
-            bound, right = _bound(q.proof, number), _value(number)
-            for wrong in (o for o in q.options if o != q.answer):   # none that the clause allows
-                value = _value(re.match(_NUMBER, wrong).group())
-                assert not (bound == "min" and value > right) and not (bound == "max" and value < right), q
-        else:
-            assert q.answer in q.options and len(q.options) == 4, q
+        assert not problems(q, text[q.citation.article]), (q, problems(q, text[q.citation.article]))
 
 
 def test_a_training_set_of_the_dev_draft_is_decided_by_each_clause_s_text():
@@ -174,7 +113,9 @@ def test_chinese_numerals_of_a_law_are_asked_as_written():
     assert any(q.kind == "填空题" and q.answer == "三十" for q in result.questions)
     choice = next(q for q in result.questions if q.kind == "单选题" and q.answer == "三十日")
     # 于活动举办三十日前备案 is a lower bound: sixty days ahead complies, so no wrong option lies above it
-    assert all(_value(o.removesuffix("日")) < 30 for o in choice.options if o != "三十日")
+    from evaluation.training_check import value
+
+    assert all(value(o.removesuffix("日")) < 30 for o in choice.options if o != "三十日")
 
 
 @pytest.mark.parametrize("sentence, wrong", [("在岗培训每年不少于3次。", "4"), ("应当在5个工作日内反馈。", "4")])
@@ -183,9 +124,11 @@ def test_a_false_number_is_one_the_true_sentence_does_not_imply(sentence, wrong)
     from analysis.implement.training import training_set
 
     item = ChecklistItem(clause="5.1", requirement=sentence, kind="要求", evidence=["记录"])
+    from evaluation.training_check import changed_number
+
     false = [q for q in training_set("规范", [item]).questions if q.kind == "判断题" and q.answer == "错误"
-             and _changed_number(q.stem, q.proof)]
-    assert [_changed_number(q.stem, q.proof)[1] for q in false] == [wrong]
+             and changed_number(q.stem, q.proof)]
+    assert [changed_number(q.stem, q.proof)[1] for q in false] == [wrong]
 
 
 def test_stdkb_train_keeps_the_json_contract(capsys):

@@ -120,6 +120,8 @@ class Amount:
 
 
 # 3次, 三次以上; not 第一次 (an ordinal) or 一次性 (at one go).
+# A single 大写 numeral (伍, 拾) is a word's character far more often than a number: 退伍, 队伍.
+_FORMAL = re.compile(r"[壹贰叁肆伍陆柒捌玖拾佰仟]")
 _COUNT = re.compile(rf"(?<!第)(?P<num>{_NUM})\s*(?P<unit>次)(?!性)")
 
 
@@ -137,6 +139,9 @@ def amounts(text: str) -> list[Amount]:
                 continue
             if m.group("unit") == "年" and segment[m.end():].startswith("度"):   # 上一年度 is a year, not a period
                 continue
+            before = segment[m.start("num") - 1] if m.start("num") else ""
+            if before.isdigit() or _FORMAL.fullmatch(m.group("num")):
+                continue   # 1000万人 is 1000 (万 its unit), 退伍人员 holds no number
             try:
                 value = to_number(m.group("num"))
             except ValueError:

@@ -177,8 +177,10 @@ def _fresh(candidates, amount: Amount, sentence: str) -> list[str]:
     out = []
     whole = amount.value == int(amount.value)   # 3次 has neighbours 2次 and 4次, never 1.5次
     for value in candidates:
+        if value <= 0 or value in stated or (whole and value != int(value)):
+            continue
         text = _written(value, chinese)
-        if value > 0 and value not in stated and text and text not in out and (value == int(value) or not whole):
+        if text and text not in out:
             out.append(text)
     return out
 
