@@ -67,6 +67,8 @@ TOUR: dict[str, Callable] = {
     "home": _goto("/"),
     "search": _goto("/?q=公共机构夏季室内空调温度设置"),
     "ask": _goto("/ask?q=公务用车什么情况下可以更新？"),
+    "ask-guide": _goto("/ask"),
+    "version": _goto("/?q=2010年保守国家秘密法第二十条"),
     "review": _goto("/review?topic=公共机构节能"),
     "gap": _gap,
     "terms": _goto("/terms?term=公共机构"),
