@@ -336,3 +336,28 @@ def test_stdkb_synonyms_off_reaches_the_knowledge_base(kb_dir, monkeypatch):
     index = load_settings(data_dir=kb_dir).open_index()
     assert index.segmenter.expand_synonyms is False
     index.close()
+
+
+@pytest.mark.parametrize("query", ["保守国家秘密法对2023年以来新设的涉密岗位有什么要求", "保守国家秘密法要求报送2023年度定密情况吗"])
+def test_a_year_that_names_no_version_leaves_the_versions_alone(kb, query):
+    result = kb.search(query, k=3, filters=IN_FORCE_BY_DEFAULT)
+    assert {h.publish_date for h in result.hits if "保守国家秘密法" in h.title} <= {"2024-02-27"}
+    assert "版本" not in result.notice
+
+
+def test_a_question_naming_a_version_is_not_made_low_confidence_by_the_version_notice(kb):
+    result = kb.search("2010年保守国家秘密法关于涉密载体的规定", k=3, filters=IN_FORCE_BY_DEFAULT)
+    assert "查询指明了版本" in result.notice and not result.low_confidence
+
+
+def test_a_blas_library_loaded_later_is_held_to_one_thread_too():
+    from threadpoolctl import threadpool_info
+
+    from index.search.dense import one_blas_thread
+
+    with one_blas_thread():
+        pass
+    import cv2  # noqa: F401 - opencv (the OCR reader's) brings an OpenBLAS of its own
+
+    with one_blas_thread():
+        assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")

@@ -11,7 +11,9 @@ store directly instead.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
+
+import sys
 
 import numpy as np
 
@@ -21,8 +23,15 @@ from ingest.models import ClauseId
 IN_MEMORY_LIMIT = 3_000_000   # 3 GB of 256-dimensional vectors; past it the store answers
 
 
-@cache
 def _blas():
+    """The BLAS libraries loaded now. A library imported later (opencv brings its own OpenBLAS with
+    the OCR reader) must be held to one thread too, so the controller is made again whenever more
+    modules are loaded; otherwise it is kept (making one takes about half a millisecond)."""
+    return _controller(len(sys.modules))
+
+
+@lru_cache(maxsize=1)
+def _controller(modules: int):
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()

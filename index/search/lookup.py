@@ -71,7 +71,7 @@ def version_notices(work: Work, shown: DocumentInfo, plan: QueryPlan) -> list[st
         if shown.publish_date[:4] > year:
             return [f"知识库中没有{title}{year}年及以前的版本，以下是{date}的版本。"]
         return [f"知识库中没有{title}{year}年的版本；{year}年时施行的是{date}的版本，以下是该版本。"]
-    if plan.older and shown.publish_date >= work.current().publish_date:
+    if plan.older and not plan.before_year and shown.publish_date >= work.current().publish_date:
         return [f"知识库中没有{title}更早的版本，以下是{date}的版本。"]
     return []
 

@@ -27,7 +27,7 @@ LEVEL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("试点", ("试点文件",)),
 )
 # A version named in words: 2010年保守国家秘密法…, 保密法（2010年版）…, 旧版保密法…, 修订前的…
-_VERSION_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:版|修订|修正|修改|施行)?")
+_VERSION_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!度)\s*(版|修订|修正|修改|施行)?")
 _BEFORE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:修订|修正|修改)前")
 _OLDER = re.compile(r"旧版|老版|修订前|修改前|修正前|原版本|以前的版本|之前的版本|上一版")
 # "什么是X" / "X是指什么" / "X是什么意思" / "如何定义X" / "X的定义" …
@@ -108,12 +108,11 @@ def analyse(query: str, titles: TitleIndex) -> QueryPlan:
             plan.levels.extend(lv for lv in levels if lv not in plan.levels)
     plan.terms = definition_terms(query)
     before = _BEFORE_YEAR.search(query)
-    year = _VERSION_YEAR.search(query)
     if before:   # 2024年修正前的会计法: the version the amendment of 2024 replaced
         plan.before_year, plan.older = before.group(1), True
     else:
         plan.version_year = (citation.year if citation is not None and citation.year else "") or \
-            (year.group(1) if year else "")
+            _year_of_version(query, plan.mentioned)
         plan.older = bool(_OLDER.search(query))
     content = query
     for w in plan.mentioned:
@@ -121,6 +120,18 @@ def analyse(query: str, titles: TitleIndex) -> QueryPlan:
             content = content.replace(name, " ")
     plan.content = content
     return plan
+
+
+def _year_of_version(query: str, mentioned: list[Work]) -> str:
+    """A year that names a version: with a version word (2010年版, 2018年修正), or written against a
+    work's name (2010年保密法, 保密法（2010年）). 2023年以来 and 2023年度 are years, not versions."""
+    names = [n for w in mentioned for n in (w.key, w.base) if n]
+    for m in _VERSION_YEAR.finditer(query):
+        after, before = query[m.end():].lstrip("《的 "), query[:m.start()].rstrip("（( ")
+        if m.group(2) or any(after.startswith(n) for n in names) or \
+                (before != query[:m.start()] and any(before.rstrip("》").endswith(n) for n in names)):
+            return m.group(1)
+    return ""
 
 
 def definition_terms(query: str) -> list[str]:

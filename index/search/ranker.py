@@ -98,15 +98,17 @@ class Searcher:
             score = self.confidence.score(measured) if hits else 0.0
         low = not hits or score < self.confidence.threshold
         notices = list(lookup.notices)
+        if plan.missing_work:
+            # The rules asked for are not here: whatever else matches must not pass for them.
+            notices.append(f"知识库中没有名为“{plan.missing_work}”的文件，以下条文仅供参考。")
+        low = low or bool(notices and not pinned)
+        # Which version is shown tells the user something; it does not make the hits less relevant.
         if not pinned and plan.names_version:
             notices += [n for w in plan.mentioned if (shown := plan.version_of(w, allowed))
                         for n in version_notices(w, shown, plan)]
         if widened and any(h.status in SUPERSEDED for h in hits):
             notices.append("查询指明了版本，因此也显示已被修订或废止的版本（页面默认只显示现行有效的文件）。")
-        if plan.missing_work:
-            # The rules asked for are not here: whatever else matches must not pass for them.
-            notices.append(f"知识库中没有名为“{plan.missing_work}”的文件，以下条文仅供参考。")
-        low = low or bool(notices and not pinned)
+        notices = list(dict.fromkeys(notices))
         if snap.vectors_unavailable and not pinned:
             notices.append("语义检索暂不可用（向量库无法访问），以下结果只来自关键词检索和引用。")
         elif snap.vector_count < len(snap.keyword) and not pinned:
