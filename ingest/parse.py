@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .definitions import defined_terms
 from .errors import DocumentError
-from .metadata import MANIFEST_NAME, extract_meta, read_manifest, split_header, strip_front_matter
+from .front_matter import strip_front_matter
+from .metadata import MANIFEST_NAME, extract_meta, read_manifest, split_header
 from .models import LEVELS_IN_ORDER, Clause, ClauseId, Document, DocumentMeta
 from .readers import SUPPORTED_SUFFIXES, read_document
 from .structure import detect_family, parse_body

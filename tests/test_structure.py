@@ -158,14 +158,15 @@ def test_front_matter_of_an_uploaded_notice_is_metadata_not_a_clause():
 @pytest.mark.parametrize("line", ["（2012年6月13日国务院第208次常务会议通过）", "发文字号：国办发〔2021〕36号",
                                   "国管办发〔2023〕12号", "2012年6月28日中华人民共和国国务院令第621号公布"])
 def test_issuing_lines_are_front_matter(line):
-    from ingest.metadata import is_front_matter
+    from ingest.front_matter import is_front_matter
 
     assert is_front_matter(line)
 
 
 @pytest.mark.parametrize("line", ["第一条 为了规范机关事务工作，制定本条例。", "（一）2023年5月8日以前购置的车辆；",
-                                  "本办法自2023年5月8日起施行。", "《中华人民共和国保守国家秘密法》（2010年4月29日修订）"])
+                                  "本办法自2023年5月8日起施行。", "《中华人民共和国保守国家秘密法》（2010年4月29日修订）",
+                                  "（二）2025年12月31日前完成清理任务（国办发〔2023〕5号）"])
 def test_a_rule_that_mentions_a_date_is_not_front_matter(line):
-    from ingest.metadata import is_front_matter
+    from ingest.front_matter import is_front_matter
 
     assert not is_front_matter(line)
