@@ -19,6 +19,7 @@ from analysis.implement.documents import checklist_of, current_titles, document_
 from analysis.implement.progress import implementation
 from analysis.implement.scoring import score
 from analysis.implement.rate import RULE
+from index.errors import DocumentNotFound
 from ingest.errors import StdkbError
 
 DEFAULT_N = 10
@@ -37,6 +38,21 @@ def _clause_links(kb, score_or_paper) -> dict[tuple[str, str], tuple[str, str]]:
     return links
 
 
+def _count(value) -> int:
+    """The number of questions a form asks for, within 1..MAX_N; DEFAULT_N when it is no number."""
+    try:
+        return max(1, min(int(str(value)), MAX_N))
+    except ValueError:
+        return DEFAULT_N
+
+
+def _problem(exc: StdkbError) -> str:
+    """An error in Chinese for the page (the API keeps the error table's message)."""
+    if isinstance(exc, DocumentNotFound):
+        return f"知识库中没有文件“{exc.source}”（可输入题名，如《公共机构节能条例》，或简称）。"
+    return str(exc)
+
+
 def implement_pages(render: Callable[..., HTMLResponse], access: Callable[[Request], str],
                     reader_guard: Callable, status_of: Callable[[Exception], int]) -> APIRouter:
     """As web/system.py: `access(request)` is "ok", "login" or "disabled" for writes; `reader_guard`
@@ -50,7 +66,7 @@ def implement_pages(render: Callable[..., HTMLResponse], access: Callable[[Reque
             try:
                 paper = paper_of(kb, [doc], n=n)
             except StdkbError as exc:
-                error, code = f"无法出题：{exc}", status_of(exc)
+                error, code = f"无法出题：{_problem(exc)}", status_of(exc)
         links = _clause_links(kb, [m.question for m in result.questions]) if result else {}
         return render(request, "train.html", status_code=code, titles=current_titles(kb), doc=doc, n=n,
                       paper=paper, result=result, links=links, error=error, page="train",
@@ -64,11 +80,11 @@ def implement_pages(render: Callable[..., HTMLResponse], access: Callable[[Reque
     @r.post("/train", response_class=HTMLResponse)
     async def answer(request: Request):
         form = await request.form()
-        doc, n = str(form.get("doc", ""))[:300], max(1, min(int(str(form.get("n", DEFAULT_N)) or DEFAULT_N), MAX_N))
+        doc, n = str(form.get("doc", ""))[:300], _count(form.get("n"))
         try:
             paper = paper_of(request.app.state.kb, [doc], n=n)
         except StdkbError as exc:
-            return train_page(request, doc, n, error=f"无法评分：{exc}", code=status_of(exc))
+            return train_page(request, doc, n, error=f"无法评分：{_problem(exc)}", code=status_of(exc))
         given = {k: str(form.get(f"q{k}", ""))[:200] for k in range(1, len(paper.questions) + 1)}
         return train_page(request, doc, n, result=score(paper, given))
 
@@ -79,7 +95,7 @@ def implement_pages(render: Callable[..., HTMLResponse], access: Callable[[Reque
             try:
                 _, checklist = checklist_of(kb, doc)
             except StdkbError as exc:
-                error, code = f"找不到文件：{exc}", status_of(exc)
+                error, code = _problem(exc), status_of(exc)
         return render(request, "checklist.html", status_code=code, titles=current_titles(kb), doc=doc,
                       checklist=checklist, report=implementation(kb, settings.system_file), rule=RULE, error=error,
                       notice=notice, can_write=access(request) == "ok", page="checklist",

@@ -74,7 +74,7 @@ def duties_to_check(index: KnowledgeBase, draft: Draft, findings, regions: list[
                 continue
             sentence = _duty_sentence(article.text, who, draft_kinds)
             if sentence:
-                found.append((article, sentence, "、".join(sorted(numbers)[:4])))
+                found.append((article, sentence, "、".join(sorted(numbers, key=_clause_order)[:4])))
     if not found:
         return []
     topic = f"{subject_of(draft)}\n{draft.scope}"
@@ -92,6 +92,11 @@ def duties_to_check(index: KnowledgeBase, draft: Draft, findings, regions: list[
         out.append(MissingHit(**{**article.model_dump(), "score": round(float(cosine), 4)}, reason=reason,
                               citation=short_citation(article.title, article.article)))
     return out
+
+
+def _clause_order(number: str) -> tuple:
+    """5.2 before 10.1, as a draft numbers them."""
+    return tuple(int(p) if p.isdigit() else 0 for p in number.split("."))
 
 
 def _duty_sentence(text: str, who: str, draft_kinds: set[str]) -> str:

@@ -43,8 +43,7 @@ FORBIDDEN_ABOVE = ("超过", "超出", "高于", "多于", "大于")
 FORBIDDEN_BELOW = ("少于", "低于", "小于", "不足")
 _PROHIBITION = re.compile(r"不得|禁止|严禁")
 _PROHIBITED_LIST = re.compile(r"(?:不得|禁止|严禁)[^。；;]*下列[^。；;]*[：:]")
-# 活动举办三十日前备案: at least thirty days ahead (a date's 前, 3月31日前, is no amount: dates are left out).
-MIN_SUFFIXES = ("及以上", "以上", "前")
+MIN_SUFFIXES = ("及以上", "以上")
 MAX_SUFFIXES = ("及以下", "以下", "以内", "内")
 
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+(?:点[{CN_NUMERAL_CHARS}]+)?)"
@@ -107,6 +106,9 @@ def _forbidden_bound(segment: str, start: int, prohibited_item: bool) -> tuple[s
     return "", start
 
 
+DURATIONS = {unit for unit, (dimension, _) in UNITS.items() if dimension == "duration"}
+
+
 @dataclass(frozen=True)
 class Amount:
     """A number with its unit as written in a sentence, where it stands and which way it binds."""
@@ -119,10 +121,13 @@ class Amount:
     bound: str          # "min" (不少于…, …以上), "max" (不超过…, …以内) or "exact"
 
 
-# 3次, 三次以上; not 第一次 (an ordinal) or 一次性 (at one go).
+# 3次, 三次以上; not 第一次, 第12次 (ordinals) or 一次性 (at one go).
 # A single 大写 numeral (伍, 拾) is a word's character far more often than a number: 退伍, 队伍.
 _FORMAL = re.compile(r"[壹贰叁肆伍陆柒捌玖拾佰仟]")
-_COUNT = re.compile(rf"(?<!第)(?P<num>{_NUM})\s*(?P<unit>次)(?!性)")
+_COUNT = re.compile(rf"(?<![第\d{CN_NUMERAL_CHARS}])(?P<num>{_NUM})\s*(?P<unit>次)(?!性)")
+# 活动举办三十日前备案: at least thirty days ahead. Only for amounts(): in 次月10日前 the 10日 is a day
+# of the month, which requirements() keeps reading as exact.
+_AHEAD = re.compile(r"\s*前")
 
 
 def amounts(text: str) -> list[Amount]:
@@ -142,11 +147,15 @@ def amounts(text: str) -> list[Amount]:
             before = segment[m.start("num") - 1] if m.start("num") else ""
             if before.isdigit() or _FORMAL.fullmatch(m.group("num")):
                 continue   # 1000万人 is 1000 (万 its unit), 退伍人员 holds no number
+            if m.group("unit") in ("日", "天") and before == "月":
+                continue   # 次月10日 is a day of the month
             try:
                 value = to_number(m.group("num"))
             except ValueError:
                 continue
             bound = _bound_of(segment, m, prohibited_item)[0]
+            if bound == "exact" and m.group("unit") in DURATIONS and _AHEAD.match(segment, m.end()):
+                bound = "min"
             out.append(Amount(seg.start() + m.start("num"), seg.start() + m.end("num"), m.group("num"),
                               m.group("unit"), value, bound))
     return out

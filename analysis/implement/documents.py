@@ -41,12 +41,17 @@ def area_documents(kb: KnowledgeBase, area: str, system_file: Path | None = None
     return [p.title for p in report.documents if any(a.startswith(area) for a in p.area_ids)]
 
 
+# A paper is read by a person: more documents than this make no paper (and an area of the whole
+# system, 3, would otherwise make a set of every document placed in it).
+MAX_DOCUMENTS = 20
+
+
 def paper_of(kb: KnowledgeBase, names: list[str], n: int = 30, area: str = "",
              system_file: Path | None = None) -> TrainingSet:
     """A training set of `n` questions on these documents (and those of `area`), the documents taken
     in turn so that each has its share; seeded, so the same request gives the same paper (the page
     scores an answer sheet by making the paper again)."""
-    names = list(dict.fromkeys([*names, *(area_documents(kb, area, system_file) if area else [])]))
+    names = list(dict.fromkeys([*names, *(area_documents(kb, area, system_file) if area else [])]))[:MAX_DOCUMENTS]
     if not names:
         raise DocumentNotFound(f"area {area}" if area else "(no document named)")
     others = current_titles(kb)

@@ -8,6 +8,9 @@ import unicodedata
 
 from pydantic import BaseModel
 
+from ingest.numerals import CN_NUMERAL_CHARS
+
+from ..gap.quantities import to_number
 from .training import Question, TrainingSet
 
 
@@ -40,6 +43,10 @@ def is_right(question: Question, given: str) -> bool:
     given = unicodedata.normalize("NFKC", given).strip()
     if question.kind != "填空题":
         return given == question.answer
-    # A blank holds the number; a trainee may write it with its unit (2次) or as 2.0.
-    number = re.match(r"\d+(?:\.\d+)?", given.replace(" ", ""))
-    return bool(number) and float(number.group()) == float(question.answer)
+    # A blank holds the number, as the clause writes it (30 or 三十); a trainee may write it either way,
+    # with its unit (2次) or as 2.0.
+    number = re.match(rf"\d+(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+", given.replace(" ", ""))
+    try:
+        return bool(number) and to_number(number.group()) == to_number(question.answer)
+    except ValueError:   # not a number at all: simply wrong
+        return False
