@@ -106,9 +106,11 @@ def full_kb_dir(tmp_path_factory) -> Path:
     return data
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium driven by Playwright (never a downloaded browser), one for the whole run."""
+    """Debian's chromium driven by Playwright (never a downloaded browser), one per test module:
+    Playwright's sync API keeps an event loop running while it is open, which later tests' own
+    asyncio.run would trip over."""
     playwright = pytest.importorskip("playwright.sync_api")
     from evaluation.screenshots import CHROMIUM, CHROMIUM_ARGS
 

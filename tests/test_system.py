@@ -106,7 +106,7 @@ def test_documents_cited_but_missing_include_what_the_bianzhi_shuoming_cites(ful
 
 @pytest.mark.slow
 def test_a_standard_the_corpus_cites_is_a_row_known_but_not_held(full_report):
-    row = next(r for r in full_report.standards if r.code == "GB/T30520-2014")
+    row = next(r for r in full_report.standards if r.code == "GB/T 30520—2014")
     assert (row.title, row.status, row.origin, row.area) == ("会议分类和术语", "已知未入库", "引用", ["后勤服务", "会议服务"])
     assert any("会议服务规范" in title for title in row.cited_by)
     # given with its title, the standard is one row, not a number and a title

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable, Literal
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -60,7 +60,7 @@ def upload_pages(render: Callable[..., HTMLResponse], access: Callable[[Request]
 
     def refused(request: Request, state: str, back: str = "/upload"):
         if state == "login":
-            return RedirectResponse("/login?" + urlencode({"next": back}), status_code=303)
+            return RedirectResponse("/login?next=" + quote(back, safe="/"), status_code=303)
         return render(request, "upload.html", status_code=403, disabled=True, rows=[], **choices)
 
     @r.get("/upload", response_class=HTMLResponse)
@@ -98,7 +98,8 @@ def upload_pages(render: Callable[..., HTMLResponse], access: Callable[[Request]
             return refused(request, state, "/remove?" + urlencode({"source": source}))
         doc = request.app.state.kb.document_info(source)
         if doc is None:
-            return render(request, "error.html", status_code=404, message=f"知识库中没有文件“{source}”。")
+            return render(request, "error.html", status_code=404, heading="文件不存在",
+                          message=f"知识库中没有文件“{source}”。")
         return render(request, "remove.html", doc=doc, removed=False, page="documents")
 
     @r.post("/remove", response_class=HTMLResponse)
@@ -109,7 +110,8 @@ def upload_pages(render: Callable[..., HTMLResponse], access: Callable[[Request]
         kb = request.app.state.kb
         doc = kb.document_info(source)
         if doc is None:
-            return render(request, "error.html", status_code=404, message=f"知识库中没有文件“{source}”。")
+            return render(request, "error.html", status_code=404, heading="文件不存在",
+                          message=f"知识库中没有文件“{source}”。")
         if confirm != "yes":   # only the confirmation page's button removes
             return render(request, "remove.html", status_code=422, doc=doc, removed=False, page="documents")
         kb.remove(source)

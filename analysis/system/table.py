@@ -27,7 +27,16 @@ COUNTED = ("现行", "在编")   # what counts towards a target: standards issue
 KNOWN = "已知未入库"
 # Titles that name a standard rather than a law or a policy document (《会议中心运营服务规范》).
 STANDARD_TITLE_ENDINGS = ("标准", "规范", "指南", "导则", "准则", "技术要求", "服务要求")
-CODE_LEVELS = (("GB", "国家标准"), ("DB", "地方标准"))
+CODE_LEVELS = (("GB", "国家标准"), ("DB", "地方标准"), ("T/", "团体标准"))
+_CODE = re.compile(r"^((?:DB\d{2,6}|T/[A-Z]+|[A-Z]{1,4})(?:/[TZ])?)(\d[\d.]*)(?:-(\d{4}))?$")
+
+
+def written_code(key: str) -> str:
+    """GB/T30520-2014 (as citations are compared) → GB/T 30520—2014 (as a 明细表 writes it)."""
+    m = _CODE.match(key)
+    if not m:
+        return key
+    return f"{m.group(1)} {m.group(2)}" + (f"—{m.group(3)}" if m.group(3) else "")
 
 
 class TableRow(BaseModel):
@@ -83,13 +92,17 @@ def _references(kb: KnowledgeBase, source: str):
 
 def cited_standards(missing, names: dict[str, list[str]]) -> list[TableRow]:
     """Rows 已知未入库 for the standards documents here cite (by number, or by a title that names a
-    standard) that the knowledge base does not hold, in the area of the first citing document."""
+    standard) that the knowledge base does not hold, in the first of the citing documents' areas. A
+    number cited both with and without its year is one row, the dated one."""
+    dated = {m.cited.split("-")[0] for m in missing if m.kind == "standard" and "-" in m.cited}
     rows = []
     for m in missing:
+        if m.kind == "standard" and "-" not in m.cited and m.cited in dated:
+            continue
         title = m.title or m.cited.strip("《》")
         if m.kind == "title" and (m.cited.startswith("《中华人民共和国") or not title.endswith(STANDARD_TITLE_ENDINGS)):
             continue
-        code = m.cited if m.kind == "standard" else ""
+        code = written_code(m.cited) if m.kind == "standard" else ""
         level = next((lv for prefix, lv in CODE_LEVELS if code.startswith(prefix)), "行业标准" if code else "")
         area_id = m.area_ids[0] if m.area_ids else ""
         rows.append(TableRow(number="", code=code, title=title if (m.title or m.kind == "title") else "（题名见引用文件）",

@@ -166,8 +166,17 @@ def build_server(kb: KnowledgeBase, system_file: Path | None = None) -> MCPServe
     return server
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def run(settings, http: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve over stdio (an assistant starts `stdkb mcp` itself) or streamable HTTP at /mcp."""
+    """Serve over stdio (an assistant starts `stdkb mcp` itself) or streamable HTTP at /mcp.
+
+    The HTTP transport checks no key: a knowledge base whose reads are private
+    (STDKB_PRIVATE_READS) is served on this machine's loopback only."""
+    if http and settings.private_reads and host not in LOOPBACK:
+        raise InvalidRequest(f"stdkb mcp --http --host {host}: this knowledge base's reads need the key "
+                             "(STDKB_PRIVATE_READS), which MCP over HTTP does not check; serve it on 127.0.0.1")
     kb = settings.open_index()
     try:
         server = build_server(kb, settings.system_file)

@@ -29,8 +29,9 @@
   function leaveSelected(button) {
     // The citation shown beside the button, selected, so that Ctrl+C (⌘C) copies it; where the
     // button shows none (the document page), the text appears beside it to be selected.
-    let shown = button.previousElementSibling;
-    if (!shown || !shown.classList.contains("cite-form") || shown.textContent !== button.dataset.copy) {
+    const beside = [button.previousElementSibling, button.nextElementSibling];
+    let shown = beside.find((e) => e && e.classList.contains("cite-form") && e.textContent === button.dataset.copy);
+    if (!shown) {
       shown = document.createElement("span");
       shown.className = "cite-form";
       shown.textContent = button.dataset.copy;
