@@ -118,3 +118,38 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# ------------------------------------------------------------------ pages in the browser, and a server that writes
+WRITE_KEY = "test-write-key-0123456789"
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop page (1280 px) that fails the test if any script opens a dialog."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("dialog", lambda d: pytest.fail(f"a script ran on the page: {d.message}"))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone's page (390 px)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def writable_url(kb_copy):
+    """A private copy of the knowledge base served with the write key WRITE_KEY, no rate limit."""
+    from api.settings import Settings
+
+    from .servers import serve_in_thread
+
+    server, thread, url = serve_in_thread(Settings(data_dir=kb_copy, api_key=WRITE_KEY, rate_limit_per_minute=0))
+    yield url
+    server.should_exit = True
+    thread.join(10)

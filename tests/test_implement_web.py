@@ -11,23 +11,14 @@ from urllib.parse import quote
 
 import pytest
 
-from api.settings import Settings
 
-from .servers import serve_in_thread
+from .conftest import WRITE_KEY
 from .test_assessment import DOC, _sheet
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.slow
-KEY = "implement-page-key-0123456789"
+KEY = WRITE_KEY
 WIDTHS = (1280, 390)
-
-
-@pytest.fixture
-def writable_url(kb_copy):
-    server, thread, url = serve_in_thread(Settings(data_dir=kb_copy, api_key=KEY, rate_limit_per_minute=0))
-    yield url
-    server.should_exit = True
-    thread.join(10)
 
 
 def _page(browser, width: int):

@@ -10,6 +10,7 @@ from docx import Document as DocxDocument
 from api.settings import Settings
 from ingest.collect import collect
 
+from .conftest import WRITE_KEY
 from .servers import serve_in_thread
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -19,15 +20,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def base_url(kb_url):
     return kb_url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.on("dialog", lambda d: pytest.fail(f"a script ran on the page: {d.message}"))
-    yield page
-    context.close()
 
 
 def test_typing_a_question_shows_the_right_clause_highlighted(page, base_url):
@@ -176,16 +168,8 @@ def test_a_hit_copies_its_citation_in_both_forms(browser, base_url):
     context.close()
 
 
-UPLOAD_KEY = "upload-page-key-0123456789"
+UPLOAD_KEY = WRITE_KEY
 RULE = "# 会议室使用管理办法\n\n第一条 会议室应当按预约顺序使用。\n第二条 会议结束后应当关闭空调和照明。\n"
-
-
-@pytest.fixture
-def writable_url(kb_copy):
-    server, thread, url = serve_in_thread(Settings(data_dir=kb_copy, api_key=UPLOAD_KEY, rate_limit_per_minute=0))
-    yield url
-    server.should_exit = True
-    thread.join(10)
 
 
 def _log_in(page, url):

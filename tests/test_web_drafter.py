@@ -8,39 +8,14 @@ from urllib.parse import quote
 import pytest
 from docx import Document as DocxDocument
 
-from api.settings import Settings
 from evaluation.screenshots import DRAFT
 
-from .servers import serve_in_thread
+from .conftest import WRITE_KEY
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.slow
-KEY = "drafter-afternoon-key-0123456789"
+KEY = WRITE_KEY
 REGULATION = "行政法规/机关事务管理条例(2012-06-28).md"
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.on("dialog", lambda d: pytest.fail(f"a script ran on the page: {d.message}"))
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def writable_url(kb_copy):
-    server, thread, url = serve_in_thread(Settings(data_dir=kb_copy, api_key=KEY, rate_limit_per_minute=0))
-    yield url
-    server.should_exit = True
-    thread.join(10)
 
 
 def _log_in(page, url, then="/upload"):
