@@ -124,6 +124,24 @@ def test_term_conflict_when_the_knowledge_base_defines_the_term_otherwise(tmp_pa
     assert [(f.clause, f.rule) for f in found if f.rule.startswith("term_")] == [("3.1", "term_conflict")]
 
 
+def test_term_conflict_when_the_draft_defines_the_term_for_fewer_bodies(tmp_path, kb):
+    # Most characters shared with 公共机构节能条例第二条; 团体组织 left out: another concept, one name.
+    found = drafting_findings(draft(tmp_path, terms_text("公共机构", "使用财政性资金的国家机关和事业单位。")), kb)
+    conflict = [f for f in found if f.rule == "term_conflict"]
+    assert [f.clause for f in conflict] == ["3.1"] and "团体组织" in conflict[0].message and "窄" in conflict[0].message
+
+
+def test_term_conflict_when_the_draft_adds_bodies_to_a_definition(tmp_path, kb):
+    found = drafting_findings(draft(tmp_path, terms_text("公共机构", PUBLIC_BODY + "和国有企业。")), kb)
+    conflict = [f for f in found if f.rule == "term_conflict"]
+    assert [f.clause for f in conflict] == ["3.1"] and "国有企业" in conflict[0].message
+
+
+def test_a_definition_reworded_with_the_same_bodies_is_no_conflict(tmp_path, kb):
+    found = drafting_findings(draft(tmp_path, terms_text("公共机构", "全部或部分使用财政资金的国家机关、事业单位、团体组织。")), kb)
+    assert [f.rule for f in found if f.rule == "term_conflict"] == []
+
+
 def test_a_term_the_knowledge_base_does_not_define_is_not_flagged(tmp_path, kb):
     found = drafting_findings(draft(tmp_path, terms_text("会议茶歇", "会议间隙提供茶点的休息时段。")), kb)
     assert [f for f in found if f.rule.startswith("term_")] == []

@@ -26,6 +26,7 @@ from ingest.tables import read_table
 from ..cite import short_citation
 from .draft import Draft, numbering_gaps
 from .references import STANDARD_NUMBER
+from .extension import extension_change
 from .similarity import similarity
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -168,7 +169,13 @@ def terms(draft: Draft, kb: KnowledgeBase) -> list[DraftingFinding]:
         best = max(defined, key=lambda d: similarity(definition, _definition_text(d.text, term)))
         score = similarity(definition, _definition_text(best.text, term))
         cited = short_citation(best.title, best.article)
-        if score >= TERM_DUPLICATE:
+        change = extension_change(definition, _definition_text(best.text, term))
+        if change is not None:
+            # Most characters shared, another set of bodies or things: another concept, one name.
+            out.append(DraftingFinding(clause=number, rule="term_conflict",
+                                       message=f"“{term}”的定义{change.describe()}，见{cited}：{best.text[:80]}",
+                                       evidence=[best], suggestion="采用已有定义，或换用不同的术语以免混淆"))
+        elif score >= TERM_DUPLICATE:
             out.append(DraftingFinding(clause=number, rule="term_duplicate", message=f"“{term}”的定义照抄了{cited}",
                                        evidence=[best], suggestion=f"改为引用：“《{best.title}》界定的以及下列术语和定义"
                                                                    "适用于本文件”，删去重复的定义"))
