@@ -50,8 +50,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data_dir", type=Path)
     ap.add_argument("--show", type=int, default=10)
+    ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     from api.settings import load_settings
+    from evaluation.run_eval import commit
     index = load_settings(data_dir=args.data_dir).open_index()
     defs = definitions(index.catalog)
     narrowed = caught = unchanged = quiet = 0
@@ -77,7 +79,11 @@ def main() -> int:
                     flagged.append({"term": term, "a": t1[:90], "b": t2[:90], "says": change.describe()})
     report = {"narrowed": narrowed, "narrowed_reported": caught, "unchanged": unchanged,
               "unchanged_quiet": quiet, "restated_pairs": restated, "restated_reported": len(flagged)}
+    report.update(commit=commit(), command="python -m evaluation.term_extension_check DIR",
+                  restated_reported_sample=flagged[:5])
     print(json.dumps(report, ensure_ascii=False))
+    if args.out:
+        args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for f in flagged[: args.show]:
         print(json.dumps(f, ensure_ascii=False))
     index.close()

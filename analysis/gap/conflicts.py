@@ -7,10 +7,12 @@ Pure functions over the candidates the gap analysis found (candidate.Candidate).
 
 from __future__ import annotations
 
+import re
+
 from ..cite import short_citation
 from .candidate import Candidate
 from .coverage import content_words, coverage
-from .modality import Statement, binds_other_bodies, opposed, statements
+from .modality import Statement, binds_other_bodies, opposed, other_addressees, statements
 from .quantities import Requirement, looser, requirements
 
 SEGMENT_OVERLAP = 0.5       # share of the words around two numbers that must match to compare them
@@ -19,7 +21,8 @@ SAME_ACT = 0.6              # share (by rarity) of the draft act's words an oppo
 
 def conflicts(text: str, cands: list[Candidate], segmenter, draft_kinds: set[str]) -> list[tuple[Candidate, str]]:
     """Provisions whose numeric requirement on the same thing the draft loosens: one note for each
-    pair of limits (夏季 and 冬季 are two rows), never from a provision for another kind of body."""
+    pair of limits (夏季 and 冬季 are two rows), never from a provision for another kind of body,
+    never between two periods of different acts or from different events."""
     draft_reqs = requirements(text)
     if not draft_reqs:
         return []
@@ -33,12 +36,32 @@ def conflicts(text: str, cands: list[Candidate], segmenter, draft_kinds: set[str
                     continue
                 p_words = content_words(p.segment.replace(p.phrase, ""), segmenter)
                 shared = len(d_words & p_words) / max(min(len(d_words), len(p_words)), 1)
-                if shared >= SEGMENT_OVERLAP and looser(d, p):
+                if shared >= SEGMENT_OVERLAP and looser(d, p) and not other_periods(d, p, segmenter):
                     says = "禁止" if p.listed else "规定"   # 不得有下列行为：……超过4小时
                     out.append((c, f"草案“{d.phrase}”，而{short_citation(c.hit.title, c.hit.article)}{says}“{p.phrase}”"
                                    f"（{p.segment.strip()}）"))
                     break
     return out
+
+
+_START = re.compile(r"自(.+?)(?:之日)?起")
+
+
+def other_periods(d: Requirement, p: Requirement, segmenter) -> bool:
+    """Two time limits of different things, though the words around them are alike: a period for
+    another act (七日内作出执行裁定 / 五日内受理) or from another event (自受理之日起 / 自作出执行裁定之日起)."""
+    if d.dimension != "duration" or p.dimension != "duration":
+        return False
+
+    def act(r: Requirement) -> set[str]:
+        return content_words(r.segment[r.segment.find(r.phrase) + len(r.phrase):], segmenter)
+
+    def start(r: Requirement) -> set[str]:
+        m = _START.search(r.segment)
+        return content_words(m.group(1), segmenter) if m else set()
+
+    acts, starts = (act(d), act(p)), (start(d), start(p))
+    return all(acts) and not acts[0] & acts[1] or all(starts) and not starts[0] & starts[1]
 
 
 def _requirements_with_statements(text: str) -> list[tuple[Requirement, Statement | None]]:
@@ -65,13 +88,14 @@ def opposite_statements(text: str, cands: list[Candidate], segmenter, rarity: di
     """Provisions that forbid what the draft permits or requires, require what it waives or forbids,
     or require the act done the opposite way (高档 ↔ 节俭); both sentences quoted."""
     out = []
+
     for d in statements(text):
         d_words = content_words(d.act, segmenter)
         if not d_words:
             continue
         for c in cands:
             for p in statements(c.hit.text):
-                if binds_other_bodies(p, c.who, draft_kinds):
+                if binds_other_bodies(p, c.who, draft_kinds) or other_addressees(d, p):
                     continue
                 kind = opposed(d, p)
                 if not kind:

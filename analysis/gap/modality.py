@@ -42,6 +42,8 @@ class Statement:
     subject: str       # the words before the modal verb in its part of the sentence
     act: str           # the words after it
     sentence: str      # the part of the sentence it was read from, as written
+    addressee: str = ""  # the body the modal verb binds (被审计单位 in "审计机关进行审计时，被审计单位
+                         # 不得拒绝"); "" when the sentence names no body (会议室应…)
 
 
 def statements(text: str) -> list[Statement]:
@@ -64,8 +66,38 @@ def statements(text: str) -> list[Statement]:
         for m, following in zip(found, found[1:] + [None]):
             act = part[m.end():following.start() if following else len(part)].strip("，,、 ")
             if len(act) >= 2:
-                out.append(Statement(m.lastgroup, subject, act, part))
+                out.append(Statement(m.lastgroup, subject, act, part, _addressee(part[:m.start()])))
     return out
+
+
+_CLAUSE_BREAK = re.compile(r"[，,：:]")
+# A body, as Chinese names one: its last character or word says it is a person or an organisation
+# (申请人, 被审计单位, 审计机关, 住房公积金管理中心, 经营者). Things (会议室, 公务用车) are no body.
+_BODY = re.compile(r"^(?:经|由|对|向)?([\u4e00-\u9fff]{1,14}(人员|人(?!员)|单位|机关|机构|部门|政府|中心|法院|检察院|委员会|企业|组织|者))")
+
+
+def _addressee(before: str) -> str:
+    """The body a modal verb binds: the words right before it (after the last comma) when they
+    name a body, or else the body the sentence opens with (申请人申请…的，应当…); "" when neither does."""
+    right_before = _ITEM.sub("", _CLAUSE_BREAK.split(before)[-1].strip())
+    m = _BODY.match(right_before)
+    if m and m.end() == len(right_before):
+        return m.group(1)
+    m = _BODY.match(_ITEM.sub("", before.strip()))
+    return m.group(1) if m else ""
+
+
+def other_addressees(a: Statement, b: Statement) -> bool:
+    """Whether two statements bind different bodies: a permission for 审计机关 says nothing against
+    a prohibition for 被审计单位. Kinds of body decide when both name one (subjects.tsv); otherwise
+    the word that makes each a body (机关 / 单位, 人 / 法院; 会议服务人员 and 工作人员 are both 人员).
+    A statement naming no body (a standard's 会议室应…) binds whoever the rule binds."""
+    if not a.addressee or not b.addressee:
+        return False
+    ka, kb = kinds(a.addressee), kinds(b.addressee)
+    if ka and kb:
+        return not (ka & kb)
+    return _BODY.match(a.addressee).group(2) != _BODY.match(b.addressee).group(2)
 
 
 @lru_cache(maxsize=1)
