@@ -1,11 +1,16 @@
 """Does the knowledge base really answer the query? Trainees must be able to tell "the rules do
 not cover this" from an answer, so weak matches are flagged instead of presented as answers.
 
-Reciprocal-rank fusion always has a first place, so its scores cannot say this. Two signals can,
-and neither is a word list:
+Reciprocal-rank fusion always has a first place, so its scores cannot say this. Three signals
+can, and none is a word list:
   - nearest: the cosine of the nearest clause to the query;
   - coverage: the IDF-weighted share of the query's words that one of the best hits contains
-    (words the corpus never uses count fully against it).
+    (words the corpus never uses count fully against it);
+  - unseen: the share of the query's words the corpus never uses. Such a word is the asker's
+    own (升降梯, 盘子), not the law's, so it tells coverage's misses apart: a question whose
+    missing words the corpus knows elsewhere (a near-topic question whose rule is absent) from
+    one whose missing words are everyday speech. Fitted on the blind tuning questions, its weight
+    is positive (evaluation/calibrate.py).
 A small logistic model per embedder turns them into `confidence` in 0..1; its coefficients and
 threshold live in `data/confidence.json`, written by `python -m evaluation.calibrate DIR`, which
 fits them on answerable and unanswerable questions and reports held-out figures by folds.
@@ -42,6 +47,7 @@ class Signals:
 
     nearest: float = 0.0
     coverage: float = 0.0
+    unseen: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(v, 4) for k, v in asdict(self).items()}
@@ -90,10 +96,17 @@ def coverage(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: Ke
     return best
 
 
+def unseen(plan: QueryPlan, segmenter: Segmenter, keyword: KeywordIndex) -> float:
+    """The share of the query's words that no clause of the corpus uses."""
+    words = set(segmenter.tokens(plan.content or plan.text))
+    return sum(keyword.frequency(w) == 0 for w in words) / len(words) if words and len(keyword) else 0.0
+
+
 def signals(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: KeywordIndex,
             nearest: float) -> Signals:
     """The signals of one search, from its hits and the cosine of the clause nearest to the query."""
-    return Signals(nearest=nearest, coverage=coverage(plan, hits, segmenter, keyword))
+    return Signals(nearest=nearest, coverage=coverage(plan, hits, segmenter, keyword),
+                   unseen=unseen(plan, segmenter, keyword))
 
 
 def answered_by_name(hits: list[Hit], named_sources: set[str]) -> bool:

@@ -66,6 +66,9 @@ class Layered(Generic[View]):
     def idf(self, term: str) -> float:
         return self.base.idf(term)
 
+    def frequency(self, term: str) -> int:
+        return self.base.frequency(term)
+
     def tokens_of(self, cid: str) -> set[str]:
         if self.delta is not None and cid in self.delta.row_of:
             return self.delta.tokens_of(cid)
