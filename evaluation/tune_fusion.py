@@ -1,7 +1,8 @@
 """Tune the fusion weights of search (index/search/fusion.py, `Weights`) by folds, per embedder.
 
-    python -m evaluation.tune_fusion DATA_DIR [--questions ../shared/eval/dev.jsonl]
-        [--folds 5] [--seeds 5] [--write]
+    python -m evaluation.tune_fusion DATA_DIR [--questions FILE…] [--folds 5] [--seeds 5] [--write]
+
+The questions are dev and the blind tuning paraphrases (evaluation/tuning/) unless given.
 
 Every weight setting of a small grid is run over all questions once (query vectors are cached by
 the searcher). Then, for each fold, the setting with the best R@5 + MRR@10 on the other folds is
@@ -47,7 +48,8 @@ def objective(outcomes: list[Outcome]) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data_dir", type=Path)
-    ap.add_argument("--questions", type=Path, default=ROOT.parent / "shared" / "eval" / "dev.jsonl")
+    ap.add_argument("--questions", type=Path, nargs="+",
+                    default=[ROOT.parent / "shared" / "eval" / "dev.jsonl", ROOT / "evaluation" / "tuning" / "paraphrases.jsonl"])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--write", action="store_true")
@@ -57,7 +59,9 @@ def main() -> int:
 
     cfg = load_settings(data_dir=args.data_dir)
     index = cfg.open_index()
-    questions = [q for q in load_questions(args.questions) if q.relevant]
+    if any("heldout" in str(q) for q in args.questions):
+        raise SystemExit("held-out questions are never tuned on")
+    questions = [q for path in args.questions for q in load_questions(path) if q.relevant]
     current = weights_for(cfg.embed_model)
 
     def system(query: str):
@@ -87,7 +91,7 @@ def main() -> int:
 
     def line(name: str, outcomes: list[Outcome]) -> str:
         m = metrics(outcomes)
-        types = " ".join(f"{t} {v['recall@5']:.3f}" for t, v in m["by_type"].items())
+        types = " ".join(f"{t} {v['recall@5']:.3f}" for t, v in {**m["by_type"], **m["by_style"]}.items())
         o = m["overall"]
         return f"{name:<28} R@1 {o['recall@1']:.3f} R@5 {o['recall@5']:.3f} R@10 {o['recall@10']:.3f} " \
                f"MRR@10 {o['mrr@10']:.3f} | R@5 by type: {types}"
