@@ -74,7 +74,8 @@ class Index:
         query_vectors = QueryVectors(self._embedding.embedder)
         self._searcher = Searcher(self._holder, query_vectors, self.segmenter,
                                   weights=weights_for(embed_model or DOMAIN), confidence=confidence)
-        self.text = HeldTextTools(self._holder, self.segmenter, self._embedding.embedder, query_vectors)
+        self.text = HeldTextTools(self._holder, self.segmenter, self._embedding.embedder, query_vectors,
+                                  embed_model or DOMAIN)
         self.works = HeldWorks(self._holder)
 
     @property

@@ -27,6 +27,7 @@ class TextTools(Protocol):
     """The measures search itself uses, for analyses that must weigh words the same way."""
 
     segmenter: Segmenter
+    embed_model: str
     """The jieba segmenter the keyword index was built with (content words, synonyms)."""
 
     def rarity(self, words: list[str]) -> dict[str, float]:
@@ -34,6 +35,9 @@ class TextTools(Protocol):
 
     def similarity(self, query: str, passages: list[str]) -> list[float]:
         """Cosine of each passage to the query by the dense encoder (for choosing a sentence to quote)."""
+
+    def cosines(self, query: str, ids: list[str]) -> list[float | None]:
+        """Cosine of each stored clause's vector to the query; None for a clause without one."""
 
     def regions_in(self, text: str) -> list[str]:
         """The regions of the knowledge base that `text` names (杭州 → 杭州市)."""

@@ -27,6 +27,7 @@ from ingest.sentences import sentences
 
 from ..cite import short_citation
 from .candidate import Candidate
+from . import onpoint
 from .conflicts import conflicts, opposite_statements
 from .coverage import DUTY_HELD, clause_coverage, content_words, coverage
 from .draft import Draft, read_draft, structure_problems
@@ -147,6 +148,7 @@ def label_clause(index: KnowledgeBase, number: str, text: str, filters: SearchFi
     # A provision that requires nothing (适用有关小餐饮店的规定, a definition, a purpose) is context, not a basis.
     support = [c for c in in_force_here if c.coverage >= BASIS_COVERAGE and _sets_duties(c)
                and not _for_other_bodies(c, draft_kinds) and not sanctions(c.hit)]
+    support = on_point(index, text, support)
     if confident and support:
         return ClauseFinding(number=number, text=text, label="basis", evidence=[
             _gap_hit(c, "basis", f"覆盖草案条款要点 {c.coverage:.0%}") for c in support[:EVIDENCE]])
@@ -219,6 +221,16 @@ def _without_bases(finding: ClauseFinding, missing: set[str]) -> ClauseFinding:
         return finding
     kept = [e for e in finding.evidence if e.id not in missing]
     return finding.model_copy(update={"evidence": kept, "label": "basis" if kept else "no_basis"})
+
+
+def on_point(index: KnowledgeBase, text: str, support: list[Candidate]) -> list[Candidate]:
+    """The provisions the on-point model keeps as bases of the clause (onpoint.py): sharing a
+    clause's words is not stating its duty. Without a model for the encoder, all of them."""
+    model = onpoint.model_for(index.text.embed_model)
+    if model is None or not support:
+        return support
+    measured = onpoint.signals(index, text, [c.hit for c in support])
+    return [c for c, s in zip(support, measured) if s is None or model.score(s) >= model.threshold]
 
 
 def _sets_duties(c: Candidate) -> bool:

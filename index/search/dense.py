@@ -85,6 +85,14 @@ class DenseIndex:
     def rows_of(self, sources: set[str]) -> np.ndarray:
         return select_rows(self._source_rows, sources)
 
+    def vector_of(self, cid: str) -> np.ndarray | None:
+        """The stored vector of one clause, or None."""
+        row = getattr(self, "_row_of", None)
+        if row is None:   # built on first use, published in one assignment (as KeywordIndex._by_row)
+            row = self._row_of = {cid: i for i, cid in enumerate(self.ids)}
+        i = row.get(cid)
+        return None if i is None else self.matrix[i]
+
     def search(self, vector: np.ndarray, k: int, sources: set[str] | None = None,
                exclude: np.ndarray | None = None, exact: bool = False) -> list[tuple[str, float]]:
         """Nearest clauses by cosine (vectors are normalised): (id, similarity), best first.

@@ -62,6 +62,16 @@ class Layered(Generic[View]):
             hits = sorted(hits + self.delta.search(query, k, sources), key=lambda h: -h[1])[:k]
         return hits
 
+    def vector_of(self, cid: str):
+        """Dense views only: the current vector of one clause, or None."""
+        if self.delta is not None:
+            found = self.delta.vector_of(cid)
+            if found is not None:
+                return found
+        if self.dead is not None and cid in getattr(self.base, "_row_of", {}) and self.dead[self.base._row_of[cid]]:
+            return None
+        return self.base.vector_of(cid)
+
     # -------------------------------------------------- keyword views only (confidence, rarity)
     def idf(self, term: str) -> float:
         return self.base.idf(term)

@@ -25,8 +25,10 @@ class HeldTextTools:
     """`kb.text` (see index/kb.py), read from the current snapshot."""
 
     def __init__(self, holder: SnapshotHolder, segmenter: Segmenter, embedder: Callable[[], Embedder],
-                 query_vectors: QueryVectors):
+                 query_vectors: QueryVectors, embed_model: str = ""):
         self._holder = holder
+        self.embed_model = embed_model
+        """The name of the encoder the vectors were built with (models fitted on its cosines are per encoder)."""
         self.segmenter = segmenter
         """The jieba segmenter the keyword index was built with (for highlighting and content words)."""
         self._embedder = embedder
@@ -47,6 +49,16 @@ class HeldTextTools:
         vectors = self._embedder().encode(passages)
         with one_blas_thread():
             return [float(v) for v in vectors @ self._query_vector(clean_query(query))]
+
+    def cosines(self, query: str, ids: list[str]) -> list[float | None]:
+        """Cosine of each stored clause vector to the query (None for a clause without a vector):
+        what the dense list ranks by, without embedding the clauses again."""
+        dense = self._holder.current().dense
+        if dense is None or not ids:
+            return [None] * len(ids)
+        vector = self._query_vector(clean_query(query))
+        found = [dense.vector_of(cid) for cid in ids]
+        return [None if v is None else float(v @ vector) for v in found]
 
     def regions_in(self, text: str) -> list[str]:
         """The regions of the knowledge base that `text` names (杭州 → 杭州市)."""
