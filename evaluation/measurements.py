@@ -12,6 +12,8 @@ Files it reads (each optional; a missing one is a missing section):
   implement.json                               `python -m evaluation.bench_implement --out …`
   training-check.json                          `python -m evaluation.training_check --out …`
   ocr-engines.json                             `evaluation/bench_ocr.py --out`
+  ranker-folds.json                            `python -m evaluation.fit_ranker DIR --out …`
+  relations-mined.json, term-extension.json    `python -m evaluation.relation_check` / `term_extension_check` `--out …`
 """
 
 from __future__ import annotations
@@ -148,6 +150,35 @@ def ocr_engines(data: dict) -> list[str]:
             f"Default: {data.get('default', engines[0])}.", "", *_table(header, rows)]
 
 
+def ranker_folds(data: dict) -> list[str]:
+    """evaluation/fit_ranker.py: weighted RRF against the learned ranker, out of fold, per set."""
+    sets = list(data["rrf"])
+    rows = [["weighted RRF (search)", *(f"{data['rrf'][g]['R@5']:.3f} / {data['rrf'][g]['MRR']:.3f}" for g in sets)]]
+    rows += [[f"learned, C={c}", *(f"{r[g]['R@5']:.3f} / {r[g]['MRR']:.3f}" for g in sets)]
+             for c, r in data["learned_by_folds"].items()]
+    return ["### A learned ranker against weighted RRF (by folds; not used by search)", "",
+            f"R@5 / MRR of {data['queries']} questions answered by the lists; {_source(data)}.", "",
+            *_table(["ranking", *sets], rows)]
+
+
+def mined_checks(relations: dict | None, terms: dict | None) -> list[str]:
+    """evaluation/relation_check.py and term_extension_check.py: the gap analysis on pairs and
+    definitions mined from the corpus by editing it, no draft in view."""
+    out = ["### Gap analysis on material mined from the corpus", ""]
+    if relations:
+        rows = [[kind, t["pairs"], t["as_written_conflict"], t["edited_conflict"], t["edited_conflict_citing_it"]]
+                for kind, t in relations["pairs"].items()]
+        out += [f"A provision taken as a draft clause as written, and with only its operator edited "
+                f"(不得X → 可以X, 应当Y → 可以不Y); {_source(relations)}.", "",
+                *_table(["provisions", "n", "as written: conflict", "edited: conflict", "edited: conflict citing it"], rows)]
+    if terms:
+        out += [f"Definitions of the knowledge base with one enumerated member cut: {terms['narrowed_reported']} of "
+                f"{terms['narrowed']} reported narrower; unchanged: {terms['unchanged'] - terms['unchanged_quiet']} of "
+                f"{terms['unchanged']} reported; two documents' definitions of one term, mostly shared: "
+                f"{terms['restated_reported']} of {terms['restated_pairs']} reported; {_source(terms)}.", ""]
+    return out
+
+
 def _gap_files(prefix: str) -> list[tuple[str, dict]]:
     return [(p.stem.removeprefix(prefix), json.loads(p.read_text(encoding="utf-8")))
             for p in sorted(DIR.glob(f"{prefix}*.json"))]
@@ -191,6 +222,10 @@ def build() -> tuple[str, str]:
     files = _gap_files("gap-tuning-")
     if files:
         page += gap(files, "Gap analysis: the tuning drafts", "The shared dev draft and evaluation/drafts/.")
+    if _load("relations-mined.json") or _load("term-extension.json"):
+        page += mined_checks(_load("relations-mined.json"), _load("term-extension.json"))
+    if _load("ranker-folds.json"):
+        page += ranker_folds(_load("ranker-folds.json"))
     page += ["## Speed and size", ""]
     if _load("scale.json"):
         page += scale(_load("scale.json"))
