@@ -51,3 +51,7 @@ def test_periods_for_different_acts_or_from_different_events_are_not_compared():
     assert other_periods(ruling, accept, seg)
     assert other_periods(ruling, enforce, seg)
     assert not other_periods(ruling, same, seg)
+
+
+def test_a_body_after_a_preposition_is_not_whom_the_sentence_binds():
+    assert first("闲置的办公用房经单位研究同意可出租、出借。", "permit").addressee == ""

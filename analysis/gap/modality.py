@@ -72,8 +72,9 @@ def statements(text: str) -> list[Statement]:
 
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
 # A body, as Chinese names one: its last character or word says it is a person or an organisation
-# (申请人, 被审计单位, 审计机关, 住房公积金管理中心, 经营者). Things (会议室, 公务用车) are no body.
-_BODY = re.compile(r"^(?:经|由|对|向)?([\u4e00-\u9fff]{1,14}(人员|人(?!员)|单位|机关|机构|部门|政府|中心|法院|检察院|委员会|企业|组织|者))")
+# (申请人, 被审计单位, 审计机关, 住房公积金管理中心, 经营者). Things (会议室, 公务用车) are no body,
+# and a body is named before any 的 or preposition: "闲置的办公用房经单位研究同意" binds no 单位.
+_BODY = re.compile(r"^(?:经|由|对|向)?((?:(?![的经由对向在按将把])[\u4e00-\u9fff]){1,14}(人员|人(?!员)|单位|机关|机构|部门|政府|中心|法院|检察院|委员会|企业|组织|者))")
 
 
 def _addressee(before: str) -> str:
