@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.evaluate.retrieval import load_questions
+from evaluation.model_files import store
 from index.search.confidence import BY_NAME, MODELS_FILE, ConfidenceModel, Signals
 from index.search.filters import SearchFilters
 
@@ -133,11 +134,7 @@ def held_out(rows: list[Row], folds: int, seed: int) -> tuple[int, int, int, int
 
 
 def write_model(embed_model: str, model: ConfidenceModel, path: Path = MODELS_FILE) -> None:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["models"][embed_model] = {"weights": model.weights, "bias": model.bias, "threshold": model.threshold}
-    if embed_model == "e5-small-int8":   # the float32 model's cosines differ by under 0.01
-        data["models"]["e5-small"] = data["models"][embed_model]
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    store(path, "models", embed_model, {"weights": model.weights, "bias": model.bias, "threshold": model.threshold})
 
 
 def main() -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.gap.onpoint import FEATURES, MODEL_FILE, OnPointModel, signals
+from evaluation.model_files import store
 
 ROOT = Path(__file__).resolve().parent.parent
 # The highest of the thresholds tried (0.30, 0.35, 0.40, 0.45, 0.70) that keeps every planted item
@@ -100,14 +101,9 @@ def main() -> int:
         print(f"held out: {len(blind)} judged bases, {sum(v for _, v in blind)} on point; kept {len(kept)}, "
               f"of them on point {sum(kept)} ({sum(kept) / max(len(kept), 1):.3f})")
     if args.write:
-        data_file = json.loads(MODEL_FILE.read_text(encoding="utf-8")) if MODEL_FILE.exists() else {"models": {}}
-        data_file["about"] = ("On-point model of bases (analysis/gap/onpoint.py), written by "
-                              "`python -m evaluation.fit_onpoint DIR --write` from evaluation/tuning/basis_judgments.jsonl.")
-        entry = {"weights": weights, "bias": bias, "threshold": threshold}
-        data_file["models"][settings.embed_model] = entry
-        if settings.embed_model == "e5-small-int8":
-            data_file["models"]["e5-small"] = entry
-        MODEL_FILE.write_text(json.dumps(data_file, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        store(MODEL_FILE, "models", settings.embed_model, {"weights": weights, "bias": bias, "threshold": threshold},
+              about="On-point model of bases (analysis/gap/onpoint.py), written by "
+                    "`python -m evaluation.fit_onpoint DIR --write` from evaluation/tuning/basis_judgments.jsonl.")
         print(f"written to {MODEL_FILE}")
     index.close()
     return 0

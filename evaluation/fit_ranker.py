@@ -131,7 +131,7 @@ def fit(samples: list[Sample], c: float) -> LinearRanker:
 
 
 def ranked(model: LinearRanker, s: Sample) -> list[str]:
-    return [cid for cid, _ in model.rank(s.cands)]
+    return model.rank(s.cands)
 
 
 def main() -> int:

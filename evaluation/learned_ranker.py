@@ -81,23 +81,11 @@ def features(lists: dict[str, list[tuple[str, float]]], evidence: dict[str, Evid
 
 @dataclass(frozen=True)
 class LinearRanker:
-    """score = Σ weight × feature; ranked best first, shown as a 0..1 score by the logistic."""
+    """score = Σ weight × feature; candidates best first."""
 
     weights: dict[str, float]
 
-    def vector(self) -> np.ndarray:
-        return np.array([self.weights.get(name, 0.0) for name in FEATURES])
-
-    def rank(self, cands: Candidates) -> list[tuple[str, float]]:
-        """(clause id, 0..1 score) best first; the score is below an exact lookup's 1.0."""
-        if not cands.ids:
-            return []
-        z = cands.matrix @ self.vector()
-        order = sorted(range(len(cands.ids)), key=lambda i: (-z[i], cands.ids[i]))
-        return [(cands.ids[i], display(z[i] - z[order[0]])) for i in order]
-
-
-def display(relative: float) -> float:
-    """The 0..1 score of a candidate `relative` below the first (0 for the first, which shows 0.9):
-    the scale of a pairwise model is its margin, so only differences mean anything."""
-    return 0.9 * math.exp(max(min(relative, 0.0), -40.0))
+    def rank(self, cands: Candidates) -> list[str]:
+        """The candidates' ids, best first (ties by id, as fusion breaks them)."""
+        z = cands.matrix @ np.array([self.weights.get(name, 0.0) for name in FEATURES])
+        return [cands.ids[i] for i in sorted(range(len(cands.ids)), key=lambda i: (-z[i], cands.ids[i]))]

@@ -23,6 +23,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from analysis.evaluate.retrieval import HitResult, Outcome, load_questions, metrics, run
+from evaluation.model_files import store
 from index.search.fusion import FUSION_FILE, Weights, weights_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,11 +107,7 @@ def main() -> int:
     for w, n in sorted(chosen.items(), key=lambda kv: -kv[1])[:5]:
         print(f"  {n:>3}× {json.dumps({k: getattr(w, k) for k in GRID})}")
     if args.write:
-        data = json.loads(FUSION_FILE.read_text(encoding="utf-8"))
-        data["weights"][cfg.embed_model] = asdict(best_all)
-        if cfg.embed_model == "e5-small-int8":
-            data["weights"]["e5-small"] = asdict(best_all)
-        FUSION_FILE.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        store(FUSION_FILE, "weights", cfg.embed_model, asdict(best_all))
         print(f"written to {FUSION_FILE} as '{cfg.embed_model}'")
     index.close()
     return 0

@@ -27,8 +27,9 @@ class TextTools(Protocol):
     """The measures search itself uses, for analyses that must weigh words the same way."""
 
     segmenter: Segmenter
-    embed_model: str
     """The jieba segmenter the keyword index was built with (content words, synonyms)."""
+    embed_model: str
+    """The encoder the vectors were built with (models fitted on its cosines are per encoder)."""
 
     def rarity(self, words: list[str]) -> dict[str, float]:
         """How rare each word is among the clauses (inverse clause frequency); 0 for function words."""

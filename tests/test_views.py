@@ -244,3 +244,16 @@ def test_reading_every_keyword_row_in_pages_does_no_more_work_than_at_once(kb, m
     paged_rows, paged = steps(max(1, rows // 20))
     assert paged_rows == rows
     assert paged < 1.5 * at_once
+
+
+def test_a_clause_vector_is_read_from_the_delta_and_never_from_a_changed_documents_old_rows():
+    from index.search.dense import DenseIndex
+    from index.search.layers import Layered
+
+    old = np.eye(3, dtype=np.float32)
+    base = DenseIndex(["a#1", "b#1", "c#1"], old)
+    new_b = np.array([[0.0, 0.6, 0.8]], dtype=np.float32)
+    view = Layered(base).updated({"b", "c"}, lambda sources: DenseIndex(["b#1"], new_b))   # c removed
+    assert np.allclose(view.vector_of("a#1"), old[0])
+    assert np.allclose(view.vector_of("b#1"), new_b[0])
+    assert view.vector_of("c#1") is None and view.vector_of("z#1") is None

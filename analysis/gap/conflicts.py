@@ -88,7 +88,6 @@ def opposite_statements(text: str, cands: list[Candidate], segmenter, rarity: di
     """Provisions that forbid what the draft permits or requires, require what it waives or forbids,
     or require the act done the opposite way (高档 ↔ 节俭); both sentences quoted."""
     out = []
-
     for d in statements(text):
         d_words = content_words(d.act, segmenter)
         if not d_words:

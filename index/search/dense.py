@@ -85,12 +85,16 @@ class DenseIndex:
     def rows_of(self, sources: set[str]) -> np.ndarray:
         return select_rows(self._source_rows, sources)
 
+    def row(self, cid: str) -> int | None:
+        """The row of one clause, or None."""
+        rows = getattr(self, "_row_of", None)
+        if rows is None:   # built on first use, published in one assignment (as KeywordIndex._by_row)
+            rows = self._row_of = {cid: i for i, cid in enumerate(self.ids)}
+        return rows.get(cid)
+
     def vector_of(self, cid: str) -> np.ndarray | None:
         """The stored vector of one clause, or None."""
-        row = getattr(self, "_row_of", None)
-        if row is None:   # built on first use, published in one assignment (as KeywordIndex._by_row)
-            row = self._row_of = {cid: i for i, cid in enumerate(self.ids)}
-        i = row.get(cid)
+        i = self.row(cid)
         return None if i is None else self.matrix[i]
 
     def search(self, vector: np.ndarray, k: int, sources: set[str] | None = None,

@@ -64,13 +64,10 @@ class Layered(Generic[View]):
 
     def vector_of(self, cid: str):
         """Dense views only: the current vector of one clause, or None."""
-        if self.delta is not None:
-            found = self.delta.vector_of(cid)
-            if found is not None:
-                return found
-        if self.dead is not None and cid in getattr(self.base, "_row_of", {}) and self.dead[self.base._row_of[cid]]:
-            return None
-        return self.base.vector_of(cid)
+        if self.delta is not None and (found := self.delta.vector_of(cid)) is not None:
+            return found
+        row = self.base.row(cid)
+        return None if row is None or (self.dead is not None and self.dead[row]) else self.base.matrix[row]
 
     # -------------------------------------------------- keyword views only (confidence, rarity)
     def idf(self, term: str) -> float:
