@@ -64,6 +64,8 @@ class Settings(BaseSettings):
                              "engine call on one thread; default 2, this machine's cores.")
     synonyms: bool = Field(True, description="Expand keyword queries with ingest/data/synonyms.tsv (公车 → 公务用车); "
                            "off: each query keeps its own words, to measure what the map adds.")
+    query_adapter: bool = Field(True, description="Correct question vectors by the embedder's fitted adapter "
+                                "(index/search/data/adapter.json) before the dense search; off: the encoder's own.")
     ocr_engine: str = Field(ocr.DEFAULT_ENGINE, description="OCR engine for scans: 'rapidocr' (PP-OCRv6, models in "
                             "the wheel, no Debian package) or 'tesseract' (needs tesseract-ocr, -chi-sim, -osd); "
                             "the default is the one evaluation/bench_ocr.py measures better.")
@@ -91,7 +93,7 @@ class Settings(BaseSettings):
                      segmenter=Segmenter(expand_synonyms=self.synonyms),
                      vector_url=self.chroma_url, domain_tune_steps=self.domain_tune_steps,
                      background_refresh=background_refresh, min_evidence=self.min_evidence,
-                     faults=FaultPlan(self.fault_at))
+                     faults=FaultPlan(self.fault_at), query_adapter=self.query_adapter)
 
     @field_validator("fault_at")
     @classmethod

@@ -7,6 +7,8 @@ benchmarks wrote into docs/measurements/. No figure is typed by hand: rerun a be
 Files it reads (each optional; a missing one is a missing section):
   retrieval-heldout.json, retrieval-dev.json   `stdkb eval QUESTIONS --json` (evaluation/run_eval.py adds the commit)
   retrieval-*-synonyms-off.json                the same with STDKB_SYNONYMS=off
+  retrieval-*-adapter-off.json                 the same with STDKB_QUERY_ADAPTER=off
+  adapter-folds.json                           `python -m evaluation.fit_adapter DIR --fused --out …`
   gap-heldout-*.json, gap-firstrun-*.json, gap-tuning-*.json   `evaluation/gap_eval.py … --out`
   scale.json, vector_cache.json                `evaluation/bench_scale.py`, `evaluation/bench_vector_cache.py`
   implement.json                               `python -m evaluation.bench_implement --out …`
@@ -71,17 +73,17 @@ def retrieval(data: dict, title: str) -> list[str]:
             *(f"- {line}" for line in [*styles, *flagged] if line), ""]
 
 
-def without_synonyms(pairs: list[tuple[str, dict, dict]]) -> list[str]:
-    """The same questions with the synonym map and without it (STDKB_SYNONYMS=off): what the map adds."""
+def with_and_without(pairs: list[tuple[str, dict, dict]], switch: str, what: str) -> list[str]:
+    """The same questions with one part of search on and off (`switch`: synonyms, adapter): what it adds."""
     rows = []
     for name, on, off in pairs:
         for label, data in (("on", on), ("off", off)):
             s = data["systems"]["stdkb"]
             rows.append([name, label, s["overall"]["recall@5"], s["overall"]["mrr@10"],
                          s["by_type"].get("paraphrase", {}).get("recall@5", "")])
-    return ["### Search with and without the synonym map", "",
-            f"`ingest/data/synonyms.tsv` expands keyword queries; `{pairs[0][2]['command']}` measures without it.", "",
-            *_table(["questions", "synonyms", "R@5", "MRR@10", "paraphrase R@5"], rows), ""]
+    return [f"### Search with and without {what}", "",
+            f"`{pairs[0][2]['command']}` measures without it.", "",
+            *_table(["questions", switch, "R@5", "MRR@10", "paraphrase R@5"], rows), ""]
 
 
 def gap(files: list[tuple[str, dict]], title: str, note: str) -> list[str]:
@@ -150,6 +152,17 @@ def ocr_engines(data: dict) -> list[str]:
             f"Default: {data.get('default', engines[0])}.", "", *_table(header, rows)]
 
 
+def adapter_folds(data: dict) -> list[str]:
+    """evaluation/fit_adapter.py: the dense list and the whole search without and with the adapter, out of fold."""
+    folds = data["out_of_fold"]
+    groups = list(folds["dense"])
+    rows = [[name, *(f"{folds[name][g]['recall_at_5']:.3f} / {folds[name][g]['mrr_at_10']:.3f}" for g in groups)]
+            for name in folds]
+    return ["### The question-vector adapter by folds (fitted on four fifths, scored on the fifth)", "",
+            f"R@5 / MRR@10 of the tuning questions ({', '.join(data['questions'])}); {_source(data)}.", "",
+            *_table(["ranking", *(f"{g} ({folds['dense'][g]['n']})" for g in groups)], rows)]
+
+
 def ranker_folds(data: dict) -> list[str]:
     """evaluation/fit_ranker.py: weighted RRF against the learned ranker, out of fold, per set."""
     sets = list(data["rrf"])
@@ -193,11 +206,13 @@ def build() -> tuple[str, str]:
     if heldout:
         page += retrieval(heldout, "Search: evaluation/heldout/questions.jsonl")
         block += retrieval(heldout, "Search, held out")
-    pairs = [(name, _load(f"retrieval-{key}.json"), _load(f"retrieval-{key}-synonyms-off.json"))
-             for name, key in (("held out", "heldout"), ("dev", "dev"))]
-    pairs = [p for p in pairs if p[1] and p[2]]
-    if pairs:
-        page += without_synonyms(pairs)
+    for switch, what in (("adapter", "the question-vector adapter (index/search/adapter.py)"),
+                         ("synonyms", "the synonym map (ingest/data/synonyms.tsv)")):
+        pairs = [(name, _load(f"retrieval-{key}.json"), _load(f"retrieval-{key}-{switch}-off.json"))
+                 for name, key in (("held out", "heldout"), ("dev", "dev"))]
+        pairs = [p for p in pairs if p[1] and p[2]]
+        if pairs:
+            page += with_and_without(pairs, switch, what)
     for prefix, title, note in (
             ("gap-heldout-", "Gap analysis: the blind drafts (evaluation/heldout/drafts/)", "As they score now."),
             ("gap-firstrun-", "Gap analysis: the blind drafts' first run",
@@ -224,6 +239,8 @@ def build() -> tuple[str, str]:
         page += gap(files, "Gap analysis: the tuning drafts", "The shared dev draft and evaluation/drafts/.")
     if _load("relations-mined.json") or _load("term-extension.json"):
         page += mined_checks(_load("relations-mined.json"), _load("term-extension.json"))
+    if _load("adapter-folds.json"):
+        page += adapter_folds(_load("adapter-folds.json"))
     if _load("ranker-folds.json"):
         page += ranker_folds(_load("ranker-folds.json"))
     page += ["## Speed and size", ""]

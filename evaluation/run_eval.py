@@ -40,8 +40,8 @@ def main() -> None:
                       progress=ProgressBar())
     kb.close()
     # Settings that change the ranking go into the command, so that it says how to make the file again.
-    prefix = "" if settings.synonyms else "STDKB_SYNONYMS=off "
-    report.update(commit=commit(), synonyms=settings.synonyms,
+    prefix = ("" if settings.synonyms else "STDKB_SYNONYMS=off ") + ("" if settings.query_adapter else "STDKB_QUERY_ADAPTER=off ")
+    report.update(commit=commit(), synonyms=settings.synonyms, query_adapter=settings.query_adapter,
                   command=prefix + "python -m evaluation.run_eval " + portable(sys.argv[1:]))
     Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

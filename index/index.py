@@ -25,6 +25,7 @@ from index.kb import Progress
 from index.outline import article_neighbours, outline
 from index.results import (CheckReport, ClauseInContext, ClauseLookup, ClauseView, Definition, DocumentInfo,
                            DocumentList, DocumentPage, Hit, IngestReport, Neighbour, SearchResult, Stats, VersionInfo)
+from index.search.adapter import adapter_for
 from index.search.confidence import model_for
 from index.search.filters import SearchFilters, allowed_sources
 from index.search.fusion import Weights, weights_for
@@ -56,7 +57,7 @@ class Index:
     def __init__(self, data_dir: Path | str, embed_model: str = DOMAIN, vector_mode: str = "persistent",
                  vector_url: str = "", segmenter: Segmenter | None = None, domain_tune_steps: int = 0,
                  background_refresh: bool = False, min_evidence: float | None = None,
-                 faults: FaultPlan = NO_FAULTS):
+                 faults: FaultPlan = NO_FAULTS, query_adapter: bool = True):
         self.data = DataDir(data_dir)
         self.segmenter = segmenter or Segmenter()
         self.catalog = Catalog(self.data.stores / "catalog.sqlite3", read_only=self.data.read_only)
@@ -73,7 +74,8 @@ class Index:
         self._holder = SnapshotHolder(self.catalog, self.vectors, background_refresh=background_refresh, views=views)
         query_vectors = QueryVectors(self._embedding.embedder)
         self._searcher = Searcher(self._holder, query_vectors, self.segmenter,
-                                  weights=weights_for(embed_model or DOMAIN), confidence=confidence)
+                                  weights=weights_for(embed_model or DOMAIN), confidence=confidence,
+                                  adapter=adapter_for(embed_model or DOMAIN) if query_adapter else None)
         self.text = HeldTextTools(self._holder, self.segmenter, self._embedding.embedder, query_vectors,
                                   embed_model or DOMAIN)
         self.works = HeldWorks(self._holder)

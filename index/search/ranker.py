@@ -20,6 +20,7 @@ from __future__ import annotations
 from index.errors import VectorStoreError
 from index.results import DocumentInfo, Hit, SearchResult
 from index.search.citations import parse_citation
+from index.search.adapter import QueryAdapter
 from index.search.confidence import BY_NAME, ConfidenceModel, answered_by_name, model_for, signals
 from index.search.filters import SearchFilters, allowed_sources, for_named_version
 from index.search.fusion import Evidence, Weights, fuse
@@ -38,7 +39,8 @@ class Searcher:
     """Ranks clauses for a query, from the snapshot the holder gives it (one per query)."""
 
     def __init__(self, holder: SnapshotHolder, query_vectors: QueryVectors, segmenter: Segmenter,
-                 weights: Weights = Weights(), confidence: ConfidenceModel | None = None):
+                 weights: Weights = Weights(), confidence: ConfidenceModel | None = None,
+                 adapter: QueryAdapter | None = None):
         self.holder = holder
         self.catalog = holder.catalog
         self.vectors = holder.vectors
@@ -46,6 +48,7 @@ class Searcher:
         self.segmenter = segmenter
         self.weights = weights
         self.confidence = confidence or model_for("domain")
+        self.adapter = adapter
 
     def _current(self) -> Snapshot:
         return self.holder.current()
@@ -131,11 +134,14 @@ class Searcher:
         w = self.weights
         tokens = self.segmenter.query_tokens(plan.text)
         lists = {"keyword": snap.keyword.search(tokens, w.pool, sources=allowed)}
-        vector = self._query_vector(plan.text) if snap.vector_count else None
+        encoded = self._query_vector(plan.text) if snap.vector_count else None
+        vector = self.adapter(encoded) if encoded is not None and self.adapter else encoded
         nearest = 0.0
         if vector is not None:
             lists["dense"] = self._dense(snap, vector, w.pool, allowed)
-            nearest = lists["dense"][0][1] if lists["dense"] else 0.0
+            # How near the corpus the question is, in the encoder's own space (adapter.py).
+            nearest_of = lists["dense"] if vector is encoded else self._dense(snap, encoded, 1, allowed)
+            nearest = nearest_of[0][1] if nearest_of else 0.0
         named = self._sources_of(plan.mentioned, allowed)
         if plan.names_version:   # 2010年保密法…: the version asked for, not every version of the work
             named = {v.source for w in plan.mentioned if (v := plan.version_of(w, allowed))}
