@@ -25,7 +25,7 @@ from index.kb import Progress
 from index.outline import article_neighbours, outline
 from index.results import (CheckReport, ClauseInContext, ClauseLookup, ClauseView, Definition, DocumentInfo,
                            DocumentList, DocumentPage, Hit, IngestReport, Neighbour, SearchResult, Stats, VersionInfo)
-from index.search.adapter import adapter_for
+from index.search.adapter import QueryAdapter, adapter_for
 from index.search.confidence import model_for
 from index.search.filters import SearchFilters, allowed_sources
 from index.search.fusion import Weights, weights_for
@@ -73,9 +73,12 @@ class Index:
         views = ViewCache(self.data.path / VIEWS, uid) if uid else None
         self._holder = SnapshotHolder(self.catalog, self.vectors, background_refresh=background_refresh, views=views)
         query_vectors = QueryVectors(self._embedding.embedder)
+        adapter = adapter_for(embed_model or DOMAIN) if query_adapter else None
+        weights = weights_for(embed_model or DOMAIN)
+        if adapter is not None and adapter.dense_weight is not None:
+            weights = replace(weights, dense=adapter.dense_weight)
         self._searcher = Searcher(self._holder, query_vectors, self.segmenter,
-                                  weights=weights_for(embed_model or DOMAIN), confidence=confidence,
-                                  adapter=adapter_for(embed_model or DOMAIN) if query_adapter else None)
+                                  weights=weights, confidence=confidence, adapter=adapter)
         self.text = HeldTextTools(self._holder, self.segmenter, self._embedding.embedder, query_vectors,
                                   embed_model or DOMAIN)
         self.works = HeldWorks(self._holder)
@@ -214,6 +217,11 @@ class Index:
     def use_weights(self, weights: Weights) -> None:
         """Search with other fusion weights from now on (for tuning them: evaluation/tune_fusion.py)."""
         self._searcher.weights = weights
+
+    def use_adapter(self, adapter: QueryAdapter | None) -> None:
+        """Search with another question-vector adapter, or none, from now on (for fitting one by
+        folds: evaluation/fit_adapter.py). The fusion weights stay as they are."""
+        self._searcher.adapter = adapter
 
     def definitions(self, term: str, partial: bool = False) -> list[Definition]:
         """Clauses that define `term`, one per document, current versions and higher levels first."""

@@ -31,7 +31,7 @@ def test_the_stored_form_reads_back_exactly():
     assert np.array_equal(again.u, adapter.u) and np.array_equal(again.v, adapter.v)
 
 
-def test_the_default_embedder_has_a_fitted_adapter_and_an_unfitted_one_has_none():
+def test_the_packaged_e5_embedder_has_a_fitted_adapter_and_an_unfitted_one_has_none():
     fitted = adapter_for("e5-small-int8")
     assert fitted is not None and fitted.u.shape == (384, 16) and fitted.v.shape == (16, 384)
     assert adapter_for("some/unfitted-encoder") is None
@@ -53,13 +53,28 @@ def test_the_search_ranks_by_the_corrected_vector(kb):
         kb._searcher.adapter = kept
 
 
-def test_stdkb_query_adapter_off_reaches_the_searcher(kb_dir, monkeypatch):
+def test_stdkb_query_adapter_off_searches_as_before_the_adapter(kb_copy, monkeypatch):
+    """Off, the searcher has no adapter and the embedder's own fusion weights; on, the adapter and
+    the dense weight chosen with it."""
     from api.settings import load_settings
+    from index.search.fusion import weights_for
 
     monkeypatch.setenv("STDKB_EMBED_MODEL", "e5-small-int8")
     monkeypatch.setenv("STDKB_QUERY_ADAPTER", "off")
-    settings = load_settings(data_dir=kb_dir)
-    assert settings.query_adapter is False
+    off = load_settings(data_dir=kb_copy).open_index()
+    assert off._searcher.adapter is None and off._searcher.weights == weights_for("e5-small-int8")
+    off.close()
+    monkeypatch.setenv("STDKB_QUERY_ADAPTER", "on")
+    on = load_settings(data_dir=kb_copy).open_index()
+    assert on._searcher.adapter is not None
+    assert on._searcher.weights.dense == (on._searcher.adapter.dense_weight or weights_for("e5-small-int8").dense)
+    on.close()
+
+
+def test_an_adapter_leaves_another_encoders_vectors_alone():
+    adapter = QueryAdapter(np.ones((8, 2), np.float32), np.ones((2, 8), np.float32))
+    q = _unit(np.arange(1, 5, dtype=np.float32))
+    assert np.array_equal(adapter(q), q)
 
 
 def test_fitting_moves_questions_toward_their_gold_articles():
@@ -74,3 +89,21 @@ def test_fitting_moves_questions_toward_their_gold_articles():
     adapter = fit(ex, list(range(60)))
     found = lambda a: sum(r is not None and r < 5 for r in (dense_rank(ex, i, a) for i in range(60)))
     assert found(adapter) > found(None)
+
+
+def _run(r5, mrr):
+    return {"all": {"n": 10, "recall_at_5": r5, "mrr_at_10": mrr}}
+
+
+def test_the_dense_weight_chosen_is_the_best_out_of_fold():
+    from evaluation.fit_adapter import best_dense_weight
+
+    folds = {"search_adapted": _run(0.80, 0.70), "search_adapted_dense_2.2": _run(0.84, 0.72),
+             "search_adapted_dense_3.0": _run(0.84, 0.70)}
+    assert best_dense_weight(folds, 1.6) == 2.2
+
+
+def test_on_a_tie_the_current_dense_weight_stays():
+    from evaluation.fit_adapter import best_dense_weight
+
+    assert best_dense_weight({"search_adapted": _run(0.8, 0.7), "search_adapted_dense_2.2": _run(0.8, 0.7)}, 1.6) == 1.6

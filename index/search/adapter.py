@@ -7,8 +7,9 @@ fitted by `python -m evaluation.fit_adapter` on questions with known gold articl
 blind tuning paraphrases, never the held-out set) and stored per embedder in
 `data/adapter.json`. Passages are untouched, so nothing is re-embedded, and the confidence of a
 search keeps reading the encoder's own cosine (ranker.py): the correction reorders, it does not
-make a question nearer the corpus than it is. No entry for the embedder, or STDKB_QUERY_ADAPTER
-off: the vector is used as the encoder gives it.
+make a question nearer the corpus than it is. Every search goes through it, the gap analysis's
+too. No entry for the embedder, or STDKB_QUERY_ADAPTER off: the vector is used as the encoder
+gives it, with the embedder's own fusion weights, as before the adapter existed.
 """
 
 from __future__ import annotations
@@ -28,21 +29,26 @@ ADAPTER_FILE = Path(__file__).resolve().parent / "data" / "adapter.json"
 class QueryAdapter:
     u: np.ndarray   # dimension × rank
     v: np.ndarray   # rank × dimension
+    # The weight of the dense list in the fusion when the adapter is on, chosen with it by folds
+    # (the corrected list is worth more than the encoder's own); None: the embedder's fusion weight.
+    dense_weight: float | None = None
 
     def __call__(self, vector: np.ndarray) -> np.ndarray:
         vector = np.asarray(vector, dtype=np.float32)
+        if vector.shape[-1] != self.u.shape[0]:   # another encoder's vectors: nothing to correct
+            return vector
         moved = vector + (vector @ self.u) @ self.v
         norm = float(np.linalg.norm(moved))
         return (moved / norm).astype(np.float32) if norm else vector
 
     @classmethod
     def from_entry(cls, entry: dict) -> "QueryAdapter":
-        return cls(_matrix(entry["u"]), _matrix(entry["v"]))
+        return cls(_matrix(entry["u"]), _matrix(entry["v"]), entry.get("dense_weight"))
 
     def entry(self, **about) -> dict:
         """The stored form: U and V as little-endian float32, base64 (exact, and a small text file
         rewritten byte for byte)."""
-        return {**about, "u": _text(self.u), "v": _text(self.v)}
+        return {**about, "dense_weight": self.dense_weight, "u": _text(self.u), "v": _text(self.v)}
 
 
 def _text(m: np.ndarray) -> dict:

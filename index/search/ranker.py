@@ -140,7 +140,7 @@ class Searcher:
         if vector is not None:
             lists["dense"] = self._dense(snap, vector, w.pool, allowed)
             # How near the corpus the question is, in the encoder's own space (adapter.py).
-            nearest_of = lists["dense"] if vector is encoded else self._dense(snap, encoded, 1, allowed)
+            nearest_of = lists["dense"] if self.adapter is None else self._dense(snap, encoded, 1, allowed)
             nearest = nearest_of[0][1] if nearest_of else 0.0
         named = self._sources_of(plan.mentioned, allowed)
         if plan.names_version:   # 2010年保密法…: the version asked for, not every version of the work
