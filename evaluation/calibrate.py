@@ -34,7 +34,7 @@ from index.search.confidence import BY_NAME, MODELS_FILE, ConfidenceModel, Signa
 from index.search.filters import SearchFilters
 
 ROOT = Path(__file__).resolve().parent.parent
-FEATURES = ("nearest", "coverage", "unseen")
+FEATURES = ("nearest", "coverage", "unseen", "quantity_unstated")
 # The share of answerable questions the threshold may flag, on the questions fitted on. Issue 29
 # bounds it at 8% on questions nobody fitted on; out of fold, rates ran about 2 points above the
 # fitted ones, so the fit keeps that margin.

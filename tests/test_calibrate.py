@@ -68,3 +68,33 @@ def test_a_word_the_corpus_never_uses_is_counted_as_unseen(kb):
     everyday = kb.search("单位的车开了十几年还能开吗", k=5).signals["unseen"]
     legal = kb.search("公务用车的更新年限", k=5).signals["unseen"]
     assert 0 <= legal < everyday <= 1
+
+
+# ------------------------------------------------------------ a question for an amount no hit states
+def _texts(*texts):
+    from types import SimpleNamespace
+    return [SimpleNamespace(text=t) for t in texts]
+
+
+def test_a_question_for_an_amount_whose_hits_state_none_is_marked():
+    from types import SimpleNamespace
+    from index.search.confidence import quantity_unstated
+
+    asked = SimpleNamespace(text="公务接待的住宿标准是多少钱一晚？")
+    assert quantity_unstated(asked, _texts("接待单位应当严格控制陪同人数。", "住宿应当安排在定点饭店。")) == 1.0
+
+
+def test_a_question_for_an_amount_whose_hit_states_one_is_not_marked():
+    from types import SimpleNamespace
+    from index.search.confidence import quantity_unstated
+
+    asked = SimpleNamespace(text="健康检查几年做一次？")
+    assert quantity_unstated(asked, _texts("从事接触直接入口食品工作的人员应当每年进行健康检查。")) == 0.0
+    assert quantity_unstated(asked, _texts("办公用房面积不得超过12平方米。")) == 0.0
+
+
+def test_a_question_that_asks_for_no_amount_is_not_marked():
+    from types import SimpleNamespace
+    from index.search.confidence import quantity_unstated
+
+    assert quantity_unstated(SimpleNamespace(text="公务用车可以私用吗？"), _texts("不得公车私用。")) == 0.0

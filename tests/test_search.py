@@ -152,7 +152,7 @@ def test_a_citation_of_a_work_the_knowledge_base_lacks_says_so_and_is_low_confid
 
 def test_confidence_is_a_share_with_the_signals_it_was_computed_from(kb):
     result = kb.search("公共机构应当如何实行能源消费计量制度？", k=5)
-    assert 0 < result.confidence <= 1 and set(result.signals) == {"nearest", "coverage", "unseen"}
+    assert 0 < result.confidence <= 1 and set(result.signals) == {"nearest", "coverage", "unseen", "quantity_unstated"}
     assert result.signals["coverage"] > kb.search("红烧肉怎么做才好吃？", k=5).signals["coverage"]
 
 

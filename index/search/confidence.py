@@ -1,8 +1,8 @@
 """Does the knowledge base really answer the query? Trainees must be able to tell "the rules do
 not cover this" from an answer, so weak matches are flagged instead of presented as answers.
 
-Reciprocal-rank fusion always has a first place, so its scores cannot say this. Three signals
-can, and none is a word list:
+Reciprocal-rank fusion always has a first place, so its scores cannot say this. Four signals
+can; only the last reads words, the interrogatives that ask for an amount:
   - nearest: the cosine of the nearest clause to the query;
   - coverage: the IDF-weighted share of the query's words that one of the best hits contains
     (words the corpus never uses count fully against it);
@@ -11,6 +11,9 @@ can, and none is a word list:
     missing words the corpus knows elsewhere (a near-topic question whose rule is absent) from
     one whose missing words are everyday speech. Fitted on the blind tuning questions, its weight
     is positive (evaluation/calibrate.py).
+  - quantity_unstated: 1 when the query asks for an amount (多少, 几天, 上限) and none of the first
+    hits states a number. A near-topic question whose rule is absent often asks for the amount or
+    period that a neighbouring rule does not set.
 A small logistic model per embedder turns them into `confidence` in 0..1; its coefficients and
 threshold live in `data/confidence.json`, written by `python -m evaluation.calibrate DIR`, which
 fits them on answerable and unanswerable questions and reports held-out figures by folds.
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -48,6 +52,7 @@ class Signals:
     nearest: float = 0.0
     coverage: float = 0.0
     unseen: float = 0.0
+    quantity_unstated: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(v, 4) for k, v in asdict(self).items()}
@@ -102,11 +107,26 @@ def unseen(plan: QueryPlan, segmenter: Segmenter, keyword: KeywordIndex) -> floa
     return sum(keyword.frequency(w) == 0 for w in words) / len(words) if words and len(keyword) else 0.0
 
 
+# How a question asks for an amount, and how a clause states one (digits, or a Chinese numeral
+# with its unit: 三十日, 百分之五, 两次; or a period: 每年, 半年).
+_ASKS_QUANTITY = re.compile(r"多少|几[个天年月日次人项倍平台辆座间层名级分周]|多大|多长|多久|多高|多重|多远|比例|"
+                            r"标准是|上限|下限|额度|限额")
+_STATES_QUANTITY = re.compile(r"[0-9０-９]|百分之|每[年月日天周季]|半年|[一二三四五六七八九十百千万两]+(?:个|天|年|月|日|次|人|项|倍|平方米|"
+                              r"元|万元|辆|座|小时|分钟|周|%|％|成)")
+
+
+def quantity_unstated(plan: QueryPlan, hits: list[Hit]) -> float:
+    """1.0 when the query asks for an amount and none of the first hits states a number."""
+    if not _ASKS_QUANTITY.search(plan.text):
+        return 0.0
+    return 0.0 if any(_STATES_QUANTITY.search(h.text) for h in hits[:TOP_HITS]) else 1.0
+
+
 def signals(plan: QueryPlan, hits: list[Hit], segmenter: Segmenter, keyword: KeywordIndex,
             nearest: float) -> Signals:
     """The signals of one search, from its hits and the cosine of the clause nearest to the query."""
     return Signals(nearest=nearest, coverage=coverage(plan, hits, segmenter, keyword),
-                   unseen=unseen(plan, segmenter, keyword))
+                   unseen=unseen(plan, segmenter, keyword), quantity_unstated=quantity_unstated(plan, hits))
 
 
 def answered_by_name(hits: list[Hit], named_sources: set[str]) -> bool:
