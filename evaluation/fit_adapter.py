@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.evaluate.retrieval import HitResult, Question, load_questions
+from analysis.evaluate.retrieval import HitResult, Question, load_questions, run
 from index.embed.model import DOMAIN
 from index.search.adapter import ADAPTER_FILE, QueryAdapter
 from index.search.query import clean_query
@@ -112,11 +112,15 @@ def dense_rank(ex: Examples, i: int, adapter: QueryAdapter | None) -> int | None
 
 
 def search_rank(index, q: Question, adapter: QueryAdapter | None) -> int | None:
+    """Rank (0-based) of the first gold hit of the whole search with `adapter`; None past 10."""
     index.use_adapter(adapter)
-    for rank, h in enumerate(index.search(q.query, k=10).hits):
-        if any(HitResult(h.source, h.article, h.heading_path, h.clause_title).matches(g) for g in q.relevant):
-            return rank
-    return None
+
+    def system(query: str):
+        result = index.search(query, k=10)
+        return [HitResult(h.source, h.article, h.heading_path, h.clause_title) for h in result.hits], \
+            result.low_confidence
+
+    return run(system, [q])[0].first_relevant
 
 
 def figures(ranks: list[int | None]) -> dict:
@@ -197,8 +201,7 @@ def main() -> int:
         chosen = best_dense_weight(report["out_of_fold"], current) if args.dense_weights else None
         adapter = replace(fit(ex, list(range(len(ex.questions)))), dense_weight=chosen)
         store(ADAPTER_FILE, "adapters", settings.embed_model,
-              adapter.entry(rank=RANK, questions=len(ex.questions), dimension=int(ex.matrix.shape[1]),
-                            out_of_fold=report["out_of_fold"]),
+              adapter.entry(rank=RANK, questions=len(ex.questions)),
               about="Question-vector adapters per embedder (index/search/adapter.py), by python -m evaluation.fit_adapter.")
     return 0
 

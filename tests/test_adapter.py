@@ -53,6 +53,22 @@ def test_the_search_ranks_by_the_corrected_vector(kb):
         kb._searcher.adapter = kept
 
 
+def test_confidence_reads_the_encoders_own_cosine_not_the_corrected_one(kb):
+    """`nearest` is how near the corpus the question is as the encoder places it: an adapter that
+    sends the question onto one clause's vector does not make it nearer."""
+    target = kb.search("反食品浪费法第八条", k=1).hits[0]
+    question = "xyzzy plugh"
+    encoded = kb._searcher._query_vector(question)
+    aim = kb.text._holder.current().dense.vector_of(target.id)
+    plain = kb.search(question, k=3).signals["nearest"]
+    kept = kb._searcher.adapter
+    try:
+        kb._searcher.adapter = QueryAdapter(encoded[:, None] * 1.0, aim[None, :] * 50.0)
+        assert kb.search(question, k=3).signals["nearest"] == plain < 0.99
+    finally:
+        kb._searcher.adapter = kept
+
+
 def test_stdkb_query_adapter_off_searches_as_before_the_adapter(kb_copy, monkeypatch):
     """Off, the searcher has no adapter and the embedder's own fusion weights; on, the adapter and
     the dense weight chosen with it."""
